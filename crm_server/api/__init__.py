@@ -1,0 +1,1 @@
+"""The HTTP layer: routes, request guards and error mapping over the services."""

@@ -1,0 +1,37 @@
+"""The ASGI application: `create_app(db)` wires routes, guards and error handlers."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from crm_server.api import error_handlers
+from crm_server.api.middleware import RequestGuard
+from crm_server.api.routes import auth, events, health, intake, reference, reports
+from crm_server.services.directory import Directory
+from crm_server.storage.bootstrap import initialise
+from crm_server.storage.engine import Database
+
+API_PREFIX = "/api/v1"
+HEARTBEAT_SECONDS = 15.0
+
+
+def create_app(db: Database, *, heartbeat_seconds: float = HEARTBEAT_SECONDS) -> FastAPI:
+    initialise(db)
+    app = FastAPI(
+        title="CRM operator API",
+        version="1.0",
+        description="The operator and intake API of the CRM reference backend. Reporter identity "
+        "is accepted at intake and never returned by any endpoint.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+    )
+    app.state.db = db
+    app.state.directory = Directory(db)
+    app.state.heartbeat_seconds = heartbeat_seconds
+    app.add_middleware(RequestGuard)
+    error_handlers.install(app)
+    app.include_router(health.router)  # also at the root, where probes look for it
+    for router in (health.router, auth.router, reference.router, reports.router, events.router, intake.router):
+        app.include_router(router, prefix=API_PREFIX)
+    return app

@@ -1,0 +1,68 @@
+"""Every error becomes a JSON body of declared shape that echoes no input. Never a 500 on
+purpose; an unexpected exception is logged without its message (it may hold request data)."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from crm_server.errors import ApiError
+from crm_server.services import audit
+
+log = logging.getLogger("crm_server.errors")
+
+_HTTP_CODES = {
+    400: ("bad_request", "The request is not valid."),
+    401: ("unauthorized", "Sign in again: the token is missing, invalid or expired."),
+    404: ("not_found", "Not found."),
+    405: ("method_not_allowed", "This method is not allowed here."),
+}
+
+
+def _body(request: Request, code: str, message: str, **extra) -> dict:
+    return {"error": code, "message": message, "request_id": request.state.request_id, **extra}
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        if exc.audit is not None:
+            audit.record_alone(request.app.state.db, *exc.audit)
+        headers = dict(exc.headers)
+        if exc.status == 401:
+            headers.setdefault("WWW-Authenticate", "Bearer")
+        return JSONResponse(_body(request, exc.code, exc.message, **exc.extra), exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # Pydantic's errors carry the offending input, and `loc` can carry an unknown field's
+        # name: keep only the type, and the location of declared fields.
+        fields = []
+        for err in exc.errors():
+            loc = [str(part) for part in err.get("loc", ())]
+            if err.get("type") in ("extra_forbidden", "json_invalid"):
+                loc = loc[:1]
+            fields.append({"loc": loc, "type": str(err.get("type", "invalid"))})
+        return JSONResponse(_body(request, "validation_error", "The request is not valid.", fields=fields), 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, message = _HTTP_CODES.get(exc.status_code, ("error", "The request failed."))
+        return JSONResponse(_body(request, code, message), exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error(
+            "unhandled %s on %s %s [%s]\n%s",
+            type(exc).__name__,
+            request.method,
+            request.url.path,
+            request.state.request_id,
+            "".join(traceback.format_tb(exc.__traceback__)),
+        )
+        return JSONResponse(_body(request, "internal_error", "The server failed; try again."), 500)

@@ -1,0 +1,91 @@
+"""Server-Sent Events of report changes, scoped to the caller, replayable by Last-Event-ID."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+import anyio
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import StreamingResponse
+
+from crm_server.api.deps import Caller, Db, Token
+from crm_server.api.routes.errors_doc import errors
+from crm_server.errors import Unauthorized
+from crm_server.services import accounts, events
+from crm_server.services.principal import Principal
+from crm_server.storage.engine import Database
+
+router = APIRouter(tags=["events"])
+
+POLL_SECONDS = 0.25
+RECONNECT_MS = 2_000
+
+
+def _frame(event: str, data: str, event_id: int | None = None) -> str:
+    head = f"id: {event_id}\n" if event_id is not None else ""
+    return f"{head}event: {event}\ndata: {data}\n\n"
+
+
+def start_after(db: Database, last_event_id: str | None) -> tuple[int, str | None]:
+    """Where to resume, and a resync frame when the gap cannot be replayed."""
+    low, high = events.bounds(db)
+    if last_event_id is None or not last_event_id.strip():
+        return high, None
+    try:
+        last = int(last_event_id)
+    except ValueError:
+        last = -1
+    if last < 0 or last > high or (low and last < low - 1):
+        data = json.dumps({"reason": "cannot_replay", "latest_id": high})
+        return high, _frame("resync", data, high)
+    return last, None
+
+
+async def _stream(request: Request, db: Database, who: Principal, token: str, after: int, first: str | None) -> AsyncIterator[str]:
+    yield f"retry: {RECONNECT_MS}\n\n"
+    if first:
+        yield first
+    heartbeat = request.app.state.heartbeat_seconds
+    idle = 0.0
+    while not await request.is_disconnected():
+        batch = await anyio.to_thread.run_sync(events.since, db, who, after)
+        for event in batch:
+            after = event.id
+            yield _frame(event.type, event.model_dump_json(), event.id)
+        if batch:
+            idle = 0.0
+            continue
+        await anyio.sleep(POLL_SECONDS)
+        idle += POLL_SECONDS
+        if idle >= heartbeat:
+            idle = 0.0
+            try:  # a token that expired or was revoked ends the stream
+                await anyio.to_thread.run_sync(accounts.principal_for_token, db, token)
+            except Unauthorized:
+                yield _frame("unauthorized", json.dumps({"reason": "token_expired"}))
+                return
+            yield ": heartbeat\n\n"
+
+
+@router.get(
+    "/events",
+    responses={200: {"content": {"text/event-stream": {}}}, **errors(401)},
+    response_class=StreamingResponse,
+    description="Events `created`, `assigned`, `closed`, `noted` (data: an Event), `resync` when "
+    "Last-Event-ID is older than the retained log, comment heartbeats.",
+)
+async def stream_events(
+    request: Request,
+    db: Db,
+    who: Caller,
+    token: Token,
+    last_event_id: Annotated[str | None, Header(max_length=32)] = None,
+) -> StreamingResponse:
+    after, first = await anyio.to_thread.run_sync(start_after, db, last_event_id)
+    return StreamingResponse(
+        _stream(request, db, who, token, after, first),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )

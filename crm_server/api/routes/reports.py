@@ -1,0 +1,227 @@
+"""Reports: the list, one report, its photo, and the three writes (assign, close, note)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Path, Query, Request, Response
+from pydantic import BaseModel
+from sqlalchemy import Connection, select
+
+from crm_server.api import schemas
+from crm_server.api.deps import Caller, Db, Dir
+from crm_server.api.routes.errors_doc import errors
+from crm_server.errors import AuditNote, Forbidden, NotFound, Unprocessable
+from crm_server.services import audit, idempotency, report_writes
+from crm_server.services.principal import Principal
+from crm_server.services.report_reads import MAX_PAGE, ReportFilter, list_reports, report_detail
+from crm_server.statuses import Status
+from crm_server.storage.schema import photos
+from crm_text.sanitize import clean_line
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+
+Number = Annotated[str, Path(pattern=r"^JK\d{10,11}$", description="e.g. JK2503050007")]
+SortName = Literal["created", "-created", "updated", "-updated", "due", "-due", "status", "-status"]
+IfMatch = Annotated[str | None, Header(description="The report's ETag, as GET returned it.")]
+IdempotencyKey = Annotated[
+    str | None, Header(description="One key per operator action; a retry with it applies once.")
+]
+_JSON = "application/json"
+_Q_CHARS = 200
+
+
+@router.get("", response_model=schemas.ReportPage, responses=errors(401, 422))
+def get_reports(
+    who: Caller,
+    db: Db,
+    directory: Dir,
+    status: Annotated[list[schemas.StatusName], Query()] = [],  # noqa: B006 (FastAPI copies defaults)
+    category: Annotated[list[Annotated[str, Query(max_length=64)]], Query()] = [],  # noqa: B006
+    agency: Annotated[str | None, Query(max_length=64, description="An agency code: its whole subtree.")] = None,
+    assignee: Annotated[
+        str | None, Query(max_length=64, description="A username, `unassigned` or `me`.")
+    ] = None,
+    private: bool | None = None,
+    overdue: bool | None = None,
+    q: Annotated[str | None, Query(max_length=_Q_CHARS, description="Text in number, title, description or address.")] = None,
+    sort: SortName = "-created",
+    cursor: Annotated[str | None, Query(max_length=400)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+) -> schemas.ReportPage:
+    agency_path = None
+    if agency is not None:
+        if agency not in directory.agencies:
+            raise Unprocessable("Unknown agency code.")
+        agency_path = directory.agencies[agency].path
+    text = clean_line(q) if q else ""
+    filters = ReportFilter(
+        status=tuple(Status.from_label(s) for s in status),
+        category=tuple(category),
+        agency_path=agency_path,
+        assignee=assignee or None,
+        private=private,
+        overdue=overdue,
+        q=text or None,
+    )
+    with db.read() as conn:
+        return list_reports(conn, directory, who, filters, sort=sort, cursor=cursor, limit=limit)
+
+
+@router.get(
+    "/{number}",
+    response_model=schemas.Report,
+    responses=errors(401, 404, 422),
+    description="The full report. Its `ETag` header is the version to send back in `If-Match`.",
+)
+def get_report(number: Number, who: Caller, db: Db, directory: Dir) -> Response:
+    with db.write() as conn:
+        row = report_writes.load_in_scope(conn, who, number, "view")
+        audit.record(conn, who.username, "view", "ok", number)
+        report = report_detail(conn, directory, row.id)
+    return _report_response(report.model_dump_json(), 200, report.version)
+
+
+@router.get(
+    "/{number}/photo",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/jpeg": {}, "image/png": {}}, "description": "The photo, metadata stripped."},
+        **errors(401, 403, 404, 422),
+    },
+    description="403 for a private report: its photo is locked for every operator.",
+)
+def get_photo(number: Number, who: Caller, db: Db) -> Response:
+    with db.write() as conn:
+        row = report_writes.load_in_scope(conn, who, number, "view_photo")
+        if row.private:
+            raise Forbidden(
+                "This report is private: its photo is locked.",
+                audit=AuditNote(who.username, "denied", "private_photo", number),
+            )
+        photo = conn.execute(
+            select(photos.c.content_type, photos.c.data).where(photos.c.report_id == row.id)
+        ).one_or_none()
+        if photo is None:
+            raise NotFound("This report has no photo.")
+        audit.record(conn, who.username, "view_photo", "ok", number)
+    return Response(
+        photo.data,
+        media_type=photo.content_type,
+        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+def _report_response(body: str, status_code: int, version: int) -> Response:
+    return Response(body, status_code=status_code, media_type=_JSON, headers={"ETag": report_writes.etag(version)})
+
+
+def _idempotent_write(
+    request: Request,
+    db: Db,
+    who: Principal,
+    key: str | None,
+    body: BaseModel,
+    status_code: int,
+    work: Callable[[Connection], BaseModel],
+) -> Response:
+    """Runs `work` in one write transaction with its idempotency record: a retry with the same
+    key returns the stored outcome; the same key with another body is a 422."""
+    digest = idempotency.request_hash(request.method, request.url.path, body.model_dump(mode="json"))
+    if key is not None:
+        idempotency.check_key(key)
+    with db.write() as conn:
+        stored = idempotency.replay(conn, who, key, digest) if key is not None else None
+        if stored is not None:
+            payload, code = stored.body, stored.status_code
+        else:
+            payload, code = work(conn).model_dump_json(), status_code
+            if key is not None:
+                idempotency.remember(conn, who, key, digest, code, payload)
+    version = json.loads(payload).get("version")
+    if version is None:
+        return Response(payload, status_code=code, media_type=_JSON)
+    return _report_response(payload, code, version)
+
+
+@router.post(
+    "/{number}/assign",
+    response_model=schemas.Report,
+    responses=errors(401, 403, 404, 409, 412, 422, 428),
+    description="Moves Menunggu, Koordinasi, Disposisi and TL Ditolak to Proses. An officer may "
+    "claim an unassigned report (`officer` = their own username).",
+)
+def assign(
+    number: Number,
+    body: schemas.AssignRequest,
+    request: Request,
+    who: Caller,
+    db: Db,
+    directory: Dir,
+    if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    return _idempotent_write(
+        request,
+        db,
+        who,
+        idempotency_key,
+        body,
+        200,
+        lambda conn: report_writes.assign(conn, directory, who, number, if_match, body.officer),
+    )
+
+
+@router.post(
+    "/{number}/close",
+    response_model=schemas.Report,
+    responses=errors(401, 403, 404, 409, 412, 422, 428),
+    description="Sets Selesai with a resolution and a required note; 409 when already closed.",
+)
+def close(
+    number: Number,
+    body: schemas.CloseRequest,
+    request: Request,
+    who: Caller,
+    db: Db,
+    directory: Dir,
+    if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    return _idempotent_write(
+        request,
+        db,
+        who,
+        idempotency_key,
+        body,
+        200,
+        lambda conn: report_writes.close(conn, directory, who, number, if_match, body),
+    )
+
+
+@router.post(
+    "/{number}/notes",
+    response_model=schemas.Note,
+    status_code=201,
+    responses=errors(401, 403, 404, 422),
+)
+def add_note(
+    number: Number,
+    body: schemas.NoteRequest,
+    request: Request,
+    who: Caller,
+    db: Db,
+    directory: Dir,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    return _idempotent_write(
+        request,
+        db,
+        who,
+        idempotency_key,
+        body,
+        201,
+        lambda conn: report_writes.add_note(conn, directory, who, number, body.text),
+    )

@@ -1,0 +1,236 @@
+"""The operator API's declared models: a response can hold only the fields declared here.
+
+None of these models has a field for reporter identity, and none is built from the reporter table.
+Request models forbid unknown fields, so a client cannot set status, version or ids.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from crm_server.statuses import STATUS_LABELS, Resolution
+
+StatusName = Literal[STATUS_LABELS]  # type: ignore[valid-type]
+RoleName = Literal["dispatcher", "officer", "supervisor"]
+PhotoState = Literal["locked", "available", "none"]
+ResolutionName = Literal[Resolution.ALL]  # type: ignore[valid-type]
+Username = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ErrorBody(_Out):
+    error: str = Field(description="A stable machine-readable code, e.g. `not_found`.")
+    message: str = Field(description="Safe to show an operator; never echoes the request.")
+    request_id: str
+
+
+class PreconditionFailedBody(ErrorBody):
+    current_version: int
+    changed_by: str | None = Field(description="Display name of whoever made the current version.")
+    changed_at: datetime | None
+
+
+# --- auth -----------------------------------------------------------------------------------
+
+
+class LoginRequest(_In):
+    username: Username
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+
+
+class AgencyRef(_Out):
+    code: str
+    name: str
+
+
+class Me(_Out):
+    username: str
+    display_name: str
+    role: RoleName
+    agency: AgencyRef
+
+
+class LoginResponse(_Out):
+    token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_at: datetime
+    operator: Me
+
+
+# --- reference ------------------------------------------------------------------------------
+
+
+class Agency(_Out):
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None
+
+
+class Category(_Out):
+    code: str
+    name: str
+    dinas_code: str | None = Field(description="The Dinas the category routes to; null: the kelurahan.")
+
+
+class Officer(_Out):
+    username: str
+    display_name: str
+    agency: AgencyRef
+    open_workload: int = Field(description="Open reports assigned to this officer.")
+
+
+class Health(_Out):
+    status: Literal["ok"] = "ok"
+    schema_version: int
+
+
+# --- reports --------------------------------------------------------------------------------
+
+
+class OperatorRef(_Out):
+    username: str
+    display_name: str
+
+
+class ReportSummary(_Out):
+    number: str
+    status: StatusName
+    channel: str
+    category: str = Field(description="Category code")
+    category_name: str
+    title: str
+    kelurahan: str
+    kecamatan: str
+    city: str
+    agency: AgencyRef
+    assignee: OperatorRef | None
+    private: bool
+    photo: PhotoState
+    created_at: datetime
+    updated_at: datetime
+    due_at: datetime
+    version: int
+
+
+class ReportPage(_Out):
+    items: list[ReportSummary]
+    total: int = Field(description="Reports matching the filters, all pages together.")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last.")
+
+
+class Location(_Out):
+    address: str
+    kelurahan: str
+    kecamatan: str
+    city: str
+    kelurahan_code: str
+    lat: float | None
+    lon: float | None
+
+
+class PhotoInfo(_Out):
+    state: PhotoState
+    url: str | None = Field(None, description="Path on this API; only when available.")
+    content_type: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+class HistoryEntry(_Out):
+    at: datetime
+    actor: OperatorRef | None = Field(description="null: the intake channel.")
+    action: str
+    from_status: StatusName | None
+    to_status: StatusName | None
+    detail: str | None
+    note: str | None
+
+
+class Note(_Out):
+    id: int
+    at: datetime
+    author: OperatorRef
+    text: str
+
+
+class Report(ReportSummary):
+    description: str
+    location: Location
+    photo_info: PhotoInfo
+    resolution: ResolutionName | None
+    duplicate_of: str | None
+    history: list[HistoryEntry]
+    notes: list[Note]
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+
+class AssignRequest(_In):
+    officer: Username
+
+
+class CloseRequest(_In):
+    resolution: ResolutionName
+    note: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+    duplicate_of: Annotated[str, StringConstraints(min_length=1, max_length=20)] | None = None
+
+
+class NoteRequest(_In):
+    text: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+class Event(_Out):
+    """The `data` of one Server-Sent Event; its SSE `id` and `event` repeat `id` and `type`."""
+
+    id: int
+    type: Literal["created", "assigned", "closed", "noted"]
+    at: datetime
+    report: ReportSummary
+
+
+# --- intake ---------------------------------------------------------------------------------
+
+
+class IntakeLocation(_In):
+    address: Annotated[str, StringConstraints(max_length=2_000)] = ""
+    kelurahan: str = Field(description="A kelurahan code from /agencies.")
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+
+
+class IntakeReporter(_In):
+    name: Annotated[str, StringConstraints(max_length=200)] | None = None
+    phone: Annotated[str, StringConstraints(max_length=40)] | None = None
+    email: Annotated[str, StringConstraints(max_length=320)] | None = None
+    nik: Annotated[str, StringConstraints(max_length=32)] | None = None
+    account: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+
+class IntakeReport(_In):
+    channel: str
+    category: str
+    title: Annotated[str, StringConstraints(min_length=1, max_length=2_000)]
+    description: Annotated[str, StringConstraints(max_length=1_100_000)] = ""
+    location: IntakeLocation
+    private: bool = Field(True, description="Private by default, as JAKI is since July 2021.")
+    reporter: IntakeReporter | None = None
+    photo: str | None = Field(None, description="Base64 JPEG or PNG, at most 5 MB decoded.")
+
+
+class IntakeAccepted(_Out):
+    number: str

@@ -1,0 +1,1 @@
+"""Deterministic demo content: citizen report texts and synthetic photos."""

@@ -1,0 +1,1 @@
+"""Static reference data for Jakarta: its administrative areas, agencies, report categories and channels."""

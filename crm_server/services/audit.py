@@ -1,0 +1,34 @@
+"""The append-only audit trail: who did what to which report number, and how it ended.
+It never holds report text or reporter identity."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, select
+
+from crm_server.clock import now
+from crm_server.storage.engine import Database
+from crm_server.storage.schema import audit
+
+
+def record(conn: Connection, operator: str | None, action: str, outcome: str, report_number: str | None = None) -> None:
+    conn.execute(
+        audit.insert().values(
+            at=now(), operator=operator, action=action, report_number=report_number, outcome=outcome
+        )
+    )
+
+
+def record_alone(db: Database, operator: str | None, action: str, outcome: str, report_number: str | None = None) -> None:
+    """For outcomes that end a request with an error: the audit row commits on its own."""
+    with db.write() as conn:
+        record(conn, operator, action, outcome, report_number)
+
+
+def rows(db: Database, *, report_number: str | None = None, operator: str | None = None, limit: int = 1000):
+    query = select(audit).order_by(audit.c.id.desc()).limit(limit)
+    if report_number:
+        query = query.where(audit.c.report_number == report_number)
+    if operator:
+        query = query.where(audit.c.operator == operator)
+    with db.read() as conn:
+        return conn.execute(query).all()

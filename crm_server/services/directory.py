@@ -1,0 +1,67 @@
+"""Reference data held in memory: agencies, places and categories change only by migration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from crm_server.reference.agency_tree import suku_dinas_code
+from crm_server.storage.engine import Database
+from crm_server.storage.schema import agencies, categories
+
+
+@dataclass(frozen=True)
+class AgencyInfo:
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None
+    path: str
+
+
+@dataclass(frozen=True)
+class PlaceNames:
+    kelurahan: str
+    kecamatan: str
+    city: str
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    code: str
+    name: str
+    dinas_code: str | None
+
+
+_STRIP = {"kelurahan": "Kelurahan ", "kecamatan": "Kecamatan "}
+
+
+class Directory:
+    def __init__(self, db: Database) -> None:
+        with db.read() as conn:
+            agency_rows = conn.execute(select(agencies).order_by(agencies.c.path)).all()
+            category_rows = conn.execute(select(categories).order_by(categories.c.name)).all()
+        self.agencies = {r.code: AgencyInfo(r.code, r.name, r.kind, r.parent_code, r.path) for r in agency_rows}
+        self.categories = {r.code: CategoryInfo(r.code, r.name, r.dinas_code) for r in category_rows}
+        self.places = {
+            code: self._place(agency) for code, agency in self.agencies.items() if agency.kind == "kelurahan"
+        }
+
+    def _place(self, kelurahan: AgencyInfo) -> PlaceNames:
+        kecamatan = self.agencies[kelurahan.parent_code or ""]
+        city = self.agencies[kecamatan.parent_code or ""]
+        return PlaceNames(
+            kelurahan.name.removeprefix(_STRIP["kelurahan"]),
+            kecamatan.name.removeprefix(_STRIP["kecamatan"]),
+            city.name.removeprefix("Kota Administrasi ").removeprefix("Kabupaten Administrasi "),
+        )
+
+    def agency_for(self, category_code: str, kelurahan_code: str) -> AgencyInfo:
+        """The responsible agency: the category's Suku Dinas in the report's city (or its Dinas,
+        when it has none), else the kelurahan where the problem is."""
+        dinas_code = self.categories[category_code].dinas_code
+        if dinas_code is None:
+            return self.agencies[kelurahan_code]
+        city_code = self.agencies[self.agencies[kelurahan_code].parent_code or ""].parent_code
+        return self.agencies.get(suku_dinas_code(dinas_code, city_code or "")) or self.agencies[dinas_code]

@@ -1,0 +1,69 @@
+"""The report event log behind the SSE stream: monotonic ids, scoped per operator, replayable."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, ColumnElement, and_, delete, func, or_, select
+
+from crm_server.api import schemas
+from crm_server.clock import now
+from crm_server.roles import Role
+from crm_server.services.principal import Principal, subtree_range
+from crm_server.storage.engine import Database
+from crm_server.storage.schema import events
+
+RETAINED_EVENTS = 100_000  # older events are pruned; a client further behind is told to resync
+_PRUNE_EVERY = 1_000
+
+
+def append(conn: Connection, kind: str, report_id: int, summary: schemas.ReportSummary, agency_path: str, assignee_id: int | None) -> int:
+    event_id = conn.execute(
+        events.insert().values(
+            at=now(),
+            type=kind,
+            report_id=report_id,
+            agency_path=agency_path,
+            assignee_id=assignee_id,
+            payload=summary.model_dump_json(),
+        )
+    ).inserted_primary_key[0]
+    if event_id % _PRUNE_EVERY == 0:
+        conn.execute(delete(events).where(events.c.id <= event_id - RETAINED_EVENTS))
+    return event_id
+
+
+def _scope(who: Principal) -> ColumnElement[bool]:
+    if who.role is Role.SUPERVISOR:
+        low, high = subtree_range(who.agency_path)
+        return and_(events.c.agency_path >= low, events.c.agency_path < high)
+    own = events.c.agency_path == who.agency_path
+    if who.role is Role.OFFICER:
+        return or_(own, events.c.assignee_id == who.id)
+    return own
+
+
+def bounds(db: Database) -> tuple[int, int]:
+    """(oldest retained id, newest id); (0, 0) when there are none."""
+    with db.read() as conn:
+        low, high = conn.execute(select(func.min(events.c.id), func.max(events.c.id))).one()
+    return (low or 0, high or 0)
+
+
+def since(db: Database, who: Principal, after: int, limit: int = 500) -> list[schemas.Event]:
+    with db.read() as conn:
+        rows = conn.execute(
+            select(events.c.id, events.c.type, events.c.at, events.c.payload)
+            .where(events.c.id > after, _scope(who))
+            .order_by(events.c.id)
+            .limit(limit)
+        ).all()
+    return [
+        schemas.Event(
+            id=r.id,
+            type=r.type,
+            at=datetime.fromtimestamp(r.at, UTC),
+            report=schemas.ReportSummary.model_validate_json(r.payload),
+        )
+        for r in rows
+    ]

@@ -1,0 +1,127 @@
+"""The citizen channel: a new report is sanitised, routed, numbered and stored; the reporter's
+identity goes to its own table and nowhere else."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, select, update
+
+from crm_server.api import schemas
+from crm_server.clock import DUE_AFTER, now
+from crm_server.errors import PayloadTooLarge, Unauthorized, Unprocessable
+from crm_server.images import MAX_PHOTO_BYTES, clean_photo
+from crm_server.reference.jakarta import CHANNELS
+from crm_server.security import new_token, token_digest
+from crm_server.services import events
+from crm_server.services.directory import Directory
+from crm_server.services.report_reads import load_summary
+from crm_server.statuses import Status
+from crm_server.storage.engine import Database
+from crm_server.storage.schema import daily_sequence, history, intake_keys, photos, reporters, reports
+from crm_text.sanitize import MAX_TEXT_CHARS, clean_line, clean_text
+
+TITLE_CHARS = 200
+ADDRESS_CHARS = 500
+_MAX_PHOTO_B64 = (MAX_PHOTO_BYTES + 2) // 3 * 4
+
+
+def new_intake_key(db: Database) -> str:
+    key = new_token()
+    with db.write() as conn:
+        conn.execute(intake_keys.insert().values(key_hash=token_digest(key), created_at=now()))
+    return key
+
+
+def check_intake_key(db: Database, key: str | None) -> None:
+    if not key:
+        raise Unauthorized("Send the X-Intake-Key header.")
+    with db.read() as conn:
+        known = conn.scalars(
+            select(intake_keys.c.key_hash).where(intake_keys.c.key_hash == token_digest(key))
+        ).first()
+    if known is None:
+        raise Unauthorized("The intake key is not valid.")
+
+
+def next_number(conn: Connection, at: int) -> str:
+    """JK + YYMMDD + a daily sequence of 4 digits (5 on a day past 9,999 reports)."""
+    day = datetime.fromtimestamp(at, UTC).strftime("%y%m%d")
+    last = conn.scalars(select(daily_sequence.c.last).where(daily_sequence.c.day == day)).first()
+    if last is None:
+        conn.execute(daily_sequence.insert().values(day=day, last=1))
+        seq = 1
+    else:
+        seq = last + 1
+        conn.execute(update(daily_sequence).where(daily_sequence.c.day == day).values(last=seq))
+    return f"JK{day}{seq:04d}"
+
+
+def _decode_photo(encoded: str) -> bytes:
+    if len(encoded) > _MAX_PHOTO_B64 + 4:
+        raise PayloadTooLarge("The photo is larger than 5 MB.")
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise Unprocessable("The photo is not valid base64.") from None
+
+
+def submit(db: Database, directory: Directory, body: schemas.IntakeReport) -> str:
+    if body.channel not in CHANNELS:
+        raise Unprocessable("Unknown channel.")
+    if body.category not in directory.categories:
+        raise Unprocessable("Unknown category (see GET /api/v1/categories).")
+    if body.location.kelurahan not in directory.places:
+        raise Unprocessable("Unknown kelurahan (a kelurahan code from GET /api/v1/agencies).")
+    title = clean_line(body.title, max_chars=TITLE_CHARS)
+    if not title:
+        raise Unprocessable("The title is empty.")
+    photo = clean_photo(_decode_photo(body.photo)) if body.photo else None  # before the write lock
+    agency = directory.agency_for(body.category, body.location.kelurahan)
+    reporter = body.reporter
+    at = now()
+    with db.write() as conn:
+        number = next_number(conn, at)
+        report_id = conn.execute(
+            reports.insert().values(
+                number=number,
+                channel=body.channel,
+                category_code=body.category,
+                title=title,
+                description=clean_text(body.description, max_chars=MAX_TEXT_CHARS),
+                address=clean_line(body.location.address, max_chars=ADDRESS_CHARS),
+                kelurahan_code=body.location.kelurahan,
+                lat=body.location.lat,
+                lon=body.location.lon,
+                created_at=at,
+                updated_at=at,
+                due_at=at + DUE_AFTER,
+                status=int(Status.MENUNGGU),
+                agency_code=agency.code,
+                agency_path=agency.path,
+                private=body.private,
+                has_photo=photo is not None,
+                version=1,
+            )
+        ).inserted_primary_key[0]
+        if reporter is not None:
+            conn.execute(reporters.insert().values(report_id=report_id, **reporter.model_dump()))
+        if photo is not None:
+            conn.execute(
+                photos.insert().values(
+                    report_id=report_id,
+                    content_type=photo.content_type,
+                    width=photo.width,
+                    height=photo.height,
+                    data=photo.data,
+                )
+            )
+        conn.execute(
+            history.insert().values(
+                report_id=report_id, at=at, action="created", to_status=int(Status.MENUNGGU), detail=f"channel: {body.channel}"
+            )
+        )
+        events.append(conn, "created", report_id, load_summary(conn, report_id, directory), agency.path, None)
+    return number

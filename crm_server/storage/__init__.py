@@ -1,0 +1,1 @@
+"""All SQL lives below this package: the API layer never builds a query itself."""
