@@ -1,0 +1,37 @@
+"""Fixtures shared by every test folder: the real server, started and stopped by the tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from tests.support.server import ServerProcess
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One seeded server for tests that only read, or write to reports no other test uses."""
+    server = ServerProcess(tmp_path_factory.mktemp("demo") / "crm.sqlite3").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def make_server(tmp_path) -> Iterator[Callable[..., ServerProcess]]:
+    """Fresh servers of the test's own, each on its own database; all stopped after the test."""
+    started: list[ServerProcess] = []
+
+    def start(**kwargs) -> ServerProcess:
+        server = ServerProcess(tmp_path / f"crm{len(started)}.sqlite3", **kwargs).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def fresh_server(make_server) -> ServerProcess:
+    return make_server()

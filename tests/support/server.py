@@ -1,0 +1,103 @@
+"""The real `crm-server serve` in a subprocess on a free loopback port, stopped by its owner."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+STARTUP_TIMEOUT = 60.0
+DEMO_PASSWORD_SUFFIX = "-demo"  # crm_server.demo.seed: password = username + "-demo"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def crm_server(*args: str, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    """Run a `crm-server` command to completion."""
+    return subprocess.run(
+        [sys.executable, "-m", "crm_server.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=check,
+    )
+
+
+@dataclass
+class ServerProcess:
+    db_path: Path
+    reports: int = 300
+    random_seed: int = 3
+    heartbeat: float = 1.0
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+    log_path: Path | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> ServerProcess:
+        self.log_path = self.db_path.with_suffix(".log")
+        log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "crm_server.cli", "serve",
+                "--db", str(self.db_path), "--host", "127.0.0.1", "--port", str(self.port),
+                "--demo", "--reports", str(self.reports), "--random-seed", str(self.random_seed),
+                "--heartbeat", str(self.heartbeat),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"crm-server exited early:\n{self.log()}")
+            try:
+                if httpx.get(f"{self.base_url}/healthz", timeout=1.0).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"crm-server did not become healthy:\n{self.log()}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.process = None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path and self.log_path.exists() else ""
+
+    def login(self, username: str, password: str | None = None) -> str:
+        """A bearer token for a demo operator."""
+        response = httpx.post(
+            f"{self.base_url}/api/v1/auth/login",
+            json={"username": username, "password": password or username + DEMO_PASSWORD_SUFFIX},
+            timeout=10,
+        )
+        response.raise_for_status()
+        return response.json()["token"]
+
+    def intake_key(self) -> str:
+        return crm_server("intake-key", "--db", str(self.db_path)).stdout.strip()
