@@ -1,0 +1,320 @@
+"""Talking to the real server in tests: tokens, reports of a test's own, the audit trail, SSE."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import httpx
+from PIL import Image
+
+from tests.support.server import ServerProcess, crm_server
+
+API = "/api/v1"
+HOME = "JP.GAMBIR.CIDENG"  # the demo dispatcher's and officers' kelurahan
+HOME_CITY = "JP"
+OTHER_KELURAHAN = "JU.PENJARINGAN.PLUIT"  # outside Jakarta Pusat: outside supervisor.jp too
+DBM_JP = "DBM.JP"
+TIMEOUT = 30.0
+ERROR_KEYS = {"error", "message", "request_id"}
+
+DISPLAY_NAMES = {
+    "dispatcher": "Sari Wulandari",
+    "officer": "Budi Santoso",
+    "officer2": "Rina Marlina",
+    "supervisor": "Hendra Gunawan",
+    "supervisor.jp": "Dewi Lestari",
+    "dispatcher.dbm": "Yusuf Hidayat",
+}
+
+
+def marker(prefix: str = "SENTINEL") -> str:
+    """A unique string that no server data contains by chance (short enough for every field)."""
+    return f"{prefix}-{uuid.uuid4().hex[:16]}"
+
+
+def jpeg_bytes(size: tuple[int, int] = (64, 48), color: tuple[int, int, int] = (200, 80, 40), **save) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "JPEG", **save)
+    return out.getvalue()
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def assert_error_body(response: httpx.Response, status: int | None = None) -> dict:
+    """A 4xx with the declared JSON error body."""
+    if status is not None:
+        assert response.status_code == status, (response.status_code, response.text[:500])
+    assert 400 <= response.status_code < 500, (response.status_code, response.text[:500])
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert ERROR_KEYS <= set(body), body
+    assert isinstance(body["error"], str) and body["error"]
+    assert isinstance(body["message"], str) and body["message"]
+    assert body["request_id"] == response.headers["x-request-id"]
+    return body
+
+
+class Api:
+    """One server seen through httpx: tokens are cached per operator (a login runs a slow KDF)."""
+
+    def __init__(self, server: ServerProcess) -> None:
+        self.server = server
+        self.http = httpx.Client(base_url=server.base_url, timeout=TIMEOUT)
+        self._tokens: dict[str, str] = {}
+
+    def close(self) -> None:
+        self.http.close()
+
+    # --- auth -------------------------------------------------------------------------------
+
+    def token(self, user: str) -> str:
+        if user not in self._tokens:
+            self._tokens[user] = self.server.login(user)
+        return self._tokens[user]
+
+    def auth(self, user: str | None, **extra: str) -> dict[str, str]:
+        headers = {k.replace("_", "-"): v for k, v in extra.items()}
+        if user is not None:
+            headers["Authorization"] = f"Bearer {self.token(user)}"
+        return headers
+
+    # --- plain calls ------------------------------------------------------------------------
+
+    def get(self, user: str | None, path: str, *, headers: dict | None = None, **kw) -> httpx.Response:
+        return self.http.get(API + path, headers={**self.auth(user), **(headers or {})}, **kw)
+
+    def post(
+        self,
+        user: str | None,
+        path: str,
+        body: dict | None = None,
+        *,
+        if_match: str | None = None,
+        key: str | None = None,
+        headers: dict | None = None,
+    ) -> httpx.Response:
+        extra = dict(headers or {})
+        if if_match is not None:
+            extra["If-Match"] = if_match
+        if key is not None:
+            extra["Idempotency-Key"] = key
+        return self.http.post(API + path, json=body, headers={**self.auth(user), **extra})
+
+    # --- reports ----------------------------------------------------------------------------
+
+    def detail(self, user: str, number: str) -> tuple[dict, str]:
+        response = self.get(user, f"/reports/{number}")
+        assert response.status_code == 200, (response.status_code, response.text[:300])
+        return response.json(), response.headers["etag"]
+
+    def etag(self, number: str) -> str:
+        return self.detail("supervisor", number)[1]
+
+    def assign(self, user: str, number: str, officer: str, *, etag: str | None = None, key: str | None = None):
+        return self.post(
+            user, f"/reports/{number}/assign", {"officer": officer}, if_match=etag or self.etag(number), key=key
+        )
+
+    def close_report(self, user: str, number: str, *, note: str = "Sudah ditangani.", etag: str | None = None,
+                     key: str | None = None, resolution: str = "selesai"):
+        body = {"resolution": resolution, "note": note}
+        return self.post(user, f"/reports/{number}/close", body, if_match=etag or self.etag(number), key=key)
+
+    def note(self, user: str, number: str, text: str = "Dicek ke lokasi.", *, key: str | None = None):
+        return self.post(user, f"/reports/{number}/notes", {"text": text}, key=key)
+
+    def reports(self, user: str, **params) -> dict:
+        response = self.get(user, "/reports", params=params)
+        assert response.status_code == 200, (response.status_code, response.text[:300])
+        return response.json()
+
+    # --- reference --------------------------------------------------------------------------
+
+    @cached_property
+    def categories(self) -> list[dict]:
+        response = self.get("supervisor", "/categories")
+        assert response.status_code == 200
+        return response.json()
+
+    @cached_property
+    def kelurahan_category(self) -> str:
+        """A category the kelurahan handles itself: its reports land at the kelurahan."""
+        return next(c["code"] for c in self.categories if c["dinas_code"] is None)
+
+    @cached_property
+    def dbm_category(self) -> str:
+        """A Bina Marga category: in Jakarta Pusat its reports land at DBM.JP."""
+        return next(c["code"] for c in self.categories if c["dinas_code"] == "DBM")
+
+    # --- intake -----------------------------------------------------------------------------
+
+    @cached_property
+    def intake_key(self) -> str:
+        return self.server.intake_key()
+
+    def intake(self, body: dict, *, key: str | None = None, **kw) -> httpx.Response:
+        headers = {"X-Intake-Key": key if key is not None else self.intake_key}
+        return self.http.post(f"{API}/intake/reports", json=body, headers=headers, **kw)
+
+    def intake_body(
+        self,
+        *,
+        category: str | None = None,
+        kelurahan: str = HOME,
+        private: bool = False,
+        title: str | None = None,
+        description: str = "Mohon segera ditindaklanjuti.",
+        photo: bytes | None = None,
+        reporter: dict | None = None,
+        channel: str = "JAKI",
+    ) -> dict:
+        body = {
+            "channel": channel,
+            "category": category or self.kelurahan_category,
+            "title": title or f"Laporan uji {marker('T')}",
+            "description": description,
+            "location": {"address": "Jl. Cideng Barat No. 12", "kelurahan": kelurahan},
+            "private": private,
+        }
+        if photo is not None:
+            body["photo"] = b64(photo)
+        if reporter is not None:
+            body["reporter"] = reporter
+        return body
+
+    def submit(self, **kw) -> str:
+        """A new report of the test's own (Menunggu, unassigned); returns its number."""
+        response = self.intake(self.intake_body(**kw))
+        assert response.status_code == 201, (response.status_code, response.text[:300])
+        return response.json()["number"]
+
+    # --- the audit trail --------------------------------------------------------------------
+
+    def audit(self, *, operator: str | None = None, report: str | None = None) -> str:
+        args = ["audit", "--db", str(self.server.db_path)]
+        if operator:
+            args += ["--operator", operator]
+        if report:
+            args += ["--report", report]
+        return crm_server(*args).stdout
+
+
+def audit_lines(text: str, *, action: str, number: str | None = None) -> list[str]:
+    """Rows of `crm-server audit` output with this action (and report number)."""
+    rows = []
+    for line in text.splitlines():
+        parts = line.split()
+        # date time operator action number outcome
+        if len(parts) >= 6 and parts[3] == action and (number is None or parts[4] == number):
+            rows.append(line)
+    return rows
+
+
+# --- Server-Sent Events ---------------------------------------------------------------------
+
+
+@dataclass
+class Frame:
+    kind: str  # "event", "comment" or "retry"
+    event: str | None = None
+    id: int | None = None
+    data: str = ""
+    raw: list[str] = field(default_factory=list)
+
+    @property
+    def json(self) -> dict:
+        return json.loads(self.data)
+
+
+def sse_frames(response: httpx.Response) -> Iterator[Frame]:
+    """Frames of an open text/event-stream response, as they arrive."""
+    lines: list[str] = []
+    for line in response.iter_lines():
+        if line:
+            lines.append(line)
+            continue
+        if not lines:
+            continue
+        frame = Frame(kind="event", raw=lines)
+        data = []
+        for item in lines:
+            name, _, value = item.partition(":")
+            value = value[1:] if value.startswith(" ") else value
+            if name == "":
+                frame.kind = "comment"
+                frame.data = value
+            elif name == "retry":
+                frame.kind = "retry"
+                frame.data = value
+            elif name == "id":
+                frame.id = int(value)
+            elif name == "event":
+                frame.event = value
+            elif name == "data":
+                data.append(value)
+        if frame.kind == "event":
+            frame.data = "\n".join(data)
+        lines = []
+        yield frame
+
+
+class EventStream:
+    """GET /events as one operator, read frame by frame with an overall deadline."""
+
+    def __init__(self, api: Api, user: str, *, last_event_id: str | None = None, read_timeout: float = 5.0):
+        headers = api.auth(user, accept="text/event-stream")
+        if last_event_id is not None:
+            headers["Last-Event-ID"] = last_event_id
+        self._client = httpx.Client(base_url=api.server.base_url, timeout=httpx.Timeout(10.0, read=read_timeout))
+        self._context = self._client.stream("GET", f"{API}/events", headers=headers)
+        self.response = self._context.__enter__()
+        self.raw = b""
+        self.seen: list[Frame] = []
+        self._frames = sse_frames(self.response) if self.response.status_code == 200 else iter(())
+
+    def __enter__(self) -> EventStream:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._context.__exit__(None, None, None)
+        self._client.close()
+
+    def next(self) -> Frame:
+        frame = next(self._frames)
+        self.seen.append(frame)
+        self.raw += ("\n".join(frame.raw) + "\n\n").encode()
+        return frame
+
+    def until(self, predicate, *, deadline: float = 15.0) -> Frame:
+        """Reads frames until one satisfies `predicate`; fails after `deadline` seconds."""
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            frame = self.next()
+            if predicate(frame):
+                return frame
+        raise AssertionError(f"no matching frame within {deadline} s; saw {[f.raw for f in self.seen][-10:]}")
+
+    def started(self) -> Frame:
+        """The `retry:` frame: from here on the server streams events after its starting point."""
+        return self.until(lambda f: f.kind == "retry")
+
+    def caught_up(self) -> list[Frame]:
+        """Every event frame up to the next heartbeat (sent only after an idle second)."""
+        start = len(self.seen)
+        self.until(lambda f: f.kind == "comment" and f.data == "heartbeat")
+        return [f for f in self.seen[start:] if f.kind == "event"]
+
+    def events(self) -> list[Frame]:
+        return [f for f in self.seen if f.kind == "event"]
