@@ -45,6 +45,59 @@ def jpeg_bytes(size: tuple[int, int] = (64, 48), color: tuple[int, int, int] = (
     return out.getvalue()
 
 
+# EXIF tags (TIFF numbering)
+MAKE, MODEL, ORIENTATION, ARTIST, COPYRIGHT, GPS_IFD = 0x010F, 0x0110, 0x0112, 0x013B, 0x8298, 0x8825
+
+
+def exif_jpeg(mark: str, *, size: tuple[int, int] = (80, 60), orientation: int = 1) -> bytes:
+    """A JPEG carrying what identifies a reporter: GPS, device, owner, a comment, XMP and ICC."""
+    exif = Image.Exif()
+    exif[MAKE] = f"Make{mark}"
+    exif[MODEL] = f"Model{mark}"
+    exif[ARTIST] = f"Artist{mark}"
+    exif[COPYRIGHT] = f"Copyright{mark}"
+    exif[ORIENTATION] = orientation
+    exif[GPS_IFD] = {1: "S", 2: (6.0, 10.0, 30.5), 3: "E", 4: (106.0, 49.0, 12.0)}
+    image = Image.new("RGB", size, (30, 120, 200))
+    image.paste((250, 250, 0), (0, 0, size[0] // 2, size[1] // 4))  # a corner that shows rotation
+    out = io.BytesIO()
+    image.save(
+        out, "JPEG", exif=exif, comment=f"Comment{mark}".encode(), icc_profile=f"ICC{mark}".encode() * 4,
+        xmp=f"<x:xmpmeta><dc:creator>XMP{mark}</dc:creator></x:xmpmeta>".encode(),
+    )
+    data = out.getvalue()
+    assert b"Exif" in data and mark.encode() in data  # the input really carries it
+    return data
+
+
+def text_png(mark: str, *, size: tuple[int, int] = (40, 30)) -> bytes:
+    """A PNG with tEXt, zTXt and iTXt chunks and an eXIf chunk."""
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Author", f"Author{mark}")
+    info.add_text("Comment", f"Comment{mark}", zip=True)
+    info.add_itxt("Description", f"Description{mark}")
+    exif = Image.Exif()
+    exif[ARTIST] = f"Artist{mark}"
+    exif[GPS_IFD] = {1: "S", 2: (6.0, 10.0, 30.5), 3: "E", 4: (106.0, 49.0, 12.0)}
+    out = io.BytesIO()
+    Image.new("RGBA", size, (10, 200, 10, 128)).save(out, "PNG", pnginfo=info, exif=exif)
+    data = out.getvalue()
+    assert all(chunk in data for chunk in (b"tEXt", b"zTXt", b"iTXt", b"eXIf"))
+    return data
+
+
+def png_chunk_types(data: bytes) -> list[bytes]:
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    chunks, at = [], 8
+    while at < len(data):
+        length = int.from_bytes(data[at : at + 4], "big")
+        chunks.append(data[at + 4 : at + 8])
+        at += 12 + length
+    return chunks
+
+
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
