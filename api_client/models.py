@@ -1,0 +1,260 @@
+"""Typed, frozen views of the operator API's JSON.
+
+Fields the models do not declare are dropped on parse, so a backend that leaks more (reporter
+identity above all) cannot leak it through the client: no model has a field for reporter
+identity. Text is kept as the server sent it; the console's widgets sanitise it before drawing.
+Every datetime is timezone-aware (a naive one fails the parse).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cache
+from typing import Any, Literal, TypeVar
+
+import pydantic
+from pydantic import AwareDatetime, BaseModel, ConfigDict, TypeAdapter
+
+from api_client.errors import ResponseParseError
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class ReportStatus(StrEnum):
+    """The Jakarta CRM statuses, by their exact names, in workflow order."""
+
+    MENUNGGU = "Menunggu"
+    KOORDINASI = "Koordinasi"
+    DISPOSISI = "Disposisi"
+    PROSES = "Proses"
+    MENUNGGU_VALIDASI = "Menunggu Validasi"
+    TL_DITOLAK = "TL Ditolak"
+    SELESAI = "Selesai"
+
+    @property
+    def is_open(self) -> bool:
+        return self is not ReportStatus.SELESAI
+
+
+class Resolution(StrEnum):
+    """How a report was closed."""
+
+    SELESAI = "selesai"
+    BUKAN_WEWENANG = "bukan wewenang"
+    DUPLIKAT = "duplikat"
+    TIDAK_VALID = "tidak valid"
+
+
+Role = Literal["dispatcher", "officer", "supervisor"]
+PhotoState = Literal["locked", "available", "none"]
+EventType = Literal["created", "assigned", "closed", "noted"]
+
+
+class AgencyRef(_Model):
+    code: str
+    name: str
+
+
+class OperatorRef(_Model):
+    """Who did something (an assignee, a history actor, a note's author)."""
+
+    username: str
+    display_name: str
+
+
+class Operator(_Model):
+    """The signed-in operator (`GET /me`)."""
+
+    username: str
+    display_name: str
+    role: Role
+    agency: AgencyRef
+
+
+Me = Operator
+
+
+class Session(_Model):
+    """What a sign-in gives the caller. The token stays inside the client."""
+
+    operator: Operator
+    expires_at: AwareDatetime
+
+
+class Agency(_Model):
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None
+
+
+class Category(_Model):
+    code: str
+    name: str
+    dinas_code: str | None  # None: the report goes to its kelurahan
+
+
+class Officer(_Model):
+    username: str
+    display_name: str
+    agency: AgencyRef
+    open_workload: int
+
+
+class Health(_Model):
+    status: str
+    schema_version: int
+
+
+class ReportSummary(_Model):
+    """One row of the report list; also the report inside an event."""
+
+    number: str
+    status: ReportStatus
+    channel: str
+    category: str  # the category code
+    category_name: str
+    title: str
+    kelurahan: str
+    kecamatan: str
+    city: str
+    agency: AgencyRef
+    assignee: OperatorRef | None
+    private: bool
+    photo: PhotoState
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    due_at: AwareDatetime
+    version: int
+
+
+class ReportPage(_Model):
+    items: tuple[ReportSummary, ...]
+    total: int  # reports matching the query, all pages together
+    next_cursor: str | None  # None on the last page
+
+
+class Location(_Model):
+    address: str
+    kelurahan: str
+    kecamatan: str
+    city: str
+    kelurahan_code: str
+    lat: float | None
+    lon: float | None
+
+
+class PhotoInfo(_Model):
+    state: PhotoState
+    content_type: str | None = None
+    width: int | None = None
+    height: int | None = None
+    # The server's `url` is not kept: the client builds the photo's path itself, so a backend
+    # cannot point the operator's token at another host.
+
+
+class HistoryEntry(_Model):
+    at: AwareDatetime
+    actor: OperatorRef | None  # None: the intake channel
+    action: str
+    from_status: ReportStatus | None
+    to_status: ReportStatus | None
+    detail: str | None
+    note: str | None
+
+
+class Note(_Model):
+    id: int
+    at: AwareDatetime
+    author: OperatorRef
+    text: str
+
+
+class Report(ReportSummary):
+    """A report in full, with the ETag it was served with: the version writes act on."""
+
+    description: str
+    location: Location
+    photo_info: PhotoInfo
+    resolution: Resolution | None
+    duplicate_of: str | None
+    history: tuple[HistoryEntry, ...]
+    notes: tuple[Note, ...]
+    etag: str | None = None  # from the response's ETag header, not from the JSON
+
+
+class Event(_Model):
+    """A change to a report the operator can see."""
+
+    id: int
+    type: EventType
+    at: AwareDatetime
+    report: ReportSummary
+
+
+class Resync(_Model):
+    """The stream could not replay what was missed: reload, then carry on from `latest_id`."""
+
+    latest_id: int
+    reason: str = "cannot_replay"
+
+
+class StreamStatus(_Model):
+    """The event stream's connection changed state. `retry_in`: seconds until the next try;
+    `reason`: a message safe to show (why the connection was lost)."""
+
+    state: Literal["connected", "reconnecting"]
+    retry_in: float | None = None
+    attempt: int = 0
+    reason: str | None = None
+
+
+StreamItem = Event | Resync | StreamStatus
+
+# --- parsing ---------------------------------------------------------------------------------
+
+T = TypeVar("T")
+MAX_PROBLEMS = 5
+
+
+@cache
+def _adapter(tp: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(tp)
+
+
+def _problems(exc: pydantic.ValidationError) -> tuple[str, ...]:
+    """Where and how the payload failed: field paths and error types, never input values."""
+    return tuple(
+        f"{'.'.join(str(part) for part in err['loc']) or '<root>'}: {err['type']}"
+        for err in exc.errors(include_url=False, include_input=False, include_context=False)[:MAX_PROBLEMS]
+    )
+
+
+def parse_json(
+    tp: type[T] | Any,
+    payload: bytes | str,
+    *,
+    what: str,
+    status_code: int | None = None,
+    request_id: str | None = None,
+    update: dict[str, Any] | None = None,
+) -> T:
+    """Validate a JSON payload as `tp`, or raise ResponseParseError without echoing the payload
+    (pydantic's own error repeats the input, so it is not chained)."""
+    try:
+        value = _adapter(tp).validate_json(payload)
+    except pydantic.ValidationError as exc:
+        problems = _problems(exc)
+    else:
+        return value.model_copy(update=update) if update else value
+    raise ResponseParseError(what=what, status_code=status_code, request_id=request_id, problems=problems)
+
+
+def parse_python(tp: type[T] | Any, data: Any, *, what: str) -> T:
+    try:
+        return _adapter(tp).validate_python(data)
+    except pydantic.ValidationError as exc:
+        problems = _problems(exc)
+    raise ResponseParseError(what=what, problems=problems)
