@@ -1,0 +1,494 @@
+"""`CrmClient`: the operator API of a CRM backend as typed async methods.
+
+One `httpx.AsyncClient` lives inside (reused connections: a page request then costs a few
+milliseconds instead of tens); use `async with CrmClient(...)` or call `aclose()`.
+
+Every call is bounded by `Timeouts.deadline`, retries included. Reads are retried on connection
+failures, timeouts, 502/503/504 and 429 (honouring Retry-After, capped); so are the writes, which
+always carry an `Idempotency-Key` (one per operator action: create it with `new_idempotency_key()`
+before the first try and pass the same key when the operator retries). Other 4xx are never retried.
+
+Logging: the `api_client` logger records method and path template at DEBUG, never query strings
+(they hold what the operator typed), tokens or bodies. httpx itself logs every full URL at INFO on
+the `httpx` logger: an application should keep that logger at WARNING (`quiet_httpx_logging()`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import ssl
+import uuid
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Mapping
+from contextlib import asynccontextmanager
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import anyio
+import httpx
+
+from api_client.errors import (
+    MAX_ERROR_BODY_BYTES,
+    APITimeoutError,
+    CrmApiError,
+    InvalidArgument,
+    PhotoLocked,
+    ResponseParseError,
+    Unauthorized,
+    error_from_response,
+    error_from_transport,
+)
+from api_client.models import (
+    Agency,
+    Category,
+    Health,
+    Note,
+    Officer,
+    Operator,
+    Report,
+    ReportPage,
+    ReportSummary,
+    Session,
+    StreamItem,
+    parse_json,
+)
+from api_client.query import ReportQuery
+from api_client.retry import DEFAULT_RETRY, RETRYABLE_STATUS, RetryPolicy, parse_retry_after
+from api_client.sse import resilient_events
+from api_client.timeouts import DEFAULT_TIMEOUTS, Timeouts
+
+log = logging.getLogger("api_client")
+
+API_PREFIX = "/api/v1"
+USER_AGENT = "crm-tui-api-client/0.1"
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024  # a photo is at most 5 MB; a page of 500 reports ~0.5 MB
+DEFAULT_PAGE_SIZE = 50
+ITER_PAGE_SIZE = 100
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png"})
+_REPORT_NUMBER = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# Transport failures where the request never reached the server: safe to retry any request.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def new_idempotency_key() -> str:
+    """A fresh key for one operator action (assign, close, note). Create it once, before the
+    first try, and reuse it for every retry of that same action."""
+    return str(uuid.uuid4())
+
+
+def quiet_httpx_logging(level: int = logging.WARNING) -> None:
+    """Keep httpx and httpcore from logging full URLs (with query strings) at INFO/DEBUG."""
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(level)
+
+
+class _BearerAuth(httpx.Auth):
+    """Adds the token to each request; its repr never shows it."""
+
+    def __init__(self, token: str | None) -> None:
+        self.token = token
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if self.token:
+            request.headers["Authorization"] = f"Bearer {self.token}"
+        yield request
+
+    def __repr__(self) -> str:
+        return f"<_BearerAuth token={'set' if self.token else 'unset'}>"
+
+
+def _redacted(url: str) -> str:
+    """The URL without user info, query or fragment (for reprs)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"[{host}]" if ":" in host else host
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def _api_root(base_url: str) -> str:
+    root = base_url.rstrip("/")
+    return root if root.endswith(API_PREFIX) else root + API_PREFIX
+
+
+def _ssl_verify(verify: bool | str) -> bool | ssl.SSLContext:
+    """httpx 0.28 takes a CA bundle as an SSLContext; a path string is deprecated there."""
+    if isinstance(verify, str):
+        return ssl.create_default_context(cafile=verify)
+    return verify
+
+
+def _number(number: str) -> str:
+    if not isinstance(number, str) or not _REPORT_NUMBER.fullmatch(number):
+        raise InvalidArgument("That is not a report number.")
+    return quote(number, safe="")
+
+
+def _if_match(report: ReportSummary) -> str:
+    """The report's ETag as served; for a list row (no ETag) the server's form of its version."""
+    etag = getattr(report, "etag", None)
+    return etag if etag else f'"{report.version}"'
+
+
+class CrmClient:
+    """The operator API. Methods raise `CrmApiError` subclasses only (see `api_client.errors`)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeouts: Timeouts = DEFAULT_TIMEOUTS,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        verify: bool | str = True,
+        trust_env: bool = False,
+    ) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._auth = _BearerAuth(token)
+        self._timeouts = timeouts
+        self._retry = retry
+        self._http = httpx.AsyncClient(
+            base_url=_api_root(self._base_url),
+            auth=self._auth,
+            transport=transport,
+            timeout=timeouts.for_calls(),
+            verify=_ssl_verify(verify),
+            trust_env=trust_env,
+            follow_redirects=False,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+        )
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    async def __aenter__(self) -> CrmClient:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def __repr__(self) -> str:
+        return f"CrmClient(base_url={_redacted(self._base_url)!r}, signed_in={self.token is not None})"
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    @property
+    def token(self) -> str | None:
+        return self._auth.token
+
+    @token.setter
+    def token(self, value: str | None) -> None:
+        self._auth.token = value or None
+
+    @property
+    def timeouts(self) -> Timeouts:
+        return self._timeouts
+
+    # --- the request machinery ---------------------------------------------------------------
+
+    async def _call(
+        self,
+        method: str,
+        template: str,
+        path: str,
+        *,
+        params: list[tuple[str, str]] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        retry: bool = True,
+    ) -> httpx.Response:
+        """One call: tries, waits and retries within the overall deadline. `retry=False` still
+        retries a request that never left (connection refused). Returns a fully read success
+        response or raises."""
+        try:
+            with anyio.fail_after(self._timeouts.deadline):
+                return await self._with_retries(method, template, path, params, json, headers, retry)
+        except TimeoutError:
+            log.debug("%s %s: deadline of %.1fs passed", method, template, self._timeouts.deadline)
+            raise APITimeoutError(cause="deadline") from None
+
+    async def _with_retries(
+        self,
+        method: str,
+        template: str,
+        path: str,
+        params: list[tuple[str, str]] | None,
+        json: Any,
+        headers: Mapping[str, str] | None,
+        retry: bool,
+    ) -> httpx.Response:
+        started = anyio.current_time()
+        attempt = 0
+        while True:
+            log.debug("%s %s", method, template)
+            retry_after: float | None = None
+            try:
+                response = await self._send_once(method, path, params, json, headers)
+            except httpx.TransportError as exc:
+                error: CrmApiError = error_from_transport(exc)
+                retryable = retry or isinstance(exc, _NOT_SENT)
+            else:
+                if response.is_success:
+                    return response
+                error = error_from_response(response, secrets=self._secrets())
+                retryable = retry and response.status_code in RETRYABLE_STATUS
+                if retryable:
+                    retry_after = parse_retry_after(response.headers.get("retry-after"))
+                log.debug("%s %s -> %d", method, template, response.status_code)
+            if not retryable or attempt >= self._retry.max_retries:
+                raise error
+            delay = self._retry.delay(attempt, retry_after)
+            elapsed = anyio.current_time() - started
+            if elapsed + delay >= self._timeouts.deadline:
+                raise error  # waiting would pass the deadline: say what went wrong instead
+            log.debug("%s %s: %s, retry %d in %.2fs", method, template, type(error).__name__, attempt + 1, delay)
+            await anyio.sleep(delay)
+            attempt += 1
+
+    async def _send_once(
+        self,
+        method: str,
+        path: str,
+        params: list[tuple[str, str]] | None,
+        json: Any,
+        headers: Mapping[str, str] | None,
+    ) -> httpx.Response:
+        """One request; the body is read to the end, up to MAX_RESPONSE_BYTES."""
+        request = self._http.build_request(method, path, params=params, json=json, headers=headers)
+        response = await self._http.send(request, stream=True)
+        try:
+            return await _read_whole(response, MAX_RESPONSE_BYTES)
+        finally:
+            await response.aclose()
+
+    def _secrets(self) -> tuple[str, ...]:
+        return (self.token,) if self.token else ()
+
+    @staticmethod
+    def _request_id(response: httpx.Response) -> str | None:
+        value = response.headers.get("x-request-id")
+        return value if value and len(value) <= 64 and value.isprintable() else None
+
+    def _parse(self, tp: Any, response: httpx.Response, *, what: str, update: dict[str, Any] | None = None) -> Any:
+        return parse_json(
+            tp,
+            response.content,
+            what=what,
+            status_code=response.status_code,
+            request_id=self._request_id(response),
+            update=update,
+        )
+
+    def _report(self, response: httpx.Response) -> Report:
+        return self._parse(Report, response, what="Report", update={"etag": response.headers.get("etag")})
+
+    # --- auth --------------------------------------------------------------------------------
+
+    async def login(self, username: str, password: str) -> Session:
+        """Sign in; the client keeps the token for the calls that follow."""
+        response = await self._call(
+            "POST", "/auth/login", "auth/login", json={"username": username, "password": password}, retry=False
+        )
+        session = self._parse(Session, response, what="Session")
+        token = _token_of(response)
+        if token is None:
+            raise ResponseParseError(what="Session", status_code=response.status_code)
+        self.token = token
+        return session
+
+    async def logout(self) -> None:
+        """Revoke the token on the server and forget it here (forgotten even if the call fails;
+        an already invalid token counts as signed out)."""
+        if self.token is None:
+            return
+        try:
+            await self._call("POST", "/auth/logout", "auth/logout", retry=False)
+        except Unauthorized:
+            pass
+        finally:
+            self.token = None
+
+    async def me(self) -> Operator:
+        return self._parse(Operator, await self._call("GET", "/me", "me"), what="Operator")
+
+    # --- reports -----------------------------------------------------------------------------
+
+    async def list_reports(
+        self, query: ReportQuery = ReportQuery(), *, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
+    ) -> ReportPage:
+        params = query.params()
+        if cursor:
+            params.append(("cursor", cursor))
+        params.append(("limit", str(limit)))
+        response = await self._call("GET", "/reports", "reports", params=params)
+        return self._parse(ReportPage, response, what="ReportPage")
+
+    async def iter_pages(
+        self, query: ReportQuery = ReportQuery(), *, limit: int = ITER_PAGE_SIZE
+    ) -> AsyncIterator[ReportPage]:
+        """Every page of the query, first to last (keyset cursors: stable under inserts)."""
+        cursor: str | None = None
+        while True:
+            page = await self.list_reports(query, cursor=cursor, limit=limit)
+            yield page
+            if not page.next_cursor:
+                return
+            if page.next_cursor == cursor:
+                raise ResponseParseError("The CRM server repeated a page cursor.", what="ReportPage")
+            cursor = page.next_cursor
+
+    async def get_report(self, number: str) -> Report:
+        response = await self._call("GET", "/reports/{number}", f"reports/{_number(number)}")
+        return self._report(response)
+
+    async def get_photo(self, report: ReportSummary | Report) -> bytes:
+        """The photo's bytes (JPEG or PNG). Raises PhotoLocked, without any request, unless the
+        report says its photo is available: a private report's photo is never asked for."""
+        state = report.photo_info.state if isinstance(report, Report) else report.photo
+        if state != "available":
+            raise PhotoLocked(state=state)
+        response = await self._call("GET", "/reports/{number}/photo", f"reports/{_number(report.number)}/photo")
+        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type not in PHOTO_TYPES:
+            raise ResponseParseError("The CRM server sent a photo of an unknown type.", what="photo")
+        return response.content
+
+    async def assign(self, report: ReportSummary | Report, officer: str, *, idempotency_key: str | None = None) -> Report:
+        """Assign to an officer (moves the report to Proses), acting on the version loaded.
+        Raises PreconditionFailed if someone changed the report since."""
+        response = await self._call(
+            "POST",
+            "/reports/{number}/assign",
+            f"reports/{_number(report.number)}/assign",
+            json={"officer": officer},
+            headers=self._write_headers(idempotency_key, if_match=_if_match(report)),
+        )
+        return self._report(response)
+
+    async def close(
+        self,
+        report: ReportSummary | Report,
+        resolution: str,
+        note: str,
+        *,
+        duplicate_of: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Report:
+        """Close (Selesai) with a resolution and a note; `duplicate_of` goes with "duplikat"."""
+        body: dict[str, Any] = {"resolution": str(resolution), "note": note}
+        if duplicate_of is not None:
+            body["duplicate_of"] = duplicate_of
+        response = await self._call(
+            "POST",
+            "/reports/{number}/close",
+            f"reports/{_number(report.number)}/close",
+            json=body,
+            headers=self._write_headers(idempotency_key, if_match=_if_match(report)),
+        )
+        return self._report(response)
+
+    async def add_note(self, number: str, text: str, *, idempotency_key: str | None = None) -> Note:
+        response = await self._call(
+            "POST",
+            "/reports/{number}/notes",
+            f"reports/{_number(number)}/notes",
+            json={"text": text},
+            headers=self._write_headers(idempotency_key),
+        )
+        return self._parse(Note, response, what="Note")
+
+    @staticmethod
+    def _write_headers(idempotency_key: str | None, *, if_match: str | None = None) -> dict[str, str]:
+        # A key made here is made once per call, before the retry loop: retries reuse it.
+        headers = {"Idempotency-Key": idempotency_key or new_idempotency_key()}
+        if if_match is not None:
+            headers["If-Match"] = if_match
+        return headers
+
+    # --- reference data ----------------------------------------------------------------------
+
+    async def officers(self) -> list[Officer]:
+        return self._parse(list[Officer], await self._call("GET", "/officers", "officers"), what="Officer list")
+
+    async def categories(self) -> list[Category]:
+        return self._parse(list[Category], await self._call("GET", "/categories", "categories"), what="Category list")
+
+    async def agencies(self) -> list[Agency]:
+        return self._parse(list[Agency], await self._call("GET", "/agencies", "agencies"), what="Agency list")
+
+    async def health(self) -> Health:
+        return self._parse(Health, await self._call("GET", "/healthz", "healthz"), what="Health")
+
+    # --- events ------------------------------------------------------------------------------
+
+    def events(self, *, last_event_id: int | None = None) -> AsyncIterator[StreamItem]:
+        """Report events as they happen, for as long as the caller iterates: `Event`s, a
+        `Resync` when the server cannot replay what was missed (reload, then carry on), and a
+        `StreamStatus` on each connection change. Reconnects by itself (backoff, Last-Event-ID);
+        raises Unauthorized when the session ends. Close it with `aclose()` (or
+        `contextlib.aclosing`) to hang up."""
+        return resilient_events(self._open_event_stream, last_event_id=last_event_id, policy=self._retry)
+
+    @asynccontextmanager
+    async def _open_event_stream(self, last_id: int | None) -> AsyncGenerator[AsyncIterator[bytes], None]:
+        headers = {"Accept": "text/event-stream", "Cache-Control": "no-cache"}
+        if last_id is not None:
+            headers["Last-Event-ID"] = str(last_id)
+        log.debug("GET /events")
+        request = self._http.build_request("GET", "events", headers=headers, timeout=self._timeouts.for_stream())
+        try:
+            with anyio.fail_after(self._timeouts.deadline):  # until the headers are in
+                response = await self._http.send(request, stream=True)
+        except TimeoutError:
+            raise APITimeoutError(cause="deadline") from None
+        try:
+            if not response.is_success:
+                read = await _read_whole(response, MAX_ERROR_BODY_BYTES, truncate=True)
+                raise error_from_response(read, secrets=self._secrets())
+            content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            if content_type != "text/event-stream":
+                raise ResponseParseError("The CRM server did not answer with an event stream.", what="events")
+            yield response.aiter_bytes()
+        finally:
+            await response.aclose()
+
+
+def _token_of(response: httpx.Response) -> str | None:
+    """The token of a login response, read apart from the Session model (which has no field
+    for it, so no Session repr or dump can carry it)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    token = body.get("token") if isinstance(body, dict) else None
+    if isinstance(token, str) and 0 < len(token) <= 4096 and token.isascii() and token.isprintable():
+        return token
+    return None
+
+
+async def _read_whole(response: httpx.Response, limit: int, *, truncate: bool = False) -> httpx.Response:
+    """A streamed response read into a complete one, at most `limit` bytes of body: past it,
+    the body is cut short (`truncate`) or the response refused."""
+    chunks, size = [], 0
+    try:
+        async for chunk in response.aiter_bytes():
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                if truncate:
+                    break
+                raise ResponseParseError("The CRM server sent a response too large to read.")
+    except httpx.DecodingError:
+        raise ResponseParseError("The CRM server sent a body that cannot be decoded.") from None
+    # The body is decoded already: drop Content-Encoding so it is not decoded twice.
+    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() != "content-encoding"]
+    return httpx.Response(response.status_code, headers=headers, content=b"".join(chunks), request=response.request)
