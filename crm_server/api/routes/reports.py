@@ -16,7 +16,7 @@ from crm_server.api.routes.errors_doc import errors
 from crm_server.errors import AuditNote, Forbidden, NotFound, Unprocessable
 from crm_server.services import audit, idempotency, report_writes
 from crm_server.services.principal import Principal
-from crm_server.services.report_reads import MAX_PAGE, ReportFilter, list_reports, report_detail
+from crm_server.services.report_reads import MAX_PAGE, ReportFilter, decode_cursor, list_reports, report_detail
 from crm_server.statuses import Status
 from crm_server.storage.schema import photos
 from crm_text.sanitize import clean_line
@@ -31,6 +31,7 @@ IdempotencyKey = Annotated[
 ]
 _JSON = "application/json"
 _Q_CHARS = 200
+_SQL_INTEGER = range(-(2**63), 2**63)  # what a cursor value may be before it reaches the database
 
 
 @router.get("", response_model=schemas.ReportPage, responses=errors(401, 422))
@@ -56,6 +57,8 @@ def get_reports(
         if agency not in directory.agencies:
             raise Unprocessable("Unknown agency code.")
         agency_path = directory.agencies[agency].path
+    if cursor and not all(value in _SQL_INTEGER for value in decode_cursor(cursor, sort)):
+        raise Unprocessable("The cursor is not valid.")
     text = clean_line(q) if q else ""
     filters = ReportFilter(
         status=tuple(Status.from_label(s) for s in status),
