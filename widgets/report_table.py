@@ -1,0 +1,570 @@
+"""The report list: a Line API view onto a row source it never copies.
+
+The table draws only the lines on screen, asking its `RowSource` for each visible row, so a
+million reports cost what a screenful costs. Rows not loaded yet are drawn as dim placeholders
+and asked for with `RowsNeeded`; the screen fetches them and calls `refresh_rows()`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import ClassVar, NamedTuple, Protocol
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from api_client.models import ReportSummary
+from widgets import safe_text
+from widgets.i18n import Texts
+from widgets.report_format import format_age, format_time_left, is_late, status_class
+
+t = Texts(
+    id={
+        "number": "No. Laporan",
+        "status": "Status",
+        "category": "Kategori",
+        "kelurahan": "Kelurahan",
+        "age": "Umur",
+        "left": "Sisa",
+        "assignee": "Petugas",
+        "loading": "Memuat laporan…",
+        "empty": "Tidak ada laporan.",
+        "row_loading": "…",
+    },
+    en={
+        "number": "Report no.",
+        "status": "Status",
+        "category": "Category",
+        "kelurahan": "Kelurahan",
+        "age": "Age",
+        "left": "Left",
+        "assignee": "Assignee",
+        "loading": "Loading reports…",
+        "empty": "No reports.",
+        "row_loading": "…",
+    },
+)
+
+ELLIPSIS = "…"
+GAP = 1  # blank cells between columns
+
+
+class RowSource(Protocol):
+    """Where the table reads its rows from; it holds a bounded window, not the dataset."""
+
+    total: int | None  # None until the first page arrived
+
+    def row(self, index: int) -> ReportSummary | None:  # None: not loaded yet
+        ...
+
+
+class _Column(NamedTuple):
+    key: str
+    width: int
+    align_right: bool = False
+
+
+class _Flex(NamedTuple):
+    key: str
+    minimum: int
+    maximum: int
+    weight: int
+
+
+# Columns that can shrink, in the order they are dropped when the width runs out.
+_FLEX = (_Flex("kelurahan", 8, 24, 2), _Flex("category", 8, 36, 3), _Flex("assignee", 8, 24, 2))
+_NUMBER_WIDTH = 13  # "JK" + 10 or 11 digits
+_STATUS_WIDTH = 17  # "Menunggu Validasi"
+_AGE_WIDTH = 4
+_LEFT_WIDTH = 5
+
+
+def fit(text: str, width: int, *, align_right: bool = False) -> str:
+    """`text` cut or padded to exactly `width` cells; a cut shows "…". Wide characters are
+    measured in cells, so CJK and emoji never push the next column."""
+    if width <= 0:
+        return ""
+    size = cell_len(text)
+    if size > width:
+        return set_cell_size(set_cell_size(text, width - 1).rstrip() + ELLIPSIS, width)
+    pad = " " * (width - size)
+    return pad + text if align_right else text + pad
+
+
+def layout_columns(width: int, lock_width: int) -> tuple[_Column, ...]:
+    """Column widths for a table `width` cells wide: the fixed columns always, the flexible
+    ones (category, kelurahan, assignee) sharing what is left; kelurahan, then category, are
+    dropped when even their minimum does not fit."""
+    fixed = [
+        _Column("new", 1),
+        _Column("number", _NUMBER_WIDTH),
+        _Column("status", _STATUS_WIDTH),
+        _Column("age", _AGE_WIDTH, True),
+        _Column("left", _LEFT_WIDTH, True),
+        _Column("lock", max(1, lock_width)),
+    ]
+    # The new-marker sits against the number, so it takes no gap.
+    used = sum(c.width for c in fixed) + GAP * (len(fixed) - 2)
+    flex = list(_FLEX)
+    while flex and width - used - GAP * len(flex) < sum(f.minimum for f in flex) and len(flex) > 1:
+        flex.pop(0)
+    free = max(1, width - used - GAP * len(flex))
+    widths = {f.key: min(f.minimum, free) for f in flex}
+    free -= sum(widths.values())
+    # Hand out the rest by weight, up to each column's maximum.
+    while free > 0:
+        growable = [f for f in flex if widths[f.key] < f.maximum]
+        if not growable:
+            break
+        total_weight = sum(f.weight for f in growable)
+        given = 0
+        for f in growable:
+            share = min(f.maximum - widths[f.key], max(1, free * f.weight // total_weight), free - given)
+            widths[f.key] += share
+            given += share
+        free -= given
+        if not given:
+            break
+    by_key = {c.key: c for c in fixed}
+    order = ("new", "number", "status", "category", "kelurahan", "age", "left", "assignee", "lock")
+    return tuple(
+        by_key[key] if key in by_key else _Column(key, widths[key]) for key in order if key in by_key or key in widths
+    )
+
+
+class ReportTable(ScrollView, can_focus=True):
+    """The operator's report list, one line per report, under a header that stays put."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cursor_down", "Down", show=False, id="report_table.cursor_down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="report_table.cursor_up"),
+        Binding("g,home", "top", "Top", show=False, id="report_table.top"),
+        Binding("G,end", "bottom", "Bottom", show=False, id="report_table.bottom"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="report_table.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="report_table.page_up"),
+        Binding("enter", "select", "Open", show=False, id="report_table.select"),
+    ]
+    """
+    | Key(s) | Id | Description |
+    | :- | :- | :- |
+    | down, j | report_table.cursor_down | Move the cursor down. |
+    | up, k | report_table.cursor_up | Move the cursor up. |
+    | g, home | report_table.top | Move to the first report. |
+    | G, end | report_table.bottom | Move to the last report. |
+    | pagedown | report_table.page_down | Move down a page. |
+    | pageup | report_table.page_up | Move up a page. |
+    | enter | report_table.select | Select the report under the cursor. |
+    """
+
+    DEFAULT_CSS = """
+    ReportTable {
+        background: $surface;
+        color: $foreground;
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+        & > .report-table--header { background: $panel; color: $foreground; text-style: bold; }
+        & > .report-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .report-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .report-table--placeholder { color: $text-disabled; }
+        & > .report-table--message { color: $text-muted; text-style: italic; }
+        & > .report-table--new { color: $accent; text-style: bold; }
+        & > .report-table--late { color: $error; text-style: bold; }
+        & > .report-table--private { color: $warning; }
+        & > .report-table--status-menunggu { color: $error; }
+        & > .report-table--status-koordinasi { color: $accent; }
+        & > .report-table--status-disposisi { color: $secondary; }
+        & > .report-table--status-proses { color: $warning; }
+        & > .report-table--status-menunggu-validasi { color: $primary; }
+        & > .report-table--status-tl-ditolak { color: $text-error; background: $error-muted; text-style: bold; }
+        & > .report-table--status-selesai { color: $success; }
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "report-table--header",
+        "report-table--cursor",
+        "report-table--placeholder",
+        "report-table--message",
+        "report-table--new",
+        "report-table--late",
+        "report-table--private",
+        "report-table--status-menunggu",
+        "report-table--status-koordinasi",
+        "report-table--status-disposisi",
+        "report-table--status-proses",
+        "report-table--status-menunggu-validasi",
+        "report-table--status-tl-ditolak",
+        "report-table--status-selesai",
+    }
+    """
+    | Class | Description |
+    | :- | :- |
+    | `report-table--header` | The column titles. |
+    | `report-table--cursor` | The row under the cursor. |
+    | `report-table--placeholder` | A row whose report is not loaded yet. |
+    | `report-table--message` | "Loading" / "no reports" under the header. |
+    | `report-table--new` | The marker of a report that arrived while the operator watched. |
+    | `report-table--late` | Time left, from day 6 and once overdue. |
+    | `report-table--private` | The privacy marker. |
+    | `report-table--status-*` | One per status (menunggu, koordinasi, disposisi, proses, menunggu-validasi, tl-ditolak, selesai). |
+    """
+
+    cursor: reactive[int] = reactive(0, init=False)
+    """Index of the highlighted row (0 when the list is empty)."""
+
+    class Highlighted(Message):
+        """The cursor moved to a row, or the row under it was loaded or replaced by another report."""
+
+        def __init__(self, report_table: ReportTable, index: int, summary: ReportSummary | None) -> None:
+            super().__init__()
+            self.report_table = report_table
+            self.index = index
+            self.summary = summary  # None while the row is not loaded
+
+        @property
+        def control(self) -> ReportTable:
+            return self.report_table
+
+    class Selected(Message):
+        """Enter on a row."""
+
+        def __init__(self, report_table: ReportTable, index: int, summary: ReportSummary | None) -> None:
+            super().__init__()
+            self.report_table = report_table
+            self.index = index
+            self.summary = summary
+
+        @property
+        def control(self) -> ReportTable:
+            return self.report_table
+
+    class RowsNeeded(Message):
+        """Rows [start, end) are on screen or near it and not loaded."""
+
+        def __init__(self, report_table: ReportTable, start: int, end: int) -> None:
+            super().__init__()
+            self.report_table = report_table
+            self.start = start
+            self.end = end
+
+        @property
+        def control(self) -> ReportTable:
+            return self.report_table
+
+    def __init__(
+        self,
+        source: RowSource | None = None,
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._source = source
+        self._total = 0 if source is None else source.total
+        self._now = datetime.now(UTC)
+        self._new_numbers: frozenset[str] = frozenset()
+        self._lock_glyph = "🔒"
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._columns_for: tuple[int, tuple[_Column, ...]] | None = None
+        self._generation = 0  # bumped when rows change, so RowsNeeded may be asked again
+        self._asked: tuple[int, int, int] | None = None
+        self._check_scheduled = False
+        self._highlighted_number: str | None = None
+
+    # --- what the screen sets -----------------------------------------------------------------
+
+    @property
+    def now(self) -> datetime:
+        """The clock that ages and times left are measured against."""
+        return self._now
+
+    @now.setter
+    def now(self, value: datetime) -> None:
+        self._now = value
+        self._invalidate()
+
+    @property
+    def new_numbers(self) -> frozenset[str]:
+        """Reports that arrived while the operator watched: marked in the first column."""
+        return self._new_numbers
+
+    @new_numbers.setter
+    def new_numbers(self, value: frozenset[str]) -> None:
+        self._new_numbers = frozenset(value)
+        self.refresh()  # membership is part of each line's cache key
+
+    @property
+    def lock_glyph(self) -> str:
+        """The privacy marker: a lock, or "P" where the terminal has no such glyph."""
+        return self._lock_glyph
+
+    @lock_glyph.setter
+    def lock_glyph(self, value: str) -> None:
+        self._lock_glyph = safe_text.line(value, max_chars=2)
+        self._columns_for = None
+        self._invalidate()
+
+    @property
+    def source(self) -> RowSource | None:
+        return self._source
+
+    @property
+    def total(self) -> int:
+        """Rows in the list as last read from the source (0 until it knows)."""
+        return self._total or 0
+
+    @property
+    def highlighted_summary(self) -> ReportSummary | None:
+        return self._row(self.cursor)
+
+    def set_source(self, source: RowSource | None) -> None:
+        """Show another result set (a new filter or sort); the cursor goes back to the top."""
+        self._source = source
+        self._highlighted_number = None
+        self.set_reactive(ReportTable.cursor, 0)
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh_rows()
+
+    def refresh_rows(self) -> None:
+        """Rows arrived or changed in the source: redraw from it, and tell the screen if the row
+        under the cursor is now another report (or has just loaded)."""
+        self._total = 0 if self._source is None else self._source.total
+        self._generation += 1
+        self._strips.clear()
+        self._update_virtual_size()
+        clamped = self.validate_cursor(self.cursor)
+        if clamped != self.cursor:
+            self.cursor = clamped
+        else:
+            summary = self._row(self.cursor)
+            if (summary.number if summary else None) != self._highlighted_number and summary is not None:
+                self._post_highlighted()
+        self.refresh()
+
+    # --- rendering ----------------------------------------------------------------------------
+
+    def _row(self, index: int) -> ReportSummary | None:
+        if self._source is None or not 0 <= index < self.total:
+            return None
+        return self._source.row(index)
+
+    def _update_virtual_size(self) -> None:
+        # One line for the header, and one for the loading/empty message when there are no rows.
+        self.virtual_size = Size(self.scrollable_content_region.width, 1 + max(1, self.total))
+
+    def _columns(self, width: int) -> tuple[_Column, ...]:
+        if self._columns_for is None or self._columns_for[0] != width:
+            self._columns_for = (width, layout_columns(width, cell_len(self._lock_glyph)))
+        return self._columns_for[1]
+
+    def _style(self, *names: str) -> Style:
+        return self.get_visual_style(*(f"report-table--{name}" for name in names)).rich_style
+
+    def _assemble(self, cells: list[tuple[str, Style]], columns: tuple[_Column, ...], width: int, base: Style) -> Strip:
+        segments: list[Segment] = []
+        gap = Segment(" " * GAP, base)
+        for position, (column, (text, style)) in enumerate(zip(columns, cells, strict=True)):
+            if position > 1:
+                segments.append(gap)
+            segments.append(Segment(fit(text, column.width, align_right=column.align_right), style))
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _render_header(self, width: int) -> Strip:
+        key = ("header", width, self._lock_glyph)
+        if (strip := self._strips.get(key)) is None:
+            style = self._style("header")
+            columns = self._columns(width)
+            cells = [("" if c.key in ("new", "lock") else t(c.key), style) for c in columns]
+            strip = self._strips[key] = self._assemble(cells, columns, width, style)
+        return strip
+
+    def _render_message(self, width: int) -> Strip:
+        text = t("loading") if self._total is None else t("empty")
+        style = self._style("message")
+        return Strip([Segment(fit(" " + text, width), style)], width)
+
+    def _render_row(self, index: int, width: int) -> Strip:
+        summary = self._row(index)
+        is_cursor = index == self.cursor
+        identity = None if summary is None else (summary.number, summary.version, summary.number in self._new_numbers)
+        key = (index, width, is_cursor, self.has_focus, identity)
+        if (strip := self._strips.get(key)) is not None:
+            return strip
+        base = self.rich_style
+        cursor = self._style("cursor") if is_cursor else None
+        columns = self._columns(width)
+
+        def cell(text: str, *names: str) -> tuple[str, Style]:
+            style = base + self._style(*names) if names else base
+            return text, style + cursor if cursor is not None else style
+
+        if summary is None:
+            placeholder = cell(t("row_loading"), "placeholder")
+            cells = [placeholder if c.key == "number" else cell("", "placeholder") for c in columns]
+        else:
+            values = {
+                "new": cell("•", "new") if summary.number in self._new_numbers else cell(""),
+                "number": cell(safe_text.line(summary.number)),
+                "status": cell(summary.status.value, status_class(summary.status)),
+                "category": cell(safe_text.line(summary.category_name)),
+                "kelurahan": cell(safe_text.line(summary.kelurahan)),
+                "age": cell(format_age(summary.created_at, self._now)),
+                "left": self._left_cell(summary, cell),
+                "assignee": cell(safe_text.line(summary.assignee.display_name if summary.assignee else None)),
+                "lock": cell(self._lock_glyph, "private") if summary.private else cell(""),
+            }
+            cells = [values[c.key] for c in columns]
+        strip = self._assemble(cells, columns, width, base + cursor if cursor is not None else base)
+        self._strips[key] = strip
+        return strip
+
+    def _left_cell(self, summary: ReportSummary, cell) -> tuple[str, Style]:
+        if not summary.status.is_open:
+            return cell(safe_text.PLACEHOLDER, "placeholder")
+        text = format_time_left(summary.due_at, self._now)
+        if is_late(summary.created_at, summary.due_at, self._now, summary.status):
+            return cell(text, "late")
+        return cell(text)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if y == 0:
+            return self._render_header(width)
+        if not self.total:
+            return self._render_message(width) if y == 1 else Strip.blank(width, self.rich_style)
+        index = int(self.scroll_y) + y - 1
+        if index >= self.total:
+            return Strip.blank(width, self.rich_style)
+        return self._render_row(index, width)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Rendering runs in the screen's context: a message made here would name the screen as
+        # its sender and stop bubbling there. Ask from the table's own context, once per frame.
+        if not self._check_scheduled:
+            self._check_scheduled = True
+            self.call_later(self._ask_for_missing_rows)
+        return super().render_lines(crop)
+
+    def _ask_for_missing_rows(self) -> None:
+        """Post RowsNeeded for unloaded rows on screen or within a screen of it; once per
+        window and generation of rows, so a slow page is not asked for on every frame."""
+        self._check_scheduled = False
+        if self._source is None:
+            return
+        rows = self._visible_rows()
+        top = int(self.scroll_y)
+        if self._total is None:
+            start, end = 0, 3 * rows
+        else:
+            lo, hi = max(0, top - rows), min(self.total, top + 2 * rows)
+            missing = [i for i in range(lo, hi) if self._source.row(i) is None]
+            if not missing:
+                return
+            start, end = missing[0], missing[-1] + 1
+        asked = (start, end, self._generation)
+        if asked != self._asked:
+            self._asked = asked
+            self.post_message(self.RowsNeeded(self, start, end))
+
+    def notify_style_update(self) -> None:
+        self._strips.clear()
+        super().notify_style_update()
+
+    # --- cursor -------------------------------------------------------------------------------
+
+    def _visible_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def validate_cursor(self, cursor: int) -> int:
+        return max(0, min(cursor, self.total - 1))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_to_cursor()
+        self.refresh()
+        self._post_highlighted()
+
+    def _post_highlighted(self) -> None:
+        if not self.total:
+            return
+        summary = self._row(self.cursor)
+        self._highlighted_number = summary.number if summary is not None else None
+        self.post_message(self.Highlighted(self, self.cursor, summary))
+
+    def _scroll_to_cursor(self) -> None:
+        rows = self._visible_rows()
+        top = int(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + rows:
+            self.scroll_to(y=self.cursor - rows + 1, animate=False, immediate=True)
+
+    def _invalidate(self) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    def _on_mount(self, event: events.Mount) -> None:
+        self.refresh_rows()
+
+    def _on_resize(self, event: events.Resize) -> None:
+        self._update_virtual_size()
+        self._scroll_to_cursor()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self.refresh()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self.refresh()
+
+    def _on_click(self, event: events.Click) -> None:
+        if event.y >= 1 and self.total:
+            self.cursor = int(self.scroll_y) + event.y - 1
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_top(self) -> None:
+        self.cursor = 0
+
+    def action_bottom(self) -> None:
+        self.cursor = self.total - 1
+
+    def action_page_down(self) -> None:
+        self._page(+1)
+
+    def action_page_up(self) -> None:
+        self._page(-1)
+
+    def _page(self, direction: int) -> None:
+        # Scroll by a page first so the cursor keeps its place on screen.
+        rows = self._visible_rows()
+        self.scroll_to(y=int(self.scroll_y) + direction * rows, animate=False, immediate=True)
+        self.cursor += direction * rows
+
+    def action_select(self) -> None:
+        if self.total:
+            self.post_message(self.Selected(self, self.cursor, self._row(self.cursor)))
