@@ -1,0 +1,159 @@
+"""GET /events: report changes as Server-Sent Events, scoped to the caller, replayable by id."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from tests.crm_server.helpers import Api, EventStream, assert_error_body
+
+
+def about(number: str, kind: str | None = None):
+    def match(frame) -> bool:
+        return frame.kind == "event" and frame.json.get("report", {}).get("number") == number and (
+            kind is None or frame.event == kind
+        )
+
+    return match
+
+
+def test_a_write_yields_an_event_with_id_type_and_summary(api: Api):
+    with EventStream(api, "dispatcher") as stream:
+        assert stream.response.headers["content-type"].startswith("text/event-stream")
+        assert stream.response.headers["cache-control"] == "no-store"
+        assert stream.started().data == "2000"
+        number = api.submit()
+        created = stream.until(about(number, "created"))
+        assigned_response = api.assign("dispatcher", number, "officer")
+        assigned = stream.until(about(number, "assigned"))
+    for frame, kind in ((created, "created"), (assigned, "assigned")):
+        data = frame.json
+        assert frame.id == data["id"] and frame.event == data["type"] == kind
+        assert set(data) == {"id", "type", "at", "report"}
+    assert assigned.id > created.id
+    assert created.json["report"]["status"] == "Menunggu" and created.json["report"]["version"] == 1
+    summary = assigned.json["report"]
+    assert summary["status"] == "Proses" and summary["assignee"]["username"] == "officer"
+    assert summary["version"] == assigned_response.json()["version"] == 2
+    assert "description" not in summary and "history" not in summary  # a summary, not the report
+
+
+def test_note_and_close_events(api: Api):
+    number = api.submit()
+    with EventStream(api, "supervisor") as stream:
+        stream.started()
+        assert api.note("dispatcher", number).status_code == 201
+        assert api.close_report("dispatcher", number).status_code == 200
+        noted = stream.until(about(number, "noted"))
+        closed = stream.until(about(number, "closed"))
+    assert noted.id < closed.id
+    assert closed.json["report"]["status"] == "Selesai"
+
+
+def test_last_event_id_replays_what_was_missed_without_duplicates(api: Api):
+    with EventStream(api, "dispatcher") as stream:
+        stream.started()
+        first = api.submit()
+        seen = stream.until(about(first, "created"))
+    # Disconnected: these happen while nobody listens.
+    missed = [api.submit() for _ in range(3)]
+    assert api.assign("dispatcher", missed[0], "officer").status_code == 200
+    with EventStream(api, "dispatcher", last_event_id=str(seen.id)) as stream:
+        stream.started()
+        replayed = stream.caught_up()
+        later = api.submit()  # and the live stream continues after the replay
+        stream.until(about(later, "created"))
+    ids = [f.id for f in stream.events()]
+    assert ids == sorted(set(ids)), ids  # increasing, no duplicates
+    assert ids[0] > seen.id
+    numbers = [(f.event, f.json["report"]["number"]) for f in replayed]
+    assert [n for n in numbers if n[1] in missed] == [
+        ("created", missed[0]), ("created", missed[1]), ("created", missed[2]), ("assigned", missed[0])
+    ]
+    assert ("created", first) not in numbers
+
+
+def test_last_event_id_zero_replays_from_the_start(api: Api):
+    number = api.submit()
+    with EventStream(api, "supervisor", last_event_id="0") as stream:
+        stream.started()
+        replayed = stream.caught_up()
+    ids = [f.id for f in replayed]
+    assert ids == sorted(set(ids)) and ids[0] >= 1
+    assert any(about(number, "created")(f) for f in replayed)
+
+
+def test_last_event_id_beyond_the_newest_is_a_resync(api: Api):
+    with EventStream(api, "dispatcher") as probe:
+        probe.started()
+        number = api.submit()
+        newest = probe.until(about(number)).id
+    with EventStream(api, "dispatcher", last_event_id=str(newest + 1_000_000)) as stream:
+        stream.started()
+        resync = stream.next()
+        later = api.submit()
+        after = stream.until(about(later, "created"))
+    assert resync.kind == "event" and resync.event == "resync"
+    data = resync.json
+    assert data["reason"] == "cannot_replay"
+    assert data["latest_id"] >= newest and resync.id == data["latest_id"]
+    assert after.id > data["latest_id"]
+
+
+def test_heartbeats_arrive(api: Api):
+    with EventStream(api, "officer", read_timeout=3.0) as stream:
+        stream.started()
+        beats = [stream.until(lambda f: f.kind == "comment", deadline=5.0) for _ in range(2)]
+    assert [b.data for b in beats] == ["heartbeat", "heartbeat"]  # the fixture beats every second
+
+
+def test_streams_are_scoped_to_the_callers_agency(api: Api):
+    with (
+        EventStream(api, "dispatcher.dbm") as dbm,
+        EventStream(api, "dispatcher") as cideng,
+        EventStream(api, "officer.dbm") as officer_dbm,
+    ):
+        for stream in (dbm, cideng, officer_dbm):
+            stream.started()
+        home = api.submit()  # lands at Kelurahan Cideng
+        roads = api.submit(category=api.dbm_category)  # lands at Suku Dinas Bina Marga JP
+        # Events arrive in id order: once a stream has the later event, it has had the earlier.
+        dbm.until(about(roads, "created"))
+        officer_dbm.until(about(roads, "created"))
+        cideng.until(about(home, "created"))
+        cideng.caught_up()
+    assert not any(about(home)(f) for f in dbm.events())
+    assert not any(about(home)(f) for f in officer_dbm.events())
+    assert not any(about(roads)(f) for f in cideng.events())
+
+
+def test_an_officer_follows_reports_assigned_to_them_elsewhere(api: Api):
+    roads = api.submit(category=api.dbm_category)
+    with EventStream(api, "officer") as stream:
+        stream.started()
+        assert api.assign("supervisor", roads, "officer").status_code == 200
+        assigned = stream.until(about(roads, "assigned"))
+    assert assigned.json["report"]["agency"]["code"] == "DBM.JP"
+    assert not any(about(roads, "created")(f) for f in stream.events())
+
+
+def test_a_revoked_token_ends_the_stream(api: Api):
+    token = api.server.login("officer2")
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=api.server.base_url, timeout=httpx.Timeout(10, read=5)) as client:
+        with client.stream("GET", "/api/v1/events", headers=headers) as response:
+            lines = response.iter_lines()
+            assert next(lines).startswith("retry:")
+            assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
+            tail = list(lines)  # the server ends the stream at the next heartbeat check
+    assert "event: unauthorized" in tail
+    data = json.loads(next(line for line in tail if line.startswith("data:"))[5:])
+    assert data == {"reason": "token_expired"}
+
+
+@pytest.mark.parametrize("auth", [None, "Bearer nope"])
+def test_stream_without_a_valid_token_is_401(api: Api, auth):
+    headers = {"Authorization": auth} if auth else {}
+    assert_error_body(api.http.get("/api/v1/events", headers=headers), 401)
