@@ -54,7 +54,7 @@ from api_client.models import (
     parse_json,
 )
 from api_client.query import ReportQuery
-from api_client.retry import DEFAULT_RETRY, RETRYABLE_STATUS, RetryPolicy, parse_retry_after
+from api_client.retry import DEFAULT_RETRY, RETRYABLE_STATUS, RetryPolicy
 from api_client.sse import resilient_events
 from api_client.timeouts import DEFAULT_TIMEOUTS, Timeouts
 
@@ -239,10 +239,9 @@ class CrmClient:
             else:
                 if response.is_success:
                     return response
-                error = error_from_response(response, secrets=self._secrets())
+                error = status_error = error_from_response(response, secrets=self._secrets())
                 retryable = retry and response.status_code in RETRYABLE_STATUS
-                if retryable:
-                    retry_after = parse_retry_after(response.headers.get("retry-after"))
+                retry_after = status_error.retry_after
                 log.debug("%s %s -> %d", method, template, response.status_code)
             if not retryable or attempt >= self._retry.max_retries:
                 raise error

@@ -16,7 +16,7 @@ typed), the body, or the token.
     │   ├── PreconditionFailed    412 the report changed: current_version, changed_by, changed_at
     │   ├── ValidationError       422, 400, 413, 415
     │   │   └── PreconditionRequired  428
-    │   ├── RateLimited           429 retry_after
+    │   ├── RateLimited           429 (any status error carries the server's retry_after)
     │   └── ServerError           5xx
     ├── ResponseParseError            a response the client cannot read (never echoes it)
     ├── PhotoLocked                   the report's photo is not available (no request is made)
@@ -81,11 +81,13 @@ class APIStatusError(CrmApiError):
         status_code: int,
         code: str | None = None,
         request_id: str | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
         self.status_code = status_code
         self.code = code  # the server's stable machine-readable code, e.g. "not_found"
         self.request_id = request_id
+        self.retry_after = retry_after  # seconds, from Retry-After (uncapped), or None
 
     def __repr__(self) -> str:
         return (
@@ -122,11 +124,12 @@ class PreconditionFailed(APIStatusError):
         status_code: int = 412,
         code: str | None = None,
         request_id: str | None = None,
+        retry_after: float | None = None,
         current_version: int | None = None,
         changed_by: str | None = None,
         changed_at: datetime | None = None,
     ) -> None:
-        super().__init__(message, status_code=status_code, code=code, request_id=request_id)
+        super().__init__(message, status_code=status_code, code=code, request_id=request_id, retry_after=retry_after)
         self.current_version = current_version
         self.changed_by = changed_by  # a display name: untrusted text, sanitise before showing
         self.changed_at = changed_at
@@ -142,18 +145,6 @@ class PreconditionRequired(ValidationError):
 
 class RateLimited(APIStatusError):
     default_message = "Too many requests; wait and try again."
-
-    def __init__(
-        self,
-        message: str | None = None,
-        *,
-        status_code: int = 429,
-        code: str | None = None,
-        request_id: str | None = None,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(message, status_code=status_code, code=code, request_id=request_id)
-        self.retry_after = retry_after  # seconds, from Retry-After (uncapped), or None
 
 
 class ServerError(APIStatusError):
@@ -276,7 +267,12 @@ def error_from_response(response: httpx.Response, *, secrets: tuple[str, ...] = 
         body.get("request_id") or response.headers.get("x-request-id"), MAX_REQUEST_ID_CHARS, secrets
     )
     code = _safe_text(body.get("error"), MAX_REQUEST_ID_CHARS, secrets)
-    common: dict[str, Any] = {"status_code": status, "code": code, "request_id": request_id}
+    common: dict[str, Any] = {
+        "status_code": status,
+        "code": code,
+        "request_id": request_id,
+        "retry_after": parse_retry_after(response.headers.get("retry-after")),
+    }
     if cls is PreconditionFailed:
         return PreconditionFailed(
             message,
@@ -285,8 +281,6 @@ def error_from_response(response: httpx.Response, *, secrets: tuple[str, ...] = 
             changed_by=_safe_text(body.get("changed_by"), MAX_SERVER_MESSAGE_CHARS, secrets),
             changed_at=_datetime_or_none(body.get("changed_at")),
         )
-    if cls is RateLimited:
-        return RateLimited(message, **common, retry_after=parse_retry_after(response.headers.get("retry-after")))
     if cls is APIStatusError and message is None:
         message = f"The CRM server refused the request (HTTP {status})."
     return cls(message, **common)

@@ -170,6 +170,7 @@ async def resilient_events(
     failures = 0
     retry_hint: float | None = None
     while True:
+        retry_after: float | None = None
         try:
             async with connect(cursor.last_id) as chunks:
                 log.debug("event stream connected")
@@ -195,8 +196,11 @@ async def resilient_events(
         except APIStatusError as exc:
             if exc.status_code not in RETRYABLE_STATUS and exc.status_code < 500:
                 raise
-            reason = exc.message
-        delay = policy.backoff(failures, base=retry_hint)
+            reason, retry_after = exc.message, exc.retry_after
+        if retry_after is not None:
+            delay = policy.delay(failures, retry_after)
+        else:
+            delay = policy.backoff(failures, base=retry_hint)
         failures += 1
         log.debug("event stream lost; reconnecting in %.2fs (attempt %d)", delay, failures)
         yield StreamStatus(state="reconnecting", retry_in=delay, attempt=failures, reason=reason)

@@ -9,7 +9,7 @@ import anyio
 import httpx
 import pytest
 
-from api_client import CrmClient, Event, Resync, StreamStatus, Unauthorized
+from api_client import CrmClient, Event, Forbidden, Resync, StreamStatus, Unauthorized
 from api_client.sse import LineSplitter, SSEDecoder, ServerSentEvent, StreamProtocolError
 from tests.api_client.conftest import FAST_RETRY, QUICK
 
@@ -151,3 +151,22 @@ async def test_an_unauthorized_event_ends_the_stream():
             await anext(stream)
         with pytest.raises(StopAsyncIteration):
             await anext(stream)
+
+
+async def test_a_503_at_connect_is_retried_after_its_retry_after_and_a_403_is_not():
+    def unavailable(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503, headers={"Retry-After": "1.5"})
+
+    async with CrmClient("http://crm.test", token="t", transport=httpx.MockTransport(unavailable), retry=FAST_RETRY) as client:
+        stream = client.events()
+        status = await anext(stream)
+        await stream.aclose()
+    assert status == StreamStatus(state="reconnecting", retry_in=1.5, attempt=1, reason="The CRM server failed; try again.")
+
+    def forbidden(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(403, json={"error": "forbidden", "message": "No events for you.", "request_id": "r"})
+
+    async with CrmClient("http://crm.test", token="tok-4f9a2c", transport=httpx.MockTransport(forbidden)) as client:
+        with pytest.raises(Forbidden) as caught:
+            await anext(client.events())
+    assert caught.value.message == "No events for you."
