@@ -1,0 +1,165 @@
+"""`crm-server`: idempotent init, one clear line for every operator mistake, operators from stdin,
+deterministic seeding."""
+
+from __future__ import annotations
+
+import re
+import socket
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.support.server import crm_server
+
+
+def fails_with_one_line(result, *, mentions: str) -> str:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("crm-server:"), lines[0]
+    assert mentions in lines[0], lines[0]
+    return lines[0]
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_init_is_idempotent(tmp_path):
+    db = tmp_path / "crm.sqlite3"
+    first = crm_server("init", "--db", str(db))
+    assert first.returncode == 0 and "database ready" in first.stdout
+    counts = query(db, "SELECT (SELECT count(*) FROM agencies), (SELECT count(*) FROM categories)")
+    schema = query(db, "SELECT type, name, sql FROM sqlite_master ORDER BY name")
+    again = crm_server("init", "--db", str(db))
+    assert again.returncode == 0
+    assert query(db, "SELECT (SELECT count(*) FROM agencies), (SELECT count(*) FROM categories)") == counts
+    assert query(db, "SELECT type, name, sql FROM sqlite_master ORDER BY name") == schema
+    assert query(db, "SELECT version FROM schema_migrations") == [(1,)]
+    agencies, categories = counts[0]
+    assert agencies > 267 and categories >= 60
+
+
+def test_other_commands_initialise_a_fresh_path(tmp_path):
+    db = tmp_path / "fresh.sqlite3"
+    key = crm_server("intake-key", "--db", str(db)).stdout.strip()
+    assert len(key) >= 40 and key != crm_server("intake-key", "--db", str(db)).stdout.strip()
+    assert query(db, "SELECT count(*) FROM intake_keys") == [(2,)]
+    assert crm_server("audit", "--db", str(tmp_path / "other.sqlite3")).stdout == ""
+
+
+@pytest.mark.parametrize("command", [["init"], ["audit"], ["intake-key"], ["seed", "--reports", "1"]])
+def test_missing_folder_is_one_line(tmp_path, command):
+    db = tmp_path / "no" / "such" / "folder" / "crm.sqlite3"
+    result = crm_server(command[0], "--db", str(db), *command[1:], check=False)
+    fails_with_one_line(result, mentions="does not exist")
+    assert not db.parent.exists()
+
+
+def test_directory_as_db_is_one_line(tmp_path):
+    fails_with_one_line(crm_server("init", "--db", str(tmp_path), check=False), mentions="is a directory")
+
+
+def test_file_that_is_no_database_is_one_line(tmp_path):
+    junk = tmp_path / "notes.txt"
+    junk.write_bytes(b"this is not a database\n" * 200)
+    fails_with_one_line(crm_server("init", "--db", str(junk), check=False), mentions="cannot open the database")
+
+
+def test_port_in_use_is_one_line(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = crm_server("serve", "--db", str(tmp_path / "crm.sqlite3"), "--port", str(port), check=False)
+    fails_with_one_line(result, mentions=f"127.0.0.1:{port}")
+
+
+def test_serve_with_bad_path_is_one_line(tmp_path):
+    result = crm_server("serve", "--db", str(tmp_path / "nope" / "crm.sqlite3"), "--port", "0", check=False)
+    fails_with_one_line(result, mentions="does not exist")
+
+
+def _add(db: Path, username: str, role: str, agency: str, password: str | None = "rahasia-123", *extra: str):
+    return crm_server(
+        "operator", "add", "--db", str(db), "--username", username, "--role", role, "--agency", agency, *extra,
+        stdin=None if password is None else password + "\n", check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("username", "role", "agency", "password", "mentions"),
+    [
+        ("rudi", "admin", "JP.GAMBIR.CIDENG", "pw", "unknown role"),
+        ("rudi", "officer", "JP.NOWHERE", "pw", "unknown agency"),
+        ("rudi", "officer", "JP.GAMBIR.CIDENG", "", "password is empty"),
+        ("ru di", "officer", "JP.GAMBIR.CIDENG", "pw", "usernames are"),
+        ("r" * 65, "officer", "JP.GAMBIR.CIDENG", "pw", "usernames are"),
+        ("rudi\x1b[2J", "officer", "JP.GAMBIR.CIDENG", "pw", "usernames are"),
+    ],
+    ids=["unknown-role", "unknown-agency", "empty-password", "space", "too-long", "escape"],
+)
+def test_bad_operator_add_is_one_line(tmp_path, username, role, agency, password, mentions):
+    db = tmp_path / "crm.sqlite3"
+    fails_with_one_line(_add(db, username, role, agency, password), mentions=mentions)
+    assert query(db, "SELECT count(*) FROM operators") == [(0,)]
+
+
+def test_duplicate_username_is_one_line(tmp_path):
+    db = tmp_path / "crm.sqlite3"
+    assert _add(db, "rudi", "officer", "JP.GAMBIR.CIDENG").returncode == 0
+    fails_with_one_line(_add(db, "rudi", "dispatcher", "DKI"), mentions="exists already")
+    assert query(db, "SELECT role FROM operators WHERE username = 'rudi'") == [("officer",)]
+
+
+def test_operator_add_reads_the_password_from_stdin_and_the_operator_can_log_in(api):
+    """Added to the running demo server's database: the server sees the new operator at once."""
+    db = api.server.db_path
+    password = "kata sandi: panjang & aneh é"
+    added = _add(db, "rina.k", "dispatcher", "JP.GAMBIR.PETOJO-UTARA", password, "--name", "Rina Kartika")
+    assert added.returncode == 0, added.stderr
+    assert "rina.k" in added.stdout and password not in added.stdout + added.stderr
+    stored = query(db, "SELECT password_hash FROM operators WHERE username = 'rina.k'")[0][0]
+    assert stored.startswith("scrypt$") and password not in stored
+
+    login = api.http.post("/api/v1/auth/login", json={"username": "rina.k", "password": password})
+    assert login.status_code == 200
+    me = login.json()["operator"]
+    assert (me["username"], me["display_name"], me["role"], me["agency"]["code"]) == (
+        "rina.k", "Rina Kartika", "dispatcher", "JP.GAMBIR.PETOJO-UTARA")
+    assert api.http.post("/api/v1/auth/login", json={"username": "rina.k", "password": "x"}).status_code == 401
+    audit = crm_server("audit", "--db", str(db), "--operator", "rina.k").stdout
+    assert [line.split()[3] for line in audit.splitlines()] == ["login", "login_failed"]
+
+
+def _seeded(db: Path, seed: int) -> list[tuple]:
+    result = crm_server("seed", "--db", str(db), "--reports", "60", "--random-seed", str(seed), "--now", "1740000000")
+    assert result.returncode == 0 and "seeded 60 reports" in result.stdout
+    return query(db, "SELECT number, title, status, channel, private, kelurahan_code, created_at FROM reports "
+                     "ORDER BY number")
+
+
+def test_seed_is_deterministic_for_a_seed(tmp_path):
+    first = _seeded(tmp_path / "a.sqlite3", 7)
+    assert first == _seeded(tmp_path / "b.sqlite3", 7)
+    assert first != _seeded(tmp_path / "c.sqlite3", 8)
+    assert len(first) == 60
+    now = datetime.fromtimestamp(1740000000, UTC).replace(tzinfo=None)
+    days = {datetime.strptime(number[2:8], "%y%m%d") for number, *_ in first}
+    assert all(now - timedelta(days=91) <= day <= now for day in days)
+    assert all(re.fullmatch(r"JK\d{10}", number) for number, *_ in first)
+    # The seed prints the demo operators' credentials once, then finds them already there.
+    again = crm_server("seed", "--db", str(tmp_path / "a.sqlite3"), "--reports", "1")
+    assert "demo operators" not in again.stdout
+
+
+def test_audit_filters_by_report(api):
+    viewed, other = api.submit(), api.submit()
+    assert api.get("dispatcher", f"/reports/{viewed}").status_code == 200
+    rows = api.audit(report=viewed).splitlines()
+    assert [tuple(r.split()[2:6]) for r in rows] == [("dispatcher", "view", viewed, "ok")]
+    assert api.audit(report=other) == ""
