@@ -146,6 +146,11 @@ class CrmClient:
         verify: bool | str = True,
         trust_env: bool = False,
     ) -> None:
+        """`base_url`: the server's root (`/api/v1` is added). `token`: a bearer token to start
+        with (or call `login`). `transport`: an httpx transport in place of the network (tests,
+        fault injection). `verify`: True (the default CAs), False, or the path of a CA bundle.
+        `trust_env`: follow the environment's proxy and certificate variables; off, so that a
+        shared host's settings are not followed silently."""
         self._base_url = base_url.rstrip("/")
         self._auth = _BearerAuth(token)
         self._timeouts = timeouts

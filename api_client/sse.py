@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
@@ -145,7 +145,7 @@ class _Cursor:
         try:
             event = parse_json(Event, sse.data, what="Event")
         except ResponseParseError as exc:
-            log.warning("unreadable %s event (%s)", sse.event, "; ".join(exc.problems))
+            log.debug("unreadable %s event (%s)", sse.event, "; ".join(exc.problems))
             if sse_id is None or not self.is_new(sse_id):
                 return None
             self.last_id = sse_id  # tell the caller something was missed, and move past it
@@ -161,7 +161,6 @@ async def resilient_events(
     *,
     last_event_id: int | None,
     policy: RetryPolicy,
-    sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
 ) -> AsyncIterator[StreamItem]:
     """Yield stream items for as long as the caller iterates. `connect(last_id)` opens one
     connection (sending Last-Event-ID when last_id is not None) and gives its body's bytes; it
@@ -204,4 +203,4 @@ async def resilient_events(
         failures += 1
         log.debug("event stream lost; reconnecting in %.2fs (attempt %d)", delay, failures)
         yield StreamStatus(state="reconnecting", retry_in=delay, attempt=failures, reason=reason)
-        await sleep(delay)
+        await anyio.sleep(delay)

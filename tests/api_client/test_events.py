@@ -183,15 +183,15 @@ async def test_a_read_timeout_shorter_than_the_heartbeat_reconnects(client_for, 
 
 
 async def test_heartbeats_keep_a_quiet_stream_open(client_for, events_server):
-    # stream_read (1.6 s) is longer than the heartbeat (1 s): across two heartbeats and no
+    # stream_read (2 s) is longer than the heartbeat (1 s): across two heartbeats and no
     # events, nothing is yielded, so the connection was never lost.
-    timeouts = Timeouts(connect=2.0, read=5.0, write=5.0, pool=2.0, deadline=10.0, stream_read=1.6)
+    timeouts = Timeouts(connect=2.0, read=5.0, write=5.0, pool=2.0, deadline=10.0, stream_read=2.0)
     recorder = Recorder()
     client = await client_for("dispatcher", server=events_server, timeouts=timeouts, transport=recorder)
     stream = client.events()
     try:
         assert await next_item(stream) == StreamStatus(state="connected")
-        with anyio.move_on_after(2.4) as scope:
+        with anyio.move_on_after(2.6) as scope:
             item = await anext(stream)
     finally:
         await stream.aclose()
