@@ -8,9 +8,9 @@ and asked for with `RowsNeeded`; the screen fetches them and calls `refresh_rows
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import ClassVar, NamedTuple, Protocol
+from typing import ClassVar, Protocol
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -25,37 +25,12 @@ from textual.strip import Strip
 from api_client.models import ReportSummary
 from widgets import safe_text
 from widgets.i18n import Texts
-from widgets.report_format import format_age, format_time_left, is_late, status_class
+from widgets.report_row import GAP, Column, fit, header_cells, layout_columns, row_cells
 
 t = Texts(
-    id={
-        "number": "No. Laporan",
-        "status": "Status",
-        "category": "Kategori",
-        "kelurahan": "Kelurahan",
-        "age": "Umur",
-        "left": "Sisa",
-        "assignee": "Petugas",
-        "loading": "Memuat laporan…",
-        "empty": "Tidak ada laporan.",
-        "row_loading": "…",
-    },
-    en={
-        "number": "Report no.",
-        "status": "Status",
-        "category": "Category",
-        "kelurahan": "Kelurahan",
-        "age": "Age",
-        "left": "Left",
-        "assignee": "Assignee",
-        "loading": "Loading reports…",
-        "empty": "No reports.",
-        "row_loading": "…",
-    },
+    id={"loading": "Memuat laporan…", "empty": "Tidak ada laporan.", "row_loading": "…"},
+    en={"loading": "Loading reports…", "empty": "No reports.", "row_loading": "…"},
 )
-
-ELLIPSIS = "…"
-GAP = 1  # blank cells between columns
 
 
 class RowSource(Protocol):
@@ -65,80 +40,6 @@ class RowSource(Protocol):
 
     def row(self, index: int) -> ReportSummary | None:  # None: not loaded yet
         ...
-
-
-class _Column(NamedTuple):
-    key: str
-    width: int
-    align_right: bool = False
-
-
-class _Flex(NamedTuple):
-    key: str
-    minimum: int
-    maximum: int
-    weight: int
-
-
-# Columns that can shrink, in the order they are dropped when the width runs out.
-_FLEX = (_Flex("kelurahan", 8, 24, 2), _Flex("category", 8, 36, 3), _Flex("assignee", 8, 24, 2))
-_NUMBER_WIDTH = 13  # "JK" + 10 or 11 digits
-_STATUS_WIDTH = 17  # "Menunggu Validasi"
-_AGE_WIDTH = 4
-_LEFT_WIDTH = 5
-
-
-def fit(text: str, width: int, *, align_right: bool = False) -> str:
-    """`text` cut or padded to exactly `width` cells; a cut shows "…". Wide characters are
-    measured in cells, so CJK and emoji never push the next column."""
-    if width <= 0:
-        return ""
-    size = cell_len(text)
-    if size > width:
-        return set_cell_size(set_cell_size(text, width - 1).rstrip() + ELLIPSIS, width)
-    pad = " " * (width - size)
-    return pad + text if align_right else text + pad
-
-
-def layout_columns(width: int, lock_width: int) -> tuple[_Column, ...]:
-    """Column widths for a table `width` cells wide: the fixed columns always, the flexible
-    ones (category, kelurahan, assignee) sharing what is left; kelurahan, then category, are
-    dropped when even their minimum does not fit."""
-    fixed = [
-        _Column("new", 1),
-        _Column("number", _NUMBER_WIDTH),
-        _Column("status", _STATUS_WIDTH),
-        _Column("age", _AGE_WIDTH, True),
-        _Column("left", _LEFT_WIDTH, True),
-        _Column("lock", max(1, lock_width)),
-    ]
-    # The new-marker sits against the number, so it takes no gap.
-    used = sum(c.width for c in fixed) + GAP * (len(fixed) - 2)
-    flex = list(_FLEX)
-    while flex and width - used - GAP * len(flex) < sum(f.minimum for f in flex) and len(flex) > 1:
-        flex.pop(0)
-    free = max(1, width - used - GAP * len(flex))
-    widths = {f.key: min(f.minimum, free) for f in flex}
-    free -= sum(widths.values())
-    # Hand out the rest by weight, up to each column's maximum.
-    while free > 0:
-        growable = [f for f in flex if widths[f.key] < f.maximum]
-        if not growable:
-            break
-        total_weight = sum(f.weight for f in growable)
-        given = 0
-        for f in growable:
-            share = min(f.maximum - widths[f.key], max(1, free * f.weight // total_weight), free - given)
-            widths[f.key] += share
-            given += share
-        free -= given
-        if not given:
-            break
-    by_key = {c.key: c for c in fixed}
-    order = ("new", "number", "status", "category", "kelurahan", "age", "left", "assignee", "lock")
-    return tuple(
-        by_key[key] if key in by_key else _Column(key, widths[key]) for key in order if key in by_key or key in widths
-    )
 
 
 class ReportTable(ScrollView, can_focus=True):
@@ -186,15 +87,15 @@ class ReportTable(ScrollView, can_focus=True):
         & > .report-table--placeholder { color: $text-disabled; }
         & > .report-table--message { color: $text-muted; text-style: italic; }
         & > .report-table--new { color: $accent; text-style: bold; }
-        & > .report-table--late { color: $error; text-style: bold; }
+        & > .report-table--late { color: $text-error; text-style: bold; }
         & > .report-table--private { color: $warning; }
-        & > .report-table--status-menunggu { color: $error; }
-        & > .report-table--status-koordinasi { color: $accent; }
-        & > .report-table--status-disposisi { color: $secondary; }
-        & > .report-table--status-proses { color: $warning; }
-        & > .report-table--status-menunggu-validasi { color: $primary; }
+        & > .report-table--status-menunggu { color: $text-error; }
+        & > .report-table--status-koordinasi { color: $text-primary; }
+        & > .report-table--status-disposisi { color: $text-secondary; text-style: italic; }
+        & > .report-table--status-proses { color: $text-warning; }
+        & > .report-table--status-menunggu-validasi { color: $text-accent; text-style: underline; }
         & > .report-table--status-tl-ditolak { color: $text-error; background: $error-muted; text-style: bold; }
-        & > .report-table--status-selesai { color: $success; }
+        & > .report-table--status-selesai { color: $text-success; }
     }
     """
 
@@ -230,9 +131,7 @@ class ReportTable(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, init=False)
     """Index of the highlighted row (0 when the list is empty)."""
 
-    class Highlighted(Message):
-        """The cursor moved to a row, or the row under it was loaded or replaced by another report."""
-
+    class _RowMessage(Message):
         def __init__(self, report_table: ReportTable, index: int, summary: ReportSummary | None) -> None:
             super().__init__()
             self.report_table = report_table
@@ -243,18 +142,11 @@ class ReportTable(ScrollView, can_focus=True):
         def control(self) -> ReportTable:
             return self.report_table
 
-    class Selected(Message):
+    class Highlighted(_RowMessage):
+        """The cursor moved to a row, or the row under it was loaded or became another report."""
+
+    class Selected(_RowMessage):
         """Enter on a row."""
-
-        def __init__(self, report_table: ReportTable, index: int, summary: ReportSummary | None) -> None:
-            super().__init__()
-            self.report_table = report_table
-            self.index = index
-            self.summary = summary
-
-        @property
-        def control(self) -> ReportTable:
-            return self.report_table
 
     class RowsNeeded(Message):
         """Rows [start, end) are on screen or near it and not loaded."""
@@ -285,7 +177,7 @@ class ReportTable(ScrollView, can_focus=True):
         self._new_numbers: frozenset[str] = frozenset()
         self._lock_glyph = "🔒"
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
-        self._columns_for: tuple[int, tuple[_Column, ...]] | None = None
+        self._columns_for: tuple[int, tuple[Column, ...]] | None = None
         self._generation = 0  # bumped when rows change, so RowsNeeded may be asked again
         self._asked: tuple[int, int, int] | None = None
         self._check_scheduled = False
@@ -357,7 +249,7 @@ class ReportTable(ScrollView, can_focus=True):
             self.cursor = clamped
         else:
             summary = self._row(self.cursor)
-            if (summary.number if summary else None) != self._highlighted_number and summary is not None:
+            if summary is not None and summary.number != self._highlighted_number:
                 self._post_highlighted()
         self.refresh()
 
@@ -372,7 +264,7 @@ class ReportTable(ScrollView, can_focus=True):
         # One line for the header, and one for the loading/empty message when there are no rows.
         self.virtual_size = Size(self.scrollable_content_region.width, 1 + max(1, self.total))
 
-    def _columns(self, width: int) -> tuple[_Column, ...]:
+    def _columns(self, width: int) -> tuple[Column, ...]:
         if self._columns_for is None or self._columns_for[0] != width:
             self._columns_for = (width, layout_columns(width, cell_len(self._lock_glyph)))
         return self._columns_for[1]
@@ -380,7 +272,7 @@ class ReportTable(ScrollView, can_focus=True):
     def _style(self, *names: str) -> Style:
         return self.get_visual_style(*(f"report-table--{name}" for name in names)).rich_style
 
-    def _assemble(self, cells: list[tuple[str, Style]], columns: tuple[_Column, ...], width: int, base: Style) -> Strip:
+    def _assemble(self, cells: list[tuple[str, Style]], columns: tuple[Column, ...], width: int, base: Style) -> Strip:
         segments: list[Segment] = []
         gap = Segment(" " * GAP, base)
         for position, (column, (text, style)) in enumerate(zip(columns, cells, strict=True)):
@@ -394,57 +286,38 @@ class ReportTable(ScrollView, can_focus=True):
         if (strip := self._strips.get(key)) is None:
             style = self._style("header")
             columns = self._columns(width)
-            cells = [("" if c.key in ("new", "lock") else t(c.key), style) for c in columns]
+            cells = [(title, style) for title in header_cells(columns)]
             strip = self._strips[key] = self._assemble(cells, columns, width, style)
         return strip
 
     def _render_message(self, width: int) -> Strip:
         text = t("loading") if self._total is None else t("empty")
-        style = self._style("message")
-        return Strip([Segment(fit(" " + text, width), style)], width)
+        return Strip([Segment(fit(" " + text, width), self._style("message"))], width)
 
     def _render_row(self, index: int, width: int) -> Strip:
         summary = self._row(index)
         is_cursor = index == self.cursor
-        identity = None if summary is None else (summary.number, summary.version, summary.number in self._new_numbers)
+        new = summary is not None and summary.number in self._new_numbers
+        identity = None if summary is None else (summary.number, summary.version, new)
         key = (index, width, is_cursor, self.has_focus, identity)
         if (strip := self._strips.get(key)) is not None:
             return strip
         base = self.rich_style
-        cursor = self._style("cursor") if is_cursor else None
+        if is_cursor:
+            base += self._style("cursor")
         columns = self._columns(width)
-
-        def cell(text: str, *names: str) -> tuple[str, Style]:
-            style = base + self._style(*names) if names else base
-            return text, style + cursor if cursor is not None else style
-
         if summary is None:
-            placeholder = cell(t("row_loading"), "placeholder")
-            cells = [placeholder if c.key == "number" else cell("", "placeholder") for c in columns]
+            placeholder = self._style("placeholder", "cursor") if is_cursor else self._style("placeholder")
+            cells = [(t("row_loading") if c.key == "number" else "", placeholder) for c in columns]
         else:
-            values = {
-                "new": cell("•", "new") if summary.number in self._new_numbers else cell(""),
-                "number": cell(safe_text.line(summary.number)),
-                "status": cell(summary.status.value, status_class(summary.status)),
-                "category": cell(safe_text.line(summary.category_name)),
-                "kelurahan": cell(safe_text.line(summary.kelurahan)),
-                "age": cell(format_age(summary.created_at, self._now)),
-                "left": self._left_cell(summary, cell),
-                "assignee": cell(safe_text.line(summary.assignee.display_name if summary.assignee else None)),
-                "lock": cell(self._lock_glyph, "private") if summary.private else cell(""),
-            }
-            cells = [values[c.key] for c in columns]
-        strip = self._assemble(cells, columns, width, base + cursor if cursor is not None else base)
-        self._strips[key] = strip
+            values = row_cells(summary, self._now, new=new, lock_glyph=self._lock_glyph)
+            # The cursor's colours win over a cell's own, so the cursor row stays readable.
+            cells = [
+                (text, self._style(*names, "cursor") if names and is_cursor else self._style(*names) if names else base)
+                for text, names in (values[c.key] for c in columns)
+            ]
+        strip = self._strips[key] = self._assemble(cells, columns, width, base)
         return strip
-
-    def _left_cell(self, summary: ReportSummary, cell) -> tuple[str, Style]:
-        if not summary.status.is_open:
-            return cell(safe_text.PLACEHOLDER, "placeholder")
-        text = format_time_left(summary.due_at, self._now)
-        if is_late(summary.created_at, summary.due_at, self._now, summary.status):
-            return cell(text, "late")
-        return cell(text)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

@@ -14,7 +14,8 @@ from tests.widgets.screen import screen_lines
 from tests.widgets.sources import ListSource, SyntheticSource
 from widgets.i18n import set_language
 from widgets.report_format import format_age, format_time_left
-from widgets.report_table import ReportTable, fit, layout_columns
+from widgets.report_row import fit, layout_columns
+from widgets.report_table import ReportTable
 
 SIZE = (100, 30)
 

@@ -1,0 +1,226 @@
+"""ReportDetail: the banner first, every field, the photo rules, states, and hostile text."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+
+from tests.widgets import fixtures
+from tests.widgets.hosts import DetailHost
+from tests.widgets.screen import screen_lines, screen_text
+from widgets.i18n import set_language
+from widgets.privacy_banner import PRIVATE_GLOSS, PRIVATE_TEXT, PUBLIC_GLOSS, PUBLIC_TEXT
+from widgets.report_format import format_wib
+
+SIZE = (100, 60)
+
+
+def flat(app: DetailHost) -> str:
+    """The screen with line breaks and padding folded to single spaces, to find wrapped text."""
+    return " ".join(" ".join(screen_lines(app)).split())
+
+
+def first_text_line(app: DetailHost) -> str:
+    return next(line.strip() for line in screen_lines(app) if line.strip())
+
+
+async def test_private_report_banner_first_and_photo_locked(served) -> None:
+    report = served.report(served.first(private="true").number)
+    app = DetailHost()
+    async with app.run_test(size=SIZE) as pilot:
+        app.detail.show_report(report)
+        await pilot.pause()
+        assert first_text_line(app) == PRIVATE_TEXT
+        text = flat(app)
+        assert PRIVATE_GLOSS not in text  # the Indonesian UI has no gloss
+        assert "Foto dikunci: laporan bersifat privasi" in text
+        assert app.detail.photo.state == "locked"
+        assert app.of(type(app.detail).PhotoNeeded) == []  # never asked for
+        app.detail.show_photo(report.number, fixtures.photo_png())  # even if handed one
+        await pilot.pause()
+        assert app.detail.photo.state == "locked"
+
+
+async def test_public_report_banner_and_english_gloss(served) -> None:
+    set_language("en")
+    report = served.report(served.first(private="false").number)
+    app = DetailHost()
+    async with app.run_test(size=SIZE) as pilot:
+        app.detail.show_report(report)
+        await pilot.pause()
+        lines = [line.strip() for line in screen_lines(app) if line.strip()]
+        assert lines[0] == PUBLIC_TEXT
+        assert lines[1] == PUBLIC_GLOSS
+        assert PRIVATE_TEXT not in flat(app)
+
+
+async def test_private_banner_english_ui_keeps_the_indonesian_text(served) -> None:
+    set_language("en")
+    report = served.report(served.first(private="true").number)
+    app = DetailHost()
+    async with app.run_test(size=SIZE) as pilot:
+        app.detail.show_report(report)
+        await pilot.pause()
+        text = flat(app)
+        assert text.startswith(PRIVATE_TEXT + " " + PRIVATE_GLOSS)
+        assert "Photo locked: this report is private" in text
+
+
+async def test_every_field_of_a_served_report(served) -> None:
+    assigned = next(s for s in served.summaries(limit=200) if s.assignee is not None)
+    report = served.report(assigned.number)
+    app = DetailHost()
+    async with app.run_test(size=SIZE) as pilot:
+        app.detail.show_report(report)
+        await pilot.pause()
+        text = flat(app)
+        expected = [
+            report.number,
+            report.status.value,
+            report.category_name,
+            report.channel,
+            report.agency.name,
+            report.assignee.display_name,
+            format_wib(report.created_at),
+            format_wib(report.updated_at),
+            format_wib(report.due_at),
+            report.location.address,
+            report.location.kelurahan,
+            report.location.kecamatan,
+            report.location.city,
+            report.title,
+            " ".join(report.description.split()),
+        ]
+        for value in expected:
+            assert value in text, value
+        for entry in report.history:
+            assert format_wib(entry.at) in text
+        assert len(report.history) >= 2 and "ditugaskan" in text
+        order = [text.index(value) for value in (report.number, report.title, report.category_name, "Riwayat")]
+        assert order == sorted(order)
+
+
+async def test_wib_times_and_fixed_fields() -> None:
+    report = fixtures.private_report()
+    app = DetailHost()
+    async with app.run_test(size=SIZE) as pilot:
+        app.detail.show_report(report)
+        await pilot.pause()
+        text = flat(app)
+        assert "Dibuat 28 Nov 2026 12:05" in text  # 05:05 UTC is 12:05 WIB
+        assert "Tenggat 5 Des 2026 12:05 (6 hari 22 jam lagi)" in text
+        assert "28 Nov 2026 13:30 Budi Santoso Sudah koordinasi dengan PAM Jaya." in text
+        assert "Siti Rahma · ditugaskan · Menunggu → Menunggu to Budi Santoso “Tolong dicek hari ini.”" in text
+
+
+async def test_public_report_with_photo_asks_for_it_and_draws_it(served) -> None:
+    summary = next(s for s in served.summaries(limit=200, private="false") if s.photo == "available")
+    report = served.report(summary.number)
+    app = DetailHost()
+    async with app.run_test(size=SIZE) as pilot:
+        detail = app.detail
+        detail.show_summary(summary)
+        await pilot.pause()
+        assert detail.photo.state == "loading"
+        assert app.of(detail.PhotoNeeded) == []  # a preview does not fetch
+        detail.show_report(report)
+        await pilot.pause()
+        (needed,) = app.of(detail.PhotoNeeded)
+        assert needed.number == report.number and needed.control is detail
+        detail.show_photo("JK0000000000", fixtures.photo_png())  # a late photo of another report
+        assert detail.photo.state == "loading"
+        detail.show_photo(report.number, served.photo(report.number).content)
+        await pilot.pause()
+        assert detail.photo.state == "shown"
+        assert "▀" in screen_text(app)
+        detail.show_report(report)  # the same report again (e.g. after a change): no refetch
+        await pilot.pause()
+        assert len(app.of(detail.PhotoNeeded)) == 1 and detail.photo.state == "shown"
+
+
+async def test_summary_preview_then_message_states() -> None:
+    summary = fixtures.summaries()[1]
+    app = DetailHost()
+    async with app.run_test(size=SIZE) as pilot:
+        detail = app.detail
+        await pilot.pause()
+        assert "Pilih laporan untuk melihat rinciannya." in flat(app)
+        assert PRIVATE_TEXT not in flat(app)
+        detail.show_summary(summary)
+        await pilot.pause()
+        text = flat(app)
+        assert text.startswith(PRIVATE_TEXT)
+        assert summary.number in text and summary.title in text and "Tegal Parang" in text
+        assert "Riwayat" not in text  # history comes with the full report
+        assert detail.report is summary
+        detail.show_message("Gagal memuat: [/bold] \x1b[31mserver")
+        await pilot.pause()
+        text = flat(app)
+        assert "Gagal memuat: [/bold] [31mserver" in text
+        assert summary.number not in text and PRIVATE_TEXT not in text
+        assert detail.report is None
+
+
+async def test_notice_under_the_banner() -> None:
+    app = DetailHost()
+    async with app.run_test(size=SIZE) as pilot:
+        detail = app.detail
+        detail.show_report(fixtures.private_report())
+        detail.show_notice("Diubah oleh [b]Budi[/b] barusan")
+        await pilot.pause()
+        lines = [line.strip() for line in screen_lines(app) if line.strip()]
+        assert lines[0] == PRIVATE_TEXT
+        assert lines[1].endswith(" Diubah oleh [b]Budi[/b] barusan")
+        detail.show_notice(None)
+        await pilot.pause()
+        assert "Diubah oleh" not in flat(app)
+        detail.show_notice("changed")
+        detail.show_report(fixtures.public_report_with_photo())  # another report: the notice goes
+        await pilot.pause()
+        assert "changed" not in flat(app)
+
+
+HOSTILE = "[@click=app.quit]KLIK[/] [/bold] [b]x[/b] \x1b]0;TITLE\x07\x1b[2J\x9b\u202e\u200b"
+
+
+def hostile_report():
+    base = fixtures.public_report_with_photo()
+    actor = {"username": "x", "display_name": HOSTILE}
+    return fixtures.report(
+        2,
+        title=HOSTILE,
+        category_name=HOSTILE,
+        channel=HOSTILE,
+        agency={"code": "X", "name": HOSTILE},
+        assignee=actor,
+        description=HOSTILE + "\n" + "baris\n" * 10_000 + "a" * 1_000_000,
+        location={**base.location.model_dump(), "address": HOSTILE, "kelurahan": HOSTILE},
+        history=[{"at": "2026-11-28T06:00:00Z", "actor": actor, "action": HOSTILE, "from_status": None,
+                  "to_status": "Proses", "detail": HOSTILE, "note": HOSTILE}],
+        notes=[{"id": 9, "at": "2026-11-28T06:30:00Z", "author": actor, "text": HOSTILE}],
+    )
+
+
+async def test_hostile_text_is_literal_inert_and_bounded() -> None:
+    report = hostile_report()
+    app = DetailHost()
+    async with app.run_test(size=(100, 50)) as pilot:
+        detail = app.detail
+        detail.show_report(report)
+        detail.show_notice(HOSTILE)
+        await pilot.pause()
+        shown = "\n".join(screen_lines(app))
+        for forbidden in ("\x1b", "\x9b", "\x07", "\u202e", "\u200b"):
+            assert forbidden not in shown
+        assert shown.count("[@click=app.quit]KLIK[/] [/bold] [b]x[/b]") >= 5
+        # Click on every place the link text is drawn: a live link would run app.quit.
+        for y, line in enumerate(screen_lines(app)):
+            if "KLIK" in line:
+                await pilot.click(offset=(cell_len(line[: line.index("KLIK")]) + 1, y))
+        await pilot.pause()
+        assert app.actions_run == []
+        assert app.is_running
+        description = str(detail.query_one("#description").render())
+        assert len(description) <= 20_000 and description.count("\n") < 2_000
+        detail.scroll_end(animate=False)  # all the way through the history and notes
+        await pilot.pause()
+        assert app.is_running

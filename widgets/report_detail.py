@@ -1,0 +1,339 @@
+"""One report in full, under its privacy banner.
+
+The pane keeps one set of children for its whole life and updates their content in place,
+so following the cursor does not mount or remove widgets. Every text that comes from a report
+or an operator goes through `safe_text` and is drawn as `Content`, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
+
+from api_client.models import HistoryEntry, Note, Report, ReportStatus, ReportSummary
+from widgets import safe_text
+from widgets.field_list import FieldList
+from widgets.i18n import Texts
+from widgets.photo_panel import PhotoPanel
+from widgets.privacy_banner import PrivacyBanner
+from widgets.report_format import describe_time_left, format_wib, is_late, status_class
+
+t = Texts(
+    id={
+        "category": "Kategori",
+        "channel": "Kanal",
+        "agency": "Instansi",
+        "assignee": "Petugas",
+        "created": "Dibuat",
+        "updated": "Diperbarui",
+        "due": "Tenggat",
+        "address": "Alamat",
+        "kelurahan": "Kelurahan",
+        "kecamatan": "Kecamatan",
+        "city": "Kota",
+        "resolution": "Penyelesaian",
+        "duplicate_of": "Duplikat dari",
+        "photo": "Foto",
+        "description": "Uraian",
+        "history": "Riwayat",
+        "notes": "Catatan",
+        "no_history": "Belum ada riwayat.",
+        "no_notes": "Belum ada catatan.",
+        "intake": "kanal masuk",
+        "created_action": "laporan masuk",
+        "assigned_action": "ditugaskan",
+        "closed_action": "ditutup",
+        "noted_action": "catatan ditambahkan",
+        "empty": "Pilih laporan untuk melihat rinciannya.",
+    },
+    en={
+        "category": "Category",
+        "channel": "Channel",
+        "agency": "Agency",
+        "assignee": "Assignee",
+        "created": "Created",
+        "updated": "Updated",
+        "due": "Due",
+        "address": "Address",
+        "kelurahan": "Kelurahan",
+        "kecamatan": "Kecamatan",
+        "city": "City",
+        "resolution": "Resolution",
+        "duplicate_of": "Duplicate of",
+        "photo": "Photo",
+        "description": "Description",
+        "history": "History",
+        "notes": "Notes",
+        "no_history": "No history yet.",
+        "no_notes": "No notes yet.",
+        "intake": "intake channel",
+        "created_action": "report received",
+        "assigned_action": "assigned",
+        "closed_action": "closed",
+        "noted_action": "note added",
+        "empty": "Choose a report to see its details.",
+    },
+)
+
+_KNOWN_ACTIONS = {"created", "assigned", "closed", "noted"}
+
+
+class ReportDetail(VerticalScroll, can_focus=True):
+    """The detail pane: banner first, then the report. States: a message (nothing chosen,
+    loading, an error), a summary preview while the full report loads, or the full report."""
+
+    DEFAULT_CSS = """
+    ReportDetail {
+        background: $surface;
+        padding: 0;
+        & > #notice {
+            display: none;
+            padding: 0 1;
+            border-left: thick $accent;
+            color: $text-accent;
+            text-style: bold;
+        }
+        & > #notice.-shown { display: block; }
+        & > #message { display: none; padding: 1 1; color: $text-muted; }
+        & > #heading { padding: 0 1; margin-top: 1; }
+        & > #title { padding: 0 1; text-style: bold; }
+        & > #description { padding: 0 1; }
+        & > .section { padding: 0 1; margin-top: 1; color: $text-primary; text-style: bold; }
+        &.-message > * { display: none; }
+        &.-message > #message { display: block; }
+        &.-summary > .-full { display: none; }
+        & > .report-detail--number { text-style: bold; }
+        & > .report-detail--late { color: $text-error; text-style: bold; }
+        & > .report-detail--actor { text-style: bold; }
+        & > .report-detail--status-menunggu { color: $text-error; text-style: bold; }
+        & > .report-detail--status-koordinasi { color: $text-primary; text-style: bold; }
+        & > .report-detail--status-disposisi { color: $text-secondary; text-style: bold italic; }
+        & > .report-detail--status-proses { color: $text-warning; text-style: bold; }
+        & > .report-detail--status-menunggu-validasi { color: $text-accent; text-style: bold underline; }
+        & > .report-detail--status-tl-ditolak { color: $text-error; background: $error-muted; text-style: bold; }
+        & > .report-detail--status-selesai { color: $text-success; text-style: bold; }
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "report-detail--number",
+        "report-detail--late",
+        "report-detail--actor",
+        "report-detail--status-menunggu",
+        "report-detail--status-koordinasi",
+        "report-detail--status-disposisi",
+        "report-detail--status-proses",
+        "report-detail--status-menunggu-validasi",
+        "report-detail--status-tl-ditolak",
+        "report-detail--status-selesai",
+    }
+    """
+    | Class | Description |
+    | :- | :- |
+    | `report-detail--number` | The report number in the heading. |
+    | `report-detail--late` | The due date, from day 6 and once overdue. |
+    | `report-detail--actor` | Who acted, in the history and the notes. |
+    | `report-detail--status-*` | One per status, as in the list. |
+    """
+
+    class PhotoNeeded(Message):
+        """A non-private report with a photo is shown: fetch it and call `show_photo`."""
+
+        def __init__(self, report_detail: ReportDetail, number: str) -> None:
+            super().__init__()
+            self.report_detail = report_detail
+            self.number = number
+
+        @property
+        def control(self) -> ReportDetail:
+            return self.report_detail
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self.now: datetime | None = None
+        """The clock for time left; None: the current time when a report is shown."""
+        self._shown: ReportSummary | None = None
+
+    def compose(self) -> ComposeResult:
+        yield PrivacyBanner(id="banner")
+        yield Static(id="notice", markup=False)
+        yield Static(id="message", markup=False)
+        yield Static(id="heading", markup=False)
+        yield Static(id="title", markup=False)
+        yield FieldList(id="fields")
+        yield Static(t("description"), classes="section -full", markup=False)
+        yield Static(id="description", classes="-full", markup=False)
+        yield Static(t("photo"), classes="section", markup=False)
+        yield PhotoPanel(id="photo")
+        yield Static(t("history"), classes="section -full", markup=False)
+        yield FieldList(id="history", classes="-full", empty_text=t("no_history"))
+        yield Static(t("notes"), classes="section -full", markup=False)
+        yield FieldList(id="notes", classes="-full", empty_text=t("no_notes"))
+
+    def on_mount(self) -> None:
+        self.show_message(t("empty"))
+        self.watch(self.app, "theme", self._on_theme_change, init=False)
+
+    @property
+    def photo(self) -> PhotoPanel:
+        return self.query_one("#photo", PhotoPanel)
+
+    @property
+    def report(self) -> ReportSummary | None:
+        """What the pane shows: a full `Report`, a `ReportSummary` preview, or None."""
+        return self._shown
+
+    # --- states -------------------------------------------------------------------------------
+
+    def show_message(self, text: str) -> None:
+        """Nothing to show but a message: empty, loading, or an error (safe to pass server text)."""
+        self._shown = None
+        self.query_one("#message", Static).update(Content(safe_text.block(text, max_chars=2_000)))
+        self._set_mode("-message")
+        self.show_notice(None)
+
+    def show_notice(self, text: str | None) -> None:
+        """A line under the banner, e.g. "changed by Budi just now"; None removes it."""
+        notice = self.query_one("#notice", Static)
+        notice.update(Content(safe_text.line(text) if text else ""))
+        notice.set_class(bool(text), "-shown")
+
+    def show_summary(self, summary: ReportSummary) -> None:
+        """A quick preview from the list's row while the full report loads."""
+        if not isinstance(self._shown, Report) or self._shown.number != summary.number:
+            self.show_notice(None)
+        self._shown = summary
+        self._show_common(summary)
+        self._set_mode("-summary")
+        photo = self.photo
+        if summary.private or summary.photo == "locked":
+            photo.show_locked()
+        elif summary.photo == "none":
+            photo.show_none()
+        else:
+            photo.show_loading()
+
+    def show_report(self, report: Report) -> None:
+        """The full report. For a non-private report with a photo, posts PhotoNeeded."""
+        if self._shown is None or self._shown.number != report.number:
+            self.show_notice(None)
+        previous = self._shown
+        self._shown = report
+        self._show_common(report)
+        self.query_one("#description", Static).update(Content(safe_text.block(report.description)))
+        self.query_one("#history", FieldList).set_rows([self._history_row(entry) for entry in report.history])
+        self.query_one("#notes", FieldList).set_rows([self._note_row(note) for note in report.notes])
+        self._set_mode("-report")
+        photo = self.photo
+        state = report.photo_info.state
+        if report.private or state == "locked":
+            photo.show_locked()  # never asked for: a private report's photo stays on the server
+        elif state == "none":
+            photo.show_none()
+        elif not (
+            isinstance(previous, Report) and previous.number == report.number and photo.state in ("shown", "loading")
+        ):
+            photo.show_loading()
+            self.post_message(self.PhotoNeeded(self, report.number))
+
+    def show_photo(self, number: str, data: bytes) -> None:
+        """The photo of report `number` arrived; ignored if the pane has moved on, or if the
+        report shown is private."""
+        if self._accepts_photo(number):
+            self.photo.show_image(data)
+
+    def show_photo_error(self, number: str, text: str) -> None:
+        if self._accepts_photo(number):
+            self.photo.show_error(text)
+
+    def _accepts_photo(self, number: str) -> bool:
+        shown = self._shown
+        return shown is not None and shown.number == number and not shown.private
+
+    # --- rendering ----------------------------------------------------------------------------
+
+    def _set_mode(self, mode: str) -> None:
+        for name in ("-message", "-summary", "-report"):
+            self.set_class(name == mode, name)
+
+    def _style(self, name: str):
+        return self.get_visual_style(f"report-detail--{name}", partial=True)
+
+    def _status(self, status: ReportStatus) -> Content:
+        return Content.styled(status.value, self._style(status_class(status)))
+
+    def _show_common(self, summary: ReportSummary) -> None:
+        now = self.now or datetime.now(UTC)
+        self.query_one(PrivacyBanner).private = summary.private
+        self.query_one("#heading", Static).update(
+            Content.assemble((safe_text.line(summary.number), self._style("number")), "  ", self._status(summary.status))
+        )
+        self.query_one("#title", Static).update(Content(safe_text.line(summary.title)))
+        due = Content(format_wib(summary.due_at))
+        if summary.status.is_open:
+            due += Content(" (" + describe_time_left(summary.due_at, now) + ")")
+            if is_late(summary.created_at, summary.due_at, now, summary.status):
+                due = due.stylize(self._style("late"))
+        rows: list[tuple[str, Content]] = [
+            (t("category"), Content(safe_text.line(summary.category_name))),
+            (t("channel"), Content(safe_text.line(summary.channel))),
+            (t("agency"), Content(safe_text.line(summary.agency.name))),
+            (t("assignee"), Content(safe_text.line(summary.assignee.display_name if summary.assignee else None))),
+            (t("created"), Content(format_wib(summary.created_at))),
+            (t("updated"), Content(format_wib(summary.updated_at))),
+            (t("due"), due),
+        ]
+        if isinstance(summary, Report):
+            location = summary.location
+            rows.append((t("address"), Content(safe_text.line(location.address))))
+            place = (location.kelurahan, location.kecamatan, location.city)
+        else:
+            place = (summary.kelurahan, summary.kecamatan, summary.city)
+        rows += [(t(key), Content(safe_text.line(value))) for key, value in zip(("kelurahan", "kecamatan", "city"), place)]
+        if isinstance(summary, Report) and summary.resolution is not None:
+            rows.append((t("resolution"), Content(summary.resolution.value)))
+        if isinstance(summary, Report) and summary.duplicate_of:
+            rows.append((t("duplicate_of"), Content(safe_text.line(summary.duplicate_of))))
+        self.query_one("#fields", FieldList).set_rows(rows)
+
+    def _history_row(self, entry: HistoryEntry) -> tuple[str, Content]:
+        actor = safe_text.line(entry.actor.display_name) if entry.actor else t("intake")
+        action = t(f"{entry.action}_action") if entry.action in _KNOWN_ACTIONS else safe_text.line(entry.action)
+        parts: list[Content] = [Content.styled(actor, self._style("actor")), Content(" · " + action)]
+        if entry.from_status is not None or entry.to_status is not None:
+            parts.append(Content(" · "))
+            if entry.from_status is not None:
+                parts += [self._status(entry.from_status), Content(" → ")]
+            if entry.to_status is not None:
+                parts.append(self._status(entry.to_status))
+        if entry.detail:
+            parts.append(Content("\n" + safe_text.line(entry.detail)))
+        if entry.note:
+            parts.append(Content("\n“" + safe_text.block(entry.note, max_chars=2_000) + "”"))
+        return format_wib(entry.at), Content("").join(parts)
+
+    def _note_row(self, note: Note) -> tuple[str, Content]:
+        author = Content.styled(safe_text.line(note.author.display_name), self._style("actor"))
+        return format_wib(note.at), author + Content("\n" + safe_text.block(note.text, max_chars=5_000))
+
+    def _on_theme_change(self) -> None:
+        # Styles baked into the content (status colours) follow the theme.
+        shown = self._shown
+        if shown is None:
+            return
+        self._show_common(shown)
+        if isinstance(shown, Report):
+            self.query_one("#history", FieldList).set_rows([self._history_row(e) for e in shown.history])
