@@ -37,9 +37,15 @@ class PrivacyBanner(Widget):
     """Whether the report is private (the default, as in JAKI)."""
 
     def __init__(
-        self, private: bool = True, *, name: str | None = None, id: str | None = None, classes: str | None = None
+        self,
+        private: bool = True,
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002
+        classes: str | None = None,
+        disabled: bool = False,
     ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.set_reactive(PrivacyBanner.private, private)
         self.set_class(private, "-private")
 

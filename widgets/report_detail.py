@@ -213,8 +213,7 @@ class ReportDetail(VerticalScroll, can_focus=True):
 
     def show_summary(self, summary: ReportSummary) -> None:
         """A quick preview from the list's row while the full report loads."""
-        if not isinstance(self._shown, Report) or self._shown.number != summary.number:
-            self.show_notice(None)
+        self._switch_to(summary.number)
         self._shown = summary
         self._show_common(summary)
         self._set_mode("-summary")
@@ -228,8 +227,7 @@ class ReportDetail(VerticalScroll, can_focus=True):
 
     def show_report(self, report: Report) -> None:
         """The full report. For a non-private report with a photo, posts PhotoNeeded."""
-        if self._shown is None or self._shown.number != report.number:
-            self.show_notice(None)
+        self._switch_to(report.number)
         previous = self._shown
         self._shown = report
         self._show_common(report)
@@ -264,6 +262,12 @@ class ReportDetail(VerticalScroll, can_focus=True):
         return shown is not None and shown.number == number and not shown.private
 
     # --- rendering ----------------------------------------------------------------------------
+
+    def _switch_to(self, number: str) -> None:
+        """Another report: its notice does not carry over, and its banner is what shows first."""
+        if self._shown is None or self._shown.number != number:
+            self.show_notice(None)
+            self.scroll_home(animate=False, immediate=True)
 
     def _set_mode(self, mode: str) -> None:
         for name in ("-message", "-summary", "-report"):

@@ -224,3 +224,37 @@ async def test_hostile_text_is_literal_inert_and_bounded() -> None:
         detail.scroll_end(animate=False)  # all the way through the history and notes
         await pilot.pause()
         assert app.is_running
+
+
+async def test_moving_to_another_report_reuses_the_children_and_starts_at_the_banner() -> None:
+    app = DetailHost()
+    async with app.run_test(size=(80, 20)) as pilot:
+        detail = app.detail
+        detail.show_report(fixtures.private_report())
+        await pilot.pause()
+        children = list(detail.walk_children())
+        detail.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        assert detail.scroll_y > 0
+        detail.show_summary(fixtures.summaries()[2])
+        detail.show_report(fixtures.public_report_with_photo())
+        await pilot.pause()
+        assert list(detail.walk_children()) == children  # updated in place, nothing remounted
+        assert detail.scroll_y == 0
+        assert first_text_line(app) == PUBLIC_TEXT
+
+
+async def test_long_values_wrap_under_themselves() -> None:
+    address = "Jl. Balai Pustaka Timur Raya Nomor Tujuh Puluh Empat RT 10 RW 02 dekat masjid besar"
+    report = fixtures.report(0, location={**fixtures.private_report().location.model_dump(), "address": address})
+    app = DetailHost()
+    async with app.run_test(size=(50, 60)) as pilot:
+        app.detail.show_report(report)
+        await pilot.pause()
+        lines = screen_lines(app)
+        at = next(i for i, line in enumerate(lines) if line.strip().startswith("Alamat"))
+        value_column = lines[at].index("Jl.")
+        continuation = lines[at + 1]
+        assert continuation[:value_column].strip() == ""
+        assert continuation[value_column] != " "
+        assert " ".join(" ".join(lines[at : at + 4]).split()).startswith("Alamat " + address)
