@@ -6,7 +6,9 @@
             ...
 """
 
-from api_client.client import CrmClient, new_idempotency_key, quiet_httpx_logging
+import importlib
+from typing import Any
+
 from api_client.errors import (
     APIConnectionError,
     APIStatusError,
@@ -51,7 +53,22 @@ from api_client.models import (
 )
 from api_client.query import ReportQuery
 from api_client.retry import DEFAULT_RETRY, NO_RETRY, RetryPolicy
-from api_client.timeouts import DEFAULT_TIMEOUTS, Timeouts
+
+# The client and its timeouts need httpx; they load on first use, so code that only needs the
+# models and errors (the console's widgets) does not pull in the HTTP stack.
+_LAZY = {
+    "CrmClient": "api_client.client",
+    "new_idempotency_key": "api_client.client",
+    "quiet_httpx_logging": "api_client.client",
+    "DEFAULT_TIMEOUTS": "api_client.timeouts",
+    "Timeouts": "api_client.timeouts",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'api_client' has no attribute {name!r}")
 
 __all__ = [
     "APIConnectionError",

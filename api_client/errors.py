@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import httpx
 
 from api_client.retry import parse_retry_after
+
+if TYPE_CHECKING:  # httpx loads only with the client: the models and errors stay light
+    import httpx
 
 MAX_SERVER_MESSAGE_CHARS = 200  # longer server messages are replaced by the class's fixed text
 MAX_ERROR_BODY_BYTES = 64 * 1024  # larger error bodies are not parsed at all
@@ -288,6 +290,8 @@ def error_from_response(response: httpx.Response, *, secrets: tuple[str, ...] = 
 
 def error_from_transport(exc: httpx.RequestError) -> APIConnectionError:
     """The error for a transport failure. httpx's own message is not kept (it may name the host)."""
+    import httpx
+
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(cause=type(exc).__name__)
     return APIConnectionError(cause=type(exc).__name__)

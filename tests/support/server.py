@@ -51,18 +51,8 @@ class ServerProcess:
 
     def start(self) -> ServerProcess:
         self.log_path = self.db_path.with_suffix(".log")
-        log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            [
-                sys.executable, "-m", "crm_server.cli", "serve",
-                "--db", str(self.db_path), "--host", "127.0.0.1", "--port", str(self.port),
-                "--demo", "--reports", str(self.reports), "--random-seed", str(self.random_seed),
-                "--heartbeat", str(self.heartbeat),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
+        with self.log_path.open("wb") as log:  # the child keeps its own copy of the descriptor
+            self.process = self._spawn(log)
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -75,6 +65,19 @@ class ServerProcess:
             time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"crm-server did not become healthy:\n{self.log()}")
+
+    def _spawn(self, log) -> subprocess.Popen:
+        return subprocess.Popen(
+            [
+                sys.executable, "-m", "crm_server.cli", "serve",
+                "--db", str(self.db_path), "--host", "127.0.0.1", "--port", str(self.port),
+                "--demo", "--reports", str(self.reports), "--random-seed", str(self.random_seed),
+                "--heartbeat", str(self.heartbeat),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
