@@ -312,3 +312,29 @@ async def test_time_left_turns_red_from_day_six(served) -> None:
             "JK2611180001": True,
             "JK2611100009": False,
         }
+
+
+async def test_huge_and_combining_text_stays_bounded_and_aligned() -> None:
+    (base,) = fixtures.hostile_summaries()[:1]
+    huge = base.model_copy(
+        update={
+            "category_name": "jalan rusak " * 90_000 + "\n" * 10_000,  # ~1 MB, 10k lines
+            "kelurahan": "Z" + "\u0301\u0302\u0303\u0304" * 5_000,  # a combining flood
+            "assignee": base.assignee.model_copy(update={"display_name": "\u200b\u2066\u202e"}),  # only invisibles
+        }
+    )
+    app = TableHost(ListSource([huge, base]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        started = time.perf_counter()
+        await pilot.pause()
+        table = app.table
+        line = row_text(table, 0)
+        assert time.perf_counter() - started < 2.0
+        width = table.scrollable_content_region.width
+        assert cell_len(line) == width and len(cells_of(line)) == width
+        slices = column_slices(width, cell_len(table.lock_glyph))
+        cells = cells_of(line)
+        assert "".join(cells[slices["category"]]).endswith("…")
+        assert "".join(cells[slices["status"]]) == fit(huge.status.value, 17)
+        assert "".join(cells[slices["assignee"]]).strip() == "—"  # nothing printable left: a placeholder
+        assert max(len(cell) for cell in cells) <= 3  # at most two marks ride on a letter
