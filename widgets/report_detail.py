@@ -212,7 +212,11 @@ class ReportDetail(VerticalScroll, can_focus=True):
         notice.set_class(bool(text), "-shown")
 
     def show_summary(self, summary: ReportSummary) -> None:
-        """A quick preview from the list's row while the full report loads."""
+        """A quick preview from the list's row while the full report loads. Ignored when the
+        full report of that version (or a newer one) is already shown."""
+        shown = self._shown
+        if isinstance(shown, Report) and shown.number == summary.number and shown.version >= summary.version:
+            return
         self._switch_to(summary.number)
         self._shown = summary
         self._show_common(summary)

@@ -133,8 +133,10 @@ async def test_public_report_with_photo_asks_for_it_and_draws_it(served) -> None
         assert detail.photo.state == "shown"
         assert "▀" in screen_text(app)
         detail.show_report(report)  # the same report again (e.g. after a change): no refetch
+        detail.show_summary(summary)  # its row highlighted again: the full report stays
         await pilot.pause()
         assert len(app.of(detail.PhotoNeeded)) == 1 and detail.photo.state == "shown"
+        assert detail.report is report and "Riwayat" in flat(app)
 
 
 async def test_summary_preview_then_message_states() -> None:
