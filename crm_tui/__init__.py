@@ -1,0 +1,1 @@
+"""The operator console: a Textual application over `api_client`."""

@@ -1,0 +1,85 @@
+"""The console application: one long-lived API client, the screens, the keymap."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from textual.app import App
+from textual.binding import Binding
+
+from api_client import CrmClient
+from api_client.models import Category, Session
+from crm_tui.config import Config
+from widgets.i18n import Texts
+
+_T = Texts(
+    id={"palette": "Perintah", "quit": "Keluar"},
+    en={"palette": "Commands", "quit": "Quit"},
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class CrmApp(App[None]):
+    """Keyboard only, 80x24 and up, 16 colours or none. Ctrl+P (the command palette) is kept."""
+
+    TITLE = "CRM"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+q", "quit", _T("quit"), id="app.quit", show=False),
+    ]
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        client: CrmClient | None = None,
+        credentials: tuple[str, str] | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        lock_glyph: str = "🔒",
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.client = client or CrmClient(config.server, verify=config.ca_bundle or True)
+        if credentials is None and config.username and config.password:
+            credentials = (config.username, config.password)
+        self.credentials = credentials
+        self.now = clock
+        self.lock_glyph = lock_glyph
+        self.signing_in = False
+        self._categories: list[Category] | None = None
+        self.animation_level = "none"
+        if config.theme in self.available_themes:
+            self.theme = config.theme
+
+    def on_mount(self) -> None:
+        if self.config.keymap:
+            self.set_keymap(dict(self.config.keymap))
+        from crm_tui.screens.connect_screen import ConnectScreen
+
+        self.push_screen(ConnectScreen())
+
+    async def on_unmount(self) -> None:
+        await self.client.aclose()
+
+    # --- navigation between screens (called by the screens) -----------------------------------
+
+    def show_login(self, *, error: str | None = None, username: str | None = None) -> None:
+        from crm_tui.screens.login_screen import LoginScreen
+
+        self.switch_screen(LoginScreen(error=error, username=username))
+
+    def open_main(self, session: Session) -> None:
+        from crm_tui.screens.main_screen import MainScreen
+
+        self.switch_screen(MainScreen(session))
+
+    # --- reference data, loaded once --------------------------------------------------------------
+
+    async def reference_categories(self) -> list[Category]:
+        if self._categories is None:
+            self._categories = await self.client.categories()
+        return self._categories

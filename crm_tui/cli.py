@@ -1,0 +1,75 @@
+"""`crm-tui`: the console. `crm-tui demo` runs it on the embedded demo backend."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="crm-tui", description="Keyboard console for triaging citizen reports.")
+    parser.add_argument("--server", help="the CRM server URL (else CRM_TUI_SERVER, else the config file)")
+    parser.add_argument("--lang", choices=("id", "en"), help="interface language (banners stay Indonesian)")
+    sub = parser.add_subparsers(dest="command")
+    demo = sub.add_parser("demo", help="run on a temporary demo backend, signed in as its dispatcher")
+    demo.add_argument("--reports", type=int, default=None, help="demo reports to seed (default 2,000)")
+    demo.add_argument("--lang", choices=("id", "en"), dest="demo_lang", help=argparse.SUPPRESS)
+    return parser
+
+
+def _lock_glyph() -> str:
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    return "🔒" if encoding == "utf8" else "P"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from crm_tui.config import ConfigError, load_config
+
+    lang = getattr(args, "demo_lang", None) or args.lang
+    try:
+        config = load_config(server=args.server, lang=lang)
+    except ConfigError as exc:
+        print(f"crm-tui: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+    from api_client import quiet_httpx_logging
+    from widgets.i18n import set_language
+
+    quiet_httpx_logging()  # httpx logs full URLs (with what the operator searched) at INFO
+    set_language(config.lang)
+    backend = None
+    credentials = None
+    if args.command == "demo":
+        from dataclasses import replace
+
+        import os
+        from pathlib import Path
+
+        from crm_tui.demo_backend import (
+            DEFAULT_REPORTS, DEMO_DIR_ENV, DEMO_PASSWORD, DEMO_USERNAME, DemoBackend, DemoBackendError,
+        )
+
+        folder = Path(os.environ[DEMO_DIR_ENV]) if os.environ.get(DEMO_DIR_ENV) else None
+        backend = DemoBackend(args.reports if args.reports is not None else DEFAULT_REPORTS, folder)
+        print(f"crm-tui: starting the demo backend ({backend.reports:,} reports)…", file=sys.stderr, flush=True)
+        try:
+            config = replace(config, server=backend.start())
+        except DemoBackendError as exc:
+            print(f"crm-tui: {exc}", file=sys.stderr)
+            return 1
+        credentials = (DEMO_USERNAME, DEMO_PASSWORD)
+    try:
+        from crm_tui.app import CrmApp
+
+        CrmApp(config, credentials=credentials, lock_glyph=_lock_glyph()).run()
+    finally:
+        if backend is not None:
+            backend.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""Settings: TOML in the platform config dir, overridden by the environment, overridden by flags."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from types import MappingProxyType
+
+from platformdirs import user_config_path, user_state_path
+
+APP_NAME = "crm-tui"
+CONFIG_ENV = "CRM_TUI_CONFIG"  # points tests (and kiosks) at a config file of their own
+LANGUAGES = ("id", "en")
+DEFAULT_SERVER = "http://127.0.0.1:8080"
+
+
+class ConfigError(ValueError):
+    """A config file or value that cannot be used; the message names the setting, not secrets."""
+
+
+@dataclass(frozen=True)
+class Config:
+    server: str = DEFAULT_SERVER
+    lang: str = "id"
+    theme: str = "textual-dark"
+    # Binding id -> keys ("down,j"): remaps any key of the console (see the help screen for ids).
+    keymap: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    ca_bundle: str | None = None
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    @property
+    def log_dir(self) -> Path:
+        return user_state_path(APP_NAME)
+
+
+def config_path(environ: Mapping[str, str] | None = None) -> Path:
+    environ = os.environ if environ is None else environ
+    return Path(environ[CONFIG_ENV]) if environ.get(CONFIG_ENV) else user_config_path(APP_NAME) / "config.toml"
+
+
+def _lang_from_locale(environ: Mapping[str, str]) -> str | None:
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(var, "")
+        if value:
+            return "id" if value.lower().startswith(("id", "in_")) else "en" if value[:2].isalpha() else None
+    return None
+
+
+def _from_file(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {type(exc).__name__}") from None
+    known = {f.name for f in fields(Config)} - {"password"}  # a password never lives in a file
+    values = {k: v for k, v in data.items() if k in known}
+    keymap = values.get("keymap", {})
+    if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
+        raise ConfigError(f"{path}: [keymap] maps binding ids to key strings")
+    return values
+
+
+def load_config(
+    *,
+    environ: Mapping[str, str] | None = None,
+    server: str | None = None,
+    lang: str | None = None,
+) -> Config:
+    """File, then environment, then flags (the arguments): each overrides the one before."""
+    environ = os.environ if environ is None else environ
+    values = _from_file(config_path(environ))
+    file_lang = values.get("lang")
+    env_values = {
+        "server": environ.get("CRM_TUI_SERVER"),
+        "lang": environ.get("CRM_TUI_LANG"),
+        "username": environ.get("CRM_TUI_USERNAME"),
+        "password": environ.get("CRM_TUI_PASSWORD"),
+        "ca_bundle": environ.get("CRM_TUI_CA_BUNDLE"),
+    }
+    values.update({k: v for k, v in env_values.items() if v})
+    if server:
+        values["server"] = server
+    if lang:
+        values["lang"] = lang
+    if not file_lang and "lang" not in values:
+        values["lang"] = _lang_from_locale(environ) or "id"
+    if values.get("lang") not in LANGUAGES:
+        raise ConfigError(f"lang must be one of {', '.join(LANGUAGES)}")
+    config = Config(**{k: v for k, v in values.items() if k != "keymap"})
+    return replace(config, keymap=MappingProxyType(dict(values.get("keymap", {}))))

@@ -1,0 +1,1 @@
+"""The console's screens: connecting, sign-in, and the main report screen."""

@@ -1,0 +1,94 @@
+"""The first screen: reach the server (retrying with backoff), then sign in."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Middle
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static
+
+from api_client import CrmApiError, RateLimited, Unauthorized
+from widgets.i18n import Texts
+from widgets.safe_text import line
+
+FIRST_RETRY_SECONDS = 1.0
+MAX_RETRY_SECONDS = 30.0
+
+_T = Texts(
+    id={
+        "connecting": "Menghubungkan ke server CRM…",
+        "unreachable": "Server CRM tidak dapat dihubungi",
+        "retry": "Mencoba lagi dalam {seconds} detik (percobaan ke-{attempt}).",
+        "signing_in": "Masuk sebagai {user}…",
+        "quit": "Keluar",
+    },
+    en={
+        "connecting": "Connecting to the CRM server…",
+        "unreachable": "The CRM server cannot be reached",
+        "retry": "Trying again in {seconds} s (attempt {attempt}).",
+        "signing_in": "Signing in as {user}…",
+        "quit": "Quit",
+    },
+)
+
+
+class ConnectScreen(Screen[None]):
+    """Never a traceback: an unreachable server is a message and a countdown, until it answers."""
+
+    BINDINGS = [Binding("q", "app.quit", _T("quit"), id="connect.quit")]
+
+    DEFAULT_CSS = """
+    ConnectScreen { align: center middle; }
+    ConnectScreen #title { text-style: bold; width: auto; }
+    ConnectScreen.-unreachable #title { color: $error; }
+    ConnectScreen #server, ConnectScreen #detail { color: $foreground-muted; width: auto; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Middle(), Center():
+            yield Static(Content(_T("connecting")), id="title")
+        with Center():
+            yield Static(Content(line(self.app.client.base_url)), id="server")
+        with Center():
+            yield Static("", id="detail")
+
+    def on_mount(self) -> None:
+        self.connect()
+
+    def _say(self, title: str, detail: str = "") -> None:
+        self.query_one("#title", Static).update(Content(title))
+        self.query_one("#detail", Static).update(Content(detail))
+
+    @work(exclusive=True, group="connect")
+    async def connect(self) -> None:
+        delay, attempt = FIRST_RETRY_SECONDS, 1
+        while True:
+            try:
+                await self.app.client.health()
+                break
+            except CrmApiError as exc:
+                self.add_class("-unreachable")
+                self._say(_T("unreachable"), f"{line(exc.message)}\n" + _T("retry", seconds=int(delay), attempt=attempt))
+                await asyncio.sleep(delay)
+                delay, attempt = min(delay * 2, MAX_RETRY_SECONDS), attempt + 1
+        self.remove_class("-unreachable")
+        credentials = self.app.credentials
+        if credentials is None:
+            self.app.show_login()
+            return
+        username, password = credentials
+        self._say(_T("signing_in", user=line(username)))
+        try:
+            session = await self.app.client.login(username, password)
+        except (Unauthorized, RateLimited) as exc:
+            self.app.show_login(error=exc.message, username=username)
+            return
+        except CrmApiError:
+            self.connect()  # lost the server between the two calls: start over
+            return
+        self.app.open_main(session)

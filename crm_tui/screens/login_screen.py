@@ -1,0 +1,106 @@
+"""Sign-in: username and a masked password. Also pushed over the main screen when a session
+expires, so nothing on the screen underneath is lost."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from api_client import CrmApiError, RateLimited
+from api_client.models import Session
+from widgets.i18n import Texts
+from widgets.safe_text import line
+
+_T = Texts(
+    id={
+        "title": "Masuk ke CRM",
+        "again": "Sesi berakhir: masuk lagi untuk melanjutkan",
+        "username": "Nama pengguna",
+        "password": "Kata sandi",
+        "hint": "Enter untuk masuk · Tab pindah kolom",
+        "busy": "Memeriksa…",
+        "empty": "Isi nama pengguna dan kata sandi.",
+        "wait": "Terlalu banyak percobaan: tunggu {seconds} detik.",
+        "quit": "Keluar",
+    },
+    en={
+        "title": "Sign in to the CRM",
+        "again": "Session ended: sign in again to carry on",
+        "username": "Username",
+        "password": "Password",
+        "hint": "Enter to sign in · Tab to move",
+        "busy": "Checking…",
+        "empty": "Enter a username and a password.",
+        "wait": "Too many attempts: wait {seconds} s.",
+        "quit": "Quit",
+    },
+)
+
+
+class LoginScreen(Screen[Session]):
+    BINDINGS = [Binding("ctrl+q", "app.quit", _T("quit"), id="login.quit")]
+
+    DEFAULT_CSS = """
+    LoginScreen { align: center middle; }
+    LoginScreen > Vertical {
+        width: 60; max-width: 100%; height: auto;
+        border: round $primary; padding: 1 2; background: $surface;
+    }
+    LoginScreen #title { text-style: bold; margin-bottom: 1; }
+    LoginScreen #error { color: $error; height: auto; }
+    LoginScreen #hint { color: $foreground-muted; }
+    """
+
+    def __init__(self, *, error: str | None = None, username: str | None = None, again: bool = False) -> None:
+        super().__init__()
+        self._error = error
+        self._username = username or ""
+        self._again = again
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Content(_T("again" if self._again else "title")), id="title")
+            yield Input(self._username, placeholder=_T("username"), id="username", max_length=64)
+            yield Input(placeholder=_T("password"), password=True, id="password", max_length=1024)
+            yield Static(Content(line(self._error) if self._error else ""), id="error")
+            yield Static(Content(_T("hint")), id="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#password" if self._username else "#username", Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "username":
+            self.query_one("#password", Input).focus()
+            return
+        username = self.query_one("#username", Input).value.strip()
+        password = self.query_one("#password", Input).value
+        if not username or not password:
+            self._show_error(_T("empty"))
+            return
+        self._show_error(_T("busy"))
+        self.sign_in(username, password)
+
+    def _show_error(self, text: str) -> None:
+        self.query_one("#error", Static).update(Content(line(text)))
+
+    @work(exclusive=True, group="login")
+    async def sign_in(self, username: str, password: str) -> None:
+        try:
+            session = await self.app.client.login(username, password)
+        except RateLimited as exc:
+            self._show_error(_T("wait", seconds=int(exc.retry_after or 30)))
+            return
+        except CrmApiError as exc:
+            self.query_one("#password", Input).value = ""
+            self._show_error(exc.message)
+            return
+        if self._again:
+            self.dismiss(session)
+        else:
+            self.app.open_main(session)

@@ -1,0 +1,568 @@
+"""The report screen: the virtual list, the detail pane, and every action on a report.
+
+State lives here (the query, the list window, the report shown); widgets only draw it. Every
+call to the server runs in a worker: loads are exclusive (the newest wins), writes never are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Mapping
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from api_client import CrmApiError, PreconditionFailed, Unauthorized
+from api_client.models import Event, Operator, Report, ReportSummary, Resync, Session, StreamStatus
+from api_client.query import ReportQuery
+from crm_tui import permissions
+from crm_tui.keyed_submit import KeyedSubmit
+from crm_tui.report_window import ReportWindow
+from widgets.console_header import ConsoleHeader
+from widgets.i18n import Texts
+from widgets.report_detail import ReportDetail
+from widgets.report_table import ReportTable
+from widgets.safe_text import line
+
+DETAIL_SETTLE_SECONDS = 0.12  # load the detail once the cursor rests, not on every key
+NARROW_BELOW = 110  # columns: list and detail stacked instead of side by side
+AUTO_REFRESH_ROWS = 3  # a new report is shown at once when the cursor is this close to the top
+
+_T = Texts(
+    id={
+        "filter": "Cari", "filters": "Saring", "sort": "Urut", "assign": "Tugaskan", "claim": "Ambil",
+        "close": "Tutup", "note": "Catatan", "refresh": "Muat ulang", "command": "Perintah", "help": "Bantuan",
+        "quit": "Keluar", "pane": "Panel", "back": "Kembali",
+        "empty": "Tidak ada laporan yang cocok.", "loading": "Memuat…", "pick": "Pilih laporan di daftar.",
+        "assigned": "{number} ditugaskan ke {officer}.", "closed": "{number} ditutup ({resolution}).",
+        "noted": "Catatan ditambahkan ke {number}.", "claimed": "{number} kini Anda tangani.",
+        "changed_by": "Diubah oleh {who}; laporan dimuat ulang.",
+        "changed_live": "Laporan ini baru saja diubah oleh {who}.",
+        "someone": "operator lain", "unknown_command": "Perintah tidak dikenal.",
+        "not_found": "Laporan {number} tidak ditemukan.",
+    },
+    en={
+        "filter": "Search", "filters": "Filter", "sort": "Sort", "assign": "Assign", "claim": "Claim",
+        "close": "Close", "note": "Note", "refresh": "Refresh", "command": "Command", "help": "Help",
+        "quit": "Quit", "pane": "Pane", "back": "Back",
+        "empty": "No report matches.", "loading": "Loading…", "pick": "Pick a report in the list.",
+        "assigned": "{number} assigned to {officer}.", "closed": "{number} closed ({resolution}).",
+        "noted": "Note added to {number}.", "claimed": "{number} is now yours.",
+        "changed_by": "Changed by {who}; the report was reloaded.",
+        "changed_live": "This report was just changed by {who}.",
+        "someone": "another operator", "unknown_command": "Unknown command.",
+        "not_found": "Report {number} not found.",
+    },
+)
+
+
+# Officers claim reports, they do not route them; dispatchers and supervisors route.
+_NEVER_FOR_ROLE = {"officer": {"assign"}, "dispatcher": {"claim"}, "supervisor": {"claim"}}
+
+
+def reversed_sort(sort: str) -> str:
+    return sort[1:] if sort.startswith("-") else "-" + sort
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        Binding("slash", "text_filter", _T("filter"), id="main.text_filter"),
+        Binding("f", "filters", _T("filters"), id="main.filters"),
+        Binding("s", "sort", _T("sort"), id="main.sort"),
+        Binding("a", "assign", _T("assign"), id="main.assign"),
+        Binding("m", "claim", _T("claim"), id="main.claim"),
+        Binding("c", "close_report", _T("close"), id="main.close"),
+        Binding("n", "note", _T("note"), id="main.note"),
+        Binding("r,ctrl+r", "refresh", _T("refresh"), id="main.refresh"),
+        Binding("colon", "command_line", _T("command"), id="main.command"),
+        Binding("question_mark", "help", _T("help"), id="main.help"),
+        Binding("tab", "switch_pane", _T("pane"), id="main.switch_pane", show=False, priority=True),
+        Binding("escape", "back", _T("back"), id="main.back", show=False),
+        Binding("q", "app.quit", _T("quit"), id="main.quit"),
+    ]
+    """
+    | Key | Action |
+    | :- | :- |
+    | `/` | Search the report text. |
+    | `f` | Filters: status, category, private, assignee, overdue. |
+    | `s` | Sort. |
+    | `a` | Assign to an officer. |
+    | `m` | Claim (an officer takes the report). |
+    | `c` | Close, with a resolution and a note. |
+    | `n` | Add a note. |
+    | `r`, `ctrl+r` | Refresh. |
+    | `:` | Command line (`:JK2503050007`, `:q`). |
+    | `?` | Help. |
+    | `tab` | Switch between list and detail. |
+    | `q` | Quit. |
+    """
+
+    DEFAULT_CSS = """
+    MainScreen #panes { layout: horizontal; height: 1fr; }
+    MainScreen #panes ReportTable { width: 3fr; height: 1fr; }
+    MainScreen #panes ReportDetail { width: 2fr; height: 1fr; border-left: vkey $foreground 20%; }
+    MainScreen #panes.-narrow { layout: vertical; }
+    MainScreen #panes.-narrow ReportTable { width: 1fr; height: 1fr; }
+    MainScreen #panes.-narrow ReportDetail { width: 1fr; height: 1fr; border-left: none; border-top: hkey $foreground 20%; }
+    """
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.operator: Operator = session.operator
+        self.query_state = ReportQuery()
+        self.window = ReportWindow(self._fetch_page)
+        self.current: Report | None = None
+        self.highlighted: ReportSummary | None = None
+        self.drafts: dict[tuple[str, str], Mapping] = {}
+        self._own_versions: dict[str, int] = {}
+        self._new_numbers: set[str] = set()
+        self._events_from: int | None = None
+
+    # --- composition ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield ConsoleHeader()
+        with Container(id="panes"):
+            yield ReportTable(id="list")
+            yield ReportDetail(id="detail")
+        yield Footer()
+
+    @property
+    def table(self) -> ReportTable:
+        return self.query_one(ReportTable)
+
+    @property
+    def detail(self) -> ReportDetail:
+        return self.query_one(ReportDetail)
+
+    @property
+    def header(self) -> ConsoleHeader:
+        return self.query_one(ConsoleHeader)
+
+    def on_mount(self) -> None:
+        me = self.operator
+        self.header.operator = f"{line(me.display_name)} ({me.role})"
+        self.header.agency = me.agency.name
+        self.table.now = self.app.now()
+        self.table.lock_glyph = self.app.lock_glyph
+        self.table.set_source(self.window)
+        self.table.focus()
+        self.detail.show_message(_T("loading"))
+        self.fill(0, self.size.height)
+        self.follow_events()
+
+    def on_resize(self, event: Resize) -> None:
+        self.query_one("#panes").set_class(event.size.width < NARROW_BELOW, "-narrow")
+
+    # --- the list -------------------------------------------------------------------------------
+
+    async def _fetch_page(self, cursor: str | None, reverse: bool, limit: int):
+        query = self.query_state
+        if reverse:
+            query = query.replace(sort=reversed_sort(query.sort))
+        return await self.app.client.list_reports(query, cursor=cursor, limit=limit)
+
+    @on(ReportTable.RowsNeeded)
+    def _rows_needed(self, message: ReportTable.RowsNeeded) -> None:
+        self.fill(message.start, message.end)
+
+    @work(exclusive=True, group="pages")
+    async def fill(self, start: int, end: int) -> None:
+        first = self.window.total is None
+        try:
+            while (key := self.window.missing(start, end)) is not None:
+                await self.window.load(key)
+                self._list_changed()
+        except Unauthorized:
+            self.relogin()
+            return
+        except CrmApiError as exc:
+            self.header.connection = "offline"
+            self.notify(line(exc.message), severity="error")
+            if first:
+                self.detail.show_message(line(exc.message))
+            return
+        if first:
+            if self.window.total == 0:
+                self.detail.show_message(_T("empty"))
+            else:
+                self._highlight(self.table.cursor)
+
+    def _list_changed(self) -> None:
+        self.table.now = self.app.now()
+        self.table.refresh_rows()
+        self.header.total = self.window.total
+        self.header.stale = self.window.stale
+
+    def reload_list(self) -> None:
+        """Start the list again from the top with the current query (keeps the detail)."""
+        self.window.reset()
+        self._new_numbers.clear()
+        self.table.new_numbers = frozenset()
+        self.header.new_count = 0
+        self.header.total = None
+        self.table.cursor = 0
+        self._list_changed()
+        self.fill(0, self.size.height)
+
+    @on(ReportTable.Highlighted)
+    def _highlighted(self, message: ReportTable.Highlighted) -> None:
+        self._highlight(message.index, message.summary)
+
+    def _highlight(self, index: int, summary: ReportSummary | None = None) -> None:
+        summary = summary or self.window.row(index)
+        self.highlighted = summary
+        if summary is not None:
+            self.load_detail(summary.number)
+
+    @on(ReportTable.Selected)
+    def _selected(self, message: ReportTable.Selected) -> None:
+        self.detail.focus()
+
+    # --- the detail -----------------------------------------------------------------------------
+
+    @work(exclusive=True, group="detail")
+    async def load_detail(
+        self, number: str, *, settle: bool = True, notice: str | None = None, live: bool = False
+    ) -> None:
+        if settle:
+            await asyncio.sleep(DETAIL_SETTLE_SECONDS)
+        try:
+            report = await self.app.client.get_report(number)
+        except Unauthorized:
+            self.relogin()
+            return
+        except CrmApiError as exc:
+            self.notify(line(exc.message), severity="error")
+            return
+        if live:  # changed under the operator: say by whom (the newest history entry)
+            actor = report.history[-1].actor if report.history else None
+            notice = _T("changed_live", who=line(actor.display_name) if actor else _T("someone"))
+        self.show_report(report, notice=notice)
+
+    def show_report(self, report: Report, *, notice: str | None = None) -> None:
+        self.current = report
+        self.detail.show_report(report)
+        self.detail.show_notice(notice)
+        if self.window.replace(report) is not None:
+            self.table.refresh_rows()
+        self.refresh_bindings()
+
+    @on(ReportDetail.PhotoNeeded)
+    def _photo_needed(self, message: ReportDetail.PhotoNeeded) -> None:
+        if self.current is not None and self.current.number == message.number:
+            self.load_photo(self.current)
+
+    @work(exclusive=True, group="photo")
+    async def load_photo(self, report: Report) -> None:
+        """Only ever for a report the server says has an available photo: the client refuses
+        (without a request) any other, and the detail never asks for a private one."""
+        try:
+            data = await self.app.client.get_photo(report)
+        except CrmApiError as exc:
+            self.detail.show_photo_error(report.number, line(exc.message))
+            return
+        self.detail.show_photo(report.number, data)
+
+    # --- keys that apply ------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        report = self.current
+        rules = {
+            "assign": permissions.can_assign,
+            "claim": permissions.can_claim,
+            "close_report": permissions.can_close,
+            "note": permissions.can_note,
+        }
+        rule = rules.get(action)
+        if rule is None:
+            return True
+        # Hidden where the role can never do it; greyed where this report does not allow it.
+        if action in _NEVER_FOR_ROLE[self.operator.role]:
+            return False
+        return True if rule(self.operator, report) else None  # None: shown greyed out
+
+    # --- actions --------------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        self.reload_list()
+        if self.current is not None:
+            self.load_detail(self.current.number, settle=False)
+
+    def action_switch_pane(self) -> None:
+        (self.detail if self.table.has_focus else self.table).focus()
+
+    def action_back(self) -> None:
+        self.table.focus()
+
+    def action_help(self) -> None:
+        from crm_tui.dialogs.help_screen import HelpScreen
+
+        rows = {
+            (active.binding.id, self.app.get_key_display(active.binding), active.binding.description)
+            for active in self.active_bindings.values()
+            if active.binding.id
+        }
+        self.app.push_screen(HelpScreen(sorted(rows)))
+
+    def action_text_filter(self) -> None:
+        from crm_tui.dialogs.text_filter import TextFilterDialog
+
+        def apply(text: str | None) -> None:
+            if text is not None:
+                self.set_query(self.query_state.replace(q=text or None))
+
+        self.app.push_screen(TextFilterDialog(self.query_state.q or ""), apply)
+
+    def action_sort(self) -> None:
+        from crm_tui.dialogs.sort_dialog import SortDialog
+
+        def apply(sort: str | None) -> None:
+            if sort:
+                self.set_query(self.query_state.replace(sort=sort))
+
+        self.app.push_screen(SortDialog(self.query_state.sort), apply)
+
+    @work(group="reference")
+    async def action_filters(self) -> None:
+        from crm_tui.dialogs.filter_dialog import FilterDialog
+
+        try:
+            categories = await self.app.reference_categories()
+        except CrmApiError as exc:
+            self.notify(line(exc.message), severity="error")
+            return
+        query = await self.app.push_screen_wait(
+            FilterDialog(self.query_state, categories, can_filter_assignee=True)
+        )
+        if query is not None:
+            self.set_query(query)
+
+    def set_query(self, query: ReportQuery) -> None:
+        if query != self.query_state:
+            self.query_state = query
+            self.reload_list()
+
+    def action_command_line(self) -> None:
+        from crm_tui.commands import parse_command
+        from crm_tui.dialogs.command_line import CommandLine
+
+        def run(text: str | None) -> None:
+            if not text:
+                return
+            command = parse_command(text)
+            kind = getattr(command, "kind", None)
+            if kind == "jump":
+                self.jump(command.number)
+            elif kind == "quit":
+                self.app.exit()
+            elif kind == "refresh":
+                self.action_refresh()
+            elif kind == "help":
+                self.action_help()
+            else:
+                self.notify(line(getattr(command, "error", None) or _T("unknown_command")), severity="warning")
+
+        self.app.push_screen(CommandLine(), run)
+
+    @work(exclusive=True, group="detail")
+    async def jump(self, number: str) -> None:
+        try:
+            report = await self.app.client.get_report(number)
+        except CrmApiError:
+            self.notify(_T("not_found", number=line(number)), severity="warning")
+            return
+        index = self.window.index_of(report.number)
+        if index is not None:
+            self.table.cursor = index
+        self.show_report(report)
+
+    # --- writes ---------------------------------------------------------------------------------
+
+    def _draft_keeper(self, action: str, number: str):
+        def keep(draft: Mapping) -> None:
+            self.drafts[(action, number)] = dict(draft)
+
+        return keep
+
+    def _conflict(self, error: PreconditionFailed) -> None:
+        if self.current is not None:
+            who = line(error.changed_by) if error.changed_by else _T("someone")
+            self.load_detail(self.current.number, settle=False, notice=_T("changed_by", who=who))
+
+    def _written(self, report: Report, toast: str) -> None:
+        self._own_versions[report.number] = report.version
+        self.show_report(report)
+        self.notify(toast)
+
+    @work(group="reference")
+    async def action_assign(self) -> None:
+        from crm_tui.dialogs.assign_dialog import AssignDialog
+
+        report = self.current
+        if report is None:
+            return
+        try:
+            officers = await self.app.client.officers()
+        except CrmApiError as exc:
+            self.notify(line(exc.message), severity="error")
+            return
+
+        async def assign(officer: str, key: str) -> Report:
+            return await self.app.client.assign(self.current, officer, idempotency_key=key)
+
+        result = await self.app.push_screen_wait(
+            AssignDialog(
+                report.number,
+                officers,
+                KeyedSubmit(assign),
+                draft=self.drafts.pop(("assign", report.number), None),
+                keep_draft=self._draft_keeper("assign", report.number),
+                on_conflict=self._conflict,
+            )
+        )
+        if isinstance(result, Report):
+            officer = result.assignee.display_name if result.assignee else ""
+            self._written(result, _T("assigned", number=result.number, officer=line(officer)))
+
+    @work(group="write")
+    async def action_claim(self) -> None:
+        report = self.current
+        if report is None or not permissions.can_claim(self.operator, report):
+            return
+        try:
+            result = await KeyedSubmit(self._claim)(report.number)
+        except PreconditionFailed as exc:
+            self._conflict(exc)
+            return
+        except Unauthorized:
+            self.relogin()
+            return
+        except CrmApiError as exc:
+            self.notify(line(exc.message), severity="error")
+            return
+        self._written(result, _T("claimed", number=result.number))
+
+    async def _claim(self, number: str, key: str) -> Report:
+        return await self.app.client.assign(self.current, self.operator.username, idempotency_key=key)
+
+    def action_close_report(self) -> None:
+        from crm_tui.dialogs.close_dialog import CloseDialog
+
+        report = self.current
+        if report is None:
+            return
+
+        async def close(payload: tuple, key: str) -> Report:
+            resolution, note, duplicate_of = payload
+            return await self.app.client.close(
+                self.current, resolution, note, duplicate_of=duplicate_of, idempotency_key=key
+            )
+
+        def done(result: Report | None) -> None:
+            if isinstance(result, Report):
+                self._written(result, _T("closed", number=result.number, resolution=result.resolution or ""))
+
+        self.app.push_screen(
+            CloseDialog(
+                report.number,
+                KeyedSubmit(close),
+                draft=self.drafts.pop(("close", report.number), None),
+                keep_draft=self._draft_keeper("close", report.number),
+                on_conflict=self._conflict,
+            ),
+            done,
+        )
+
+    def action_note(self) -> None:
+        from crm_tui.dialogs.note_dialog import NoteDialog
+
+        report = self.current
+        if report is None:
+            return
+        number = report.number
+
+        async def add(text: str, key: str):
+            return await self.app.client.add_note(number, text, idempotency_key=key)
+
+        def done(result) -> None:
+            if result is not None:
+                self.notify(_T("noted", number=number))
+                if self.current is not None and self.current.number == number:
+                    self.load_detail(number, settle=False)
+
+        self.app.push_screen(
+            NoteDialog(
+                number,
+                KeyedSubmit(add),
+                draft=self.drafts.pop(("note", number), None),
+                keep_draft=self._draft_keeper("note", number),
+            ),
+            done,
+        )
+
+    # --- session and live updates ---------------------------------------------------------------
+
+    def relogin(self) -> None:
+        """The session ended: sign in again over this screen, then carry on where we were."""
+        if self.app.signing_in:
+            return
+        self.app.signing_in = True
+
+        def resumed(session: Session | None) -> None:
+            self.app.signing_in = False
+            if session is not None:
+                self.fill(self.table.cursor, self.table.cursor + self.size.height)
+                self.follow_events()
+                if self.current is not None:
+                    self.load_detail(self.current.number, settle=False)
+
+        from crm_tui.screens.login_screen import LoginScreen
+
+        self.app.push_screen(LoginScreen(username=self.operator.username, again=True), resumed)
+
+    @work(exclusive=True, group="events")
+    async def follow_events(self) -> None:
+        stream = self.app.client.events(last_event_id=self._events_from)
+        try:
+            async with contextlib.aclosing(stream):
+                async for item in stream:
+                    if isinstance(item, StreamStatus):
+                        self.header.connection = "online" if item.state == "connected" else "reconnecting"
+                    elif isinstance(item, Resync):
+                        self._events_from = item.latest_id
+                        self.action_refresh()
+                    elif isinstance(item, Event):
+                        self._events_from = item.id
+                        self._live(item)
+        except Unauthorized:
+            self.header.connection = "offline"
+            self.relogin()
+
+    def _live(self, event: Event) -> None:
+        summary = event.report
+        if event.type == "created":
+            self._new_numbers.add(summary.number)
+            self.table.new_numbers = frozenset(self._new_numbers)
+            self.header.new_count = len(self._new_numbers)
+            if self.table.cursor < AUTO_REFRESH_ROWS and self.query_state.sort == "-created":
+                keep = set(self._new_numbers)
+                self.reload_list()
+                self._new_numbers |= keep
+                self.table.new_numbers = frozenset(self._new_numbers)
+                self.header.new_count = len(self._new_numbers)
+            return
+        if self.window.replace(summary) is not None:
+            self.table.refresh_rows()
+        current = self.current
+        if current is None or current.number != summary.number:
+            return
+        if self._own_versions.get(summary.number) == summary.version and event.type != "noted":
+            return
+        self.load_detail(summary.number, settle=False, live=True)

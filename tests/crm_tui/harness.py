@@ -1,0 +1,58 @@
+"""Drive the real console against the real server, by keys."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from textual.pilot import Pilot
+
+from crm_tui.app import CrmApp
+from crm_tui.config import Config
+from tests.support.server import DEMO_PASSWORD_SUFFIX
+
+WAIT_SECONDS = 20.0
+
+
+async def until(pilot: Pilot, predicate: Callable[[], object], what: str = "", timeout: float = WAIT_SECONDS):
+    """Let the app run until `predicate()` is truthy (workers and messages progress meanwhile)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        await pilot.pause(0.05)
+    raise AssertionError(f"timed out waiting for {what or predicate}")
+
+
+def screen_text(app: CrmApp) -> str:
+    """What the terminal shows, as plain text lines."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def main_loaded(app: CrmApp) -> bool:
+    screen = app.screen
+    return type(screen).__name__ == "MainScreen" and screen.window.total is not None and (
+        screen.window.total == 0 or screen.current is not None
+    )
+
+
+@asynccontextmanager
+async def console(
+    server,
+    username: str | None = "dispatcher",
+    *,
+    size: tuple[int, int] = (120, 32),
+    clock: Callable[[], datetime] | None = None,
+    wait: bool = True,
+    **config: object,
+) -> AsyncIterator[tuple[CrmApp, Pilot]]:
+    credentials = (username, username + DEMO_PASSWORD_SUFFIX) if username else None
+    kwargs = {"clock": clock} if clock else {}
+    app = CrmApp(Config(server=server.base_url if server else "http://127.0.0.1:9", **config), credentials=credentials, **kwargs)
+    async with app.run_test(size=size) as pilot:
+        if wait and username:
+            await until(pilot, lambda: main_loaded(app), "the main screen with its first page")
+        yield app, pilot

@@ -1,0 +1,50 @@
+"""Start-up: the connect screen, signing in, and an unreachable server."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from crm_tui.screens.login_screen import LoginScreen
+from tests.crm_tui.harness import console, main_loaded, screen_text, until
+from tests.support.server import free_port
+from widgets.privacy_banner import PRIVATE_TEXT, PUBLIC_TEXT, PrivacyBanner
+
+
+async def test_kiosk_credentials_open_the_main_screen(demo_server):
+    async with console(demo_server, "dispatcher") as (app, pilot):
+        text = screen_text(app)
+        assert "Sari Wulandari" in text and "Kelurahan Cideng" in text
+        assert app.screen.window.total > 0
+        banner = PRIVATE_TEXT if app.screen.current.private else PUBLIC_TEXT
+        assert app.screen.query_one(PrivacyBanner).render().plain == banner  # Indonesian UI: no gloss
+        assert banner.split()[0] in text
+
+
+async def test_login_screen_refuses_a_wrong_password_then_signs_in(demo_server):
+    async with console(demo_server, None) as (app, pilot):
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen), "the login screen")
+        await pilot.press(*"officer", "enter")
+        await pilot.press(*"wrong", "enter")
+        await until(pilot, lambda: "Wrong username or password" in screen_text(app), "the refusal")
+        password = app.screen.query_one("#password", Input)
+        assert password.value == "" and password.password  # masked, and cleared after a refusal
+        assert app.screen.query_one("#username", Input).value == "officer"  # what was typed stays
+        await pilot.press(*"officer-demo", "enter")
+        await until(pilot, lambda: main_loaded(app), "the main screen")
+        assert "Budi Santoso" in screen_text(app)
+
+
+async def test_unreachable_server_is_a_message_that_keeps_retrying():
+    port = free_port()  # nothing listens here
+
+    class Nowhere:
+        base_url = f"http://127.0.0.1:{port}"
+
+    async with console(Nowhere(), "dispatcher", wait=False) as (app, pilot):
+        await until(pilot, lambda: "cannot be reached" in screen_text(app) or "tidak dapat dihubungi" in screen_text(app))
+        text = screen_text(app)
+        assert f"127.0.0.1:{port}" in text
+        assert "Traceback" not in text
+        await until(pilot, lambda: "2" in screen_text(app).split("attempt")[-1] or "ke-2" in screen_text(app),
+                    "a second attempt", timeout=10)
+        assert app.is_running

@@ -1,0 +1,61 @@
+"""A real terminal: tmux on a private socket, driven with send-keys, read with capture-pane.
+Everything the program writes to the terminal is also recorded (pipe-pane) so tests can check
+the bytes themselves."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+
+class TmuxError(AssertionError):
+    pass
+
+
+class Tmux:
+    def __init__(self, workdir: Path, *, width: int = 100, height: int = 30) -> None:
+        if shutil.which("tmux") is None:
+            raise TmuxError("tmux is not installed (scripts/test installs it)")
+        self.socket = f"crm-test-{uuid.uuid4().hex[:8]}"
+        self.session = "crm"
+        self.width, self.height = width, height
+        self.raw_path = workdir / "terminal.raw"
+
+    def _tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check, timeout=30)
+
+    def start(self, command: list[str], env: dict[str, str]) -> None:
+        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        shell = f"env {exports} {shlex.join(command)}; echo EXIT=$?; sleep 600"
+        self._tmux("-f", "/dev/null", "new-session", "-d", "-s", self.session,
+                   "-x", str(self.width), "-y", str(self.height), shell)
+        self._tmux("pipe-pane", "-o", "-t", self.session, f"cat >> {shlex.quote(str(self.raw_path))}")
+
+    def send(self, *keys: str) -> None:
+        self._tmux("send-keys", "-t", self.session, *keys)
+
+    def type(self, text: str) -> None:
+        self._tmux("send-keys", "-t", self.session, "-l", text)
+
+    def screen(self) -> str:
+        return self._tmux("capture-pane", "-p", "-t", self.session).stdout
+
+    def wait_for(self, predicate, timeout: float = 30.0, what: str = "") -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if (predicate(screen) if callable(predicate) else predicate in screen):
+                return screen
+            time.sleep(0.1)
+        raise TmuxError(f"timed out waiting for {what or predicate!r}; screen was:\n{screen}")
+
+    def raw(self) -> bytes:
+        return self.raw_path.read_bytes() if self.raw_path.exists() else b""
+
+    def kill(self) -> None:
+        self._tmux("kill-server", check=False)

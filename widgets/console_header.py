@@ -1,0 +1,96 @@
+"""The console's top line: who is signed in, where, the connection, and the counts."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from textual.app import RenderResult
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from widgets.i18n import Texts
+from widgets.safe_text import line
+
+Connection = Literal["online", "reconnecting", "offline"]
+
+_T = Texts(
+    id={
+        "online": "terhubung",
+        "reconnecting": "menyambung ulang…",
+        "offline": "terputus",
+        "total": "{total} laporan",
+        "loading": "memuat…",
+        "new": "{count} baru",
+        "stale": "daftar berubah: r untuk muat ulang",
+        "read_only": "hanya baca",
+    },
+    en={
+        "online": "online",
+        "reconnecting": "reconnecting…",
+        "offline": "offline",
+        "total": "{total} reports",
+        "loading": "loading…",
+        "new": "{count} new",
+        "stale": "list changed: r to refresh",
+        "read_only": "read-only",
+    },
+)
+
+
+class ConsoleHeader(Widget):
+    """One line, dense on purpose: an 80-column terminal must still show all of it."""
+
+    DEFAULT_CSS = """
+    ConsoleHeader {
+        dock: top;
+        height: 1;
+        background: $panel;
+        color: $foreground;
+    }
+    ConsoleHeader > .console-header--online { color: $success; }
+    ConsoleHeader > .console-header--reconnecting { color: $warning; }
+    ConsoleHeader > .console-header--offline { color: $error; text-style: bold; }
+    ConsoleHeader > .console-header--new { color: $accent; text-style: bold; }
+    ConsoleHeader > .console-header--muted { color: $foreground-muted; }
+    """
+
+    COMPONENT_CLASSES = {
+        "console-header--online",
+        "console-header--reconnecting",
+        "console-header--offline",
+        "console-header--new",
+        "console-header--muted",
+    }
+
+    operator: reactive[str] = reactive("")
+    """The signed-in operator's display name and role."""
+    agency: reactive[str] = reactive("")
+    """The operator's agency."""
+    connection: reactive[Connection] = reactive("online")
+    """State of the live event stream."""
+    total: reactive[int | None] = reactive(None)
+    """Reports matching the current filter; None while the first page loads."""
+    new_count: reactive[int] = reactive(0)
+    """Reports that arrived since the list was loaded."""
+    stale: reactive[bool] = reactive(False)
+    """The server's count moved since the list was loaded."""
+
+    def render(self) -> RenderResult:
+        sep = Content(" · ")
+        state = self.connection
+        parts = [
+            Content.styled(" CRM ", "bold reverse"),
+            Content(" " + line(self.operator, max_chars=40)),
+            sep,
+            Content(line(self.agency, max_chars=40)),
+            sep,
+            Content.styled("● " + _T(state), self.get_visual_style(f"console-header--{state}", partial=True)),
+            sep,
+            Content(_T("loading") if self.total is None else _T("total", total=f"{self.total:,}")),
+        ]
+        if self.new_count:
+            parts += [sep, Content.styled(_T("new", count=self.new_count), self.get_visual_style("console-header--new", partial=True))]
+        if self.stale:
+            parts += [sep, Content.styled(_T("stale"), self.get_visual_style("console-header--muted", partial=True))]
+        return Content("").join(parts)
