@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from crm_server.api.middleware import loggable_path
 from crm_server.errors import ApiError
 from crm_server.services import audit
 
@@ -61,7 +62,7 @@ def install(app: FastAPI) -> None:
             "unhandled %s on %s %s [%s]\n%s",
             type(exc).__name__,
             request.method,
-            request.url.path,
+            loggable_path(request.url.path),
             request.state.request_id,
             "".join(traceback.format_tb(exc.__traceback__)),
         )

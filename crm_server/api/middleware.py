@@ -46,11 +46,17 @@ class RequestGuard:
         log.info(
             "%s %s %d %.1fms %s",
             scope["method"],
-            scope["path"],
+            loggable_path(scope["path"]),
             status,
             (time.perf_counter() - started) * 1000,
             request_id,
         )
+
+
+def loggable_path(path: str) -> str:
+    """The path as a client sent it may hold newlines (a forged log line), terminal escapes or
+    bidi controls: escape everything but printable ASCII."""
+    return ascii(path)[1:-1]
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes | None:
