@@ -102,6 +102,17 @@ def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
+def log_through(server: ServerProcess, request_id: str, *, deadline: float = 10.0) -> str:
+    """The server log once it holds the access line of `request_id` (written after the response)."""
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        text = server.log()
+        if request_id in text:
+            return text
+        time.sleep(0.05)
+    raise AssertionError(f"{request_id} never reached the server log")
+
+
 def assert_error_body(response: httpx.Response, status: int | None = None) -> dict:
     """A 4xx with the declared JSON error body."""
     if status is not None:

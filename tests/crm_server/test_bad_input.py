@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
-from tests.crm_server.helpers import API, Api, assert_error_body, marker
+from tests.crm_server.helpers import API, Api, assert_error_body, log_through, marker
 
 MARK = "BADINPUT"  # replaced per test by a unique marker
 
@@ -194,7 +194,7 @@ def test_bad_request_is_a_clean_4xx(api: Api, report, name):
     assert body["error"] != "internal_error"
     assert_not_echoed(response, mark)
     if mark not in path:  # the access log names the path, and only the path
-        assert mark.lower() not in api.server.log().lower()
+        assert mark.lower() not in log_through(api.server, body["request_id"]).lower()
 
 
 @pytest.mark.parametrize("name", sorted(INTAKE_CASES))
@@ -203,9 +203,9 @@ def test_bad_intake_is_a_clean_422(api: Api, name):
     body = api.intake_body()
     body.update(_replace(INTAKE_CASES[name], MARK, mark))
     response = api.intake(body)
-    assert_error_body(response, 422)
+    body = assert_error_body(response, 422)
     assert_not_echoed(response, mark)
-    assert mark.lower() not in api.server.log().lower()
+    assert mark.lower() not in log_through(api.server, body["request_id"]).lower()
 
 
 def test_bad_intake_key_is_401_and_not_echoed(api: Api):
@@ -213,6 +213,28 @@ def test_bad_intake_key_is_401_and_not_echoed(api: Api):
     response = api.intake(api.intake_body(), key=mark)
     assert_error_body(response, 401)
     assert_not_echoed(response, mark)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/reports/%0A2026-01-01 00:00:00,000 INFO crm_server.access: GET /forged 200",
+        "/reports/%1B%5D0%3Bowned%07%1B%5B2J",
+        "/reports/%E2%80%AEgnp.exe%C2%9B31m%00",
+    ],
+    ids=["newline", "escape-sequences", "bidi-c1-nul"],
+)
+def test_access_log_cannot_be_forged_or_carry_terminal_controls(api: Api, path):
+    response = api.get("dispatcher", path)
+    body = assert_error_body(response)
+    log = log_through(api.server, body["request_id"])
+    line = next(line for line in log.splitlines() if body["request_id"] in line)
+    # One line: the request's own, from its timestamp to its request id.
+    assert line.split()[3:6] == ["crm_server.access:", "GET", line.split()[5]]
+    assert line.split()[5].startswith(f"{API}/reports/"), line
+    controls = [c for c in line if ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or c in "\u202e\u2066"]
+    assert controls == []
+    assert "\x1b" not in log and "\x00" not in log
 
 
 def test_validation_errors_name_declared_fields_only(api: Api, report):
