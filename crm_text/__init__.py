@@ -1,0 +1,1 @@
+"""Text handling shared by the server and the console: stdlib only."""
