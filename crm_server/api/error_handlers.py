@@ -3,19 +3,14 @@ purpose; an unexpected exception is logged without its message (it may hold requ
 
 from __future__ import annotations
 
-import logging
-import traceback
-
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from crm_server.api.middleware import loggable_path
+from crm_server.api.middleware import INTERNAL_ERROR, log_crash
 from crm_server.errors import ApiError
 from crm_server.services import audit
-
-log = logging.getLogger("crm_server.errors")
 
 _HTTP_CODES = {
     400: ("bad_request", "The request is not valid."),
@@ -58,12 +53,6 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.error(
-            "unhandled %s on %s %s [%s]\n%s",
-            type(exc).__name__,
-            request.method,
-            loggable_path(request.url.path),
-            request.state.request_id,
-            "".join(traceback.format_tb(exc.__traceback__)),
-        )
-        return JSONResponse(_body(request, "internal_error", "The server failed; try again."), 500)
+        # Route errors end in RequestGuard; this is the last resort for anything outside it.
+        log_crash(request.method, request.url.path, request.state.request_id, exc)
+        return JSONResponse(_body(request, *INTERNAL_ERROR), 500)

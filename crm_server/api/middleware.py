@@ -1,5 +1,6 @@
 """One ASGI guard in front of every request: a request id, a body size limit, an access log
-that names the path only (no query string: `q` is what an operator typed)."""
+that names the path only (no query string: `q` is what an operator typed), and the last word on
+a crash (a generic 500; the exception's type and frames logged, never its message)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import json
 import logging
 import secrets
 import time
+import traceback
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("crm_server.access")
+crash_log = logging.getLogger("crm_server.errors")
 
 INTAKE_BODY_LIMIT = 8 * 1024 * 1024  # a 5 MB photo in base64 plus the report
 BODY_LIMIT = 256 * 1024
@@ -40,9 +43,16 @@ class RequestGuard:
         limit = INTAKE_BODY_LIMIT if scope["path"].startswith("/api/v1/intake/") else BODY_LIMIT
         body = await _read_body(receive, limit)
         if body is None:
-            await _too_large(send_with_id, request_id)
+            await _json_error(send_with_id, request_id, 413, "payload_too_large", "The request body is too large.")
         else:
-            await self.app(scope, _replay(body, receive), send_with_id)
+            try:
+                await self.app(scope, _replay(body, receive), send_with_id)
+            except Exception as exc:
+                # Answered here: Starlette's own last resort re-raises after answering, and the
+                # server then logs the exception with its message, which can carry request data.
+                log_crash(scope["method"], scope["path"], request_id, exc)
+                if status == 0:
+                    await _json_error(send_with_id, request_id, 500, *INTERNAL_ERROR)
         log.info(
             "%s %s %d %.1fms %s",
             scope["method"],
@@ -51,6 +61,21 @@ class RequestGuard:
             (time.perf_counter() - started) * 1000,
             request_id,
         )
+
+
+INTERNAL_ERROR = ("internal_error", "The server failed; try again.")
+
+
+def log_crash(method: str, path: str, request_id: str, exc: BaseException) -> None:
+    """The exception's type and frames, without its message (it may hold request data)."""
+    crash_log.error(
+        "unhandled %s on %s %s [%s]\n%s",
+        type(exc).__name__,
+        method,
+        loggable_path(path),
+        request_id,
+        "".join(traceback.format_tb(exc.__traceback__)),
+    )
 
 
 def loggable_path(path: str) -> str:
@@ -88,14 +113,12 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-async def _too_large(send: Send, request_id: str) -> None:
-    payload = json.dumps(
-        {"error": "payload_too_large", "message": "The request body is too large.", "request_id": request_id}
-    ).encode()
+async def _json_error(send: Send, request_id: str, status: int, code: str, message: str) -> None:
+    payload = json.dumps({"error": code, "message": message, "request_id": request_id}).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())],
         }
     )
