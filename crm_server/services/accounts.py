@@ -5,19 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from crm_server.clock import now
-from crm_server.errors import Unauthorized
+from crm_server.errors import AuditNote, RateLimited, Unauthorized
 from crm_server.roles import Role
 from crm_server.security import DUMMY_HASH, hash_password, new_token, token_digest, verify_password
 from crm_server.services import audit
 from crm_server.services.principal import Principal
 from crm_server.storage.engine import Database
-from crm_server.storage.schema import agencies, operators, tokens
+from crm_server.storage.schema import agencies, audit as audit_rows, operators, tokens
 from crm_text.sanitize import clean_line
 
 TOKEN_TTL_SECONDS = 12 * 3600  # one control-room shift
+# Failed sign-ins per username (since its last success) before the next attempts are refused
+# (429) until the oldest of them is older than the window: slows guessing, locks nobody out long.
+LOGIN_FAILURES_ALLOWED = 10
+LOGIN_FAILURE_WINDOW_SECONDS = 300
 
 
 class AccountError(ValueError):
@@ -46,7 +50,35 @@ def _principal(row) -> Principal:
     return Principal(row.id, row.username, row.display_name, Role(row.role), row.agency_code, row.path)
 
 
+def _check_login_rate(db: Database, username: str) -> None:
+    at = now()
+    last_success = (
+        select(func.coalesce(func.max(audit_rows.c.id), 0))
+        .where(audit_rows.c.operator == username, audit_rows.c.action == "login")
+        .scalar_subquery()
+    )
+    with db.read() as conn:
+        recent = conn.scalars(
+            select(audit_rows.c.at)
+            .where(
+                audit_rows.c.operator == username,
+                audit_rows.c.action == "login_failed",
+                audit_rows.c.outcome == "bad_credentials",
+                audit_rows.c.at > at - LOGIN_FAILURE_WINDOW_SECONDS,
+                audit_rows.c.id > last_success,
+            )
+            .order_by(audit_rows.c.at.desc())
+            .limit(LOGIN_FAILURES_ALLOWED)
+        ).all()
+    if len(recent) >= LOGIN_FAILURES_ALLOWED:
+        wait = max(1, recent[-1] + LOGIN_FAILURE_WINDOW_SECONDS - at)
+        raise RateLimited(
+            headers={"Retry-After": str(wait)}, audit=AuditNote(username, "login_failed", "rate_limited")
+        )
+
+
 def login(db: Database, username: str, password: str) -> Session:
+    _check_login_rate(db, username[:64])
     with db.read() as conn:
         row = conn.execute(
             _principal_select()
