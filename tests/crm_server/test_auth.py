@@ -1,0 +1,52 @@
+"""Sign-in: repeated failures for one username are slowed down (429 with Retry-After)."""
+
+from __future__ import annotations
+
+from tests.crm_server.helpers import API, Api, assert_error_body, audit_lines, marker
+from tests.support.server import crm_server
+
+FAILURES_ALLOWED = 10  # crm_server.services.accounts.LOGIN_FAILURES_ALLOWED
+WINDOW_SECONDS = 300
+
+
+def login(api: Api, username: str, password: str):
+    return api.http.post(f"{API}/auth/login", json={"username": username, "password": password})
+
+
+def test_repeated_failures_are_refused_with_429_even_for_the_right_password(api: Api):
+    username = marker("locked").lower()
+    added = crm_server(
+        "operator", "add", "--db", str(api.server.db_path), "--username", username, "--role", "officer",
+        "--agency", "JP.GAMBIR.CIDENG", stdin="benar-sekali\n",
+    )
+    assert added.returncode == 0
+    for _ in range(FAILURES_ALLOWED):
+        assert_error_body(login(api, username, "salah"), 401)
+    refused = login(api, username, "benar-sekali")
+    body = assert_error_body(refused, 429)
+    assert body["error"] == "rate_limited"
+    assert 0 < int(refused.headers["retry-after"]) <= WINDOW_SECONDS
+    assert "token" not in body
+    # Only that username is slowed down.
+    assert login(api, "officer2", "officer2-demo").status_code == 200
+    audit = api.audit(operator=username)
+    assert len(audit_lines(audit, action="login_failed")) == FAILURES_ALLOWED + 1
+    assert audit.splitlines()[-1].split()[-1] == "rate_limited"
+
+
+def test_unknown_usernames_are_slowed_down_too(api: Api):
+    username = marker("nobody")
+    codes = [login(api, username, "x").status_code for _ in range(FAILURES_ALLOWED + 2)]
+    assert codes == [401] * FAILURES_ALLOWED + [429, 429]
+
+
+def test_a_few_failures_do_not_lock_anyone_out(api: Api):
+    username = marker("typo").lower()
+    crm_server(
+        "operator", "add", "--db", str(api.server.db_path), "--username", username, "--role", "dispatcher",
+        "--agency", "JP.GAMBIR.CIDENG", stdin="kata-sandi\n",
+    )
+    for _ in range(2):  # a success starts the count again
+        for _ in range(FAILURES_ALLOWED - 1):
+            assert login(api, username, "kata-sandl").status_code == 401
+        assert login(api, username, "kata-sandi").status_code == 200
