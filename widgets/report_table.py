@@ -372,8 +372,14 @@ class ReportTable(ScrollView, can_focus=True):
         return max(0, min(cursor, self.total - 1))
 
     def watch_cursor(self, old: int, new: int) -> None:
+        top = int(self.scroll_y)
         self._scroll_to_cursor()
-        self.refresh()
+        if int(self.scroll_y) == top:
+            # Only the two rows whose cursor state changed are drawn again (line 0 is the header).
+            self.refresh_line(old + 1)
+            self.refresh_line(new + 1)
+        else:
+            self.refresh()
         self._post_highlighted()
 
     def _post_highlighted(self) -> None:
