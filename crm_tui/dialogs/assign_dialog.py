@@ -1,0 +1,206 @@
+"""`AssignDialog`: choose the officer a report goes to; type to narrow, Enter assigns.
+
+Each officer shows as "Display Name (username) · N open": the name and username are sanitised
+and the prompt is `Content`, so a display name full of markup or escapes is shown literally.
+The payload given to `submit` is the chosen officer's username.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from api_client.models import Officer
+from crm_tui.dialogs.action_dialog import ActionDialog, ConflictHandler, DraftKeeper, Submit
+from crm_tui.dialogs.key_hints import Label
+from widgets.i18n import Texts
+from widgets.safe_text import line
+
+R = TypeVar("R")
+
+TEXTS = Texts(
+    id={
+        "title": "Tugaskan {number}",
+        "placeholder": "Ketik untuk menyaring (nama atau username)",
+        "officer": "{name} ({username}) \u00b7 {n} terbuka",
+        "no_match": "Tidak ada petugas yang cocok dengan penyaring.",
+        "none": "Tidak ada petugas yang dapat ditugaskan.",
+        "assign": "tugaskan",
+        "move": "pilih",
+        "cancel": "batal",
+    },
+    en={
+        "title": "Assign {number}",
+        "placeholder": "Type to narrow (name or username)",
+        "officer": "{name} ({username}) \u00b7 {n} open",
+        "no_match": "No officer matches the filter.",
+        "none": "There is no officer you can assign to.",
+        "assign": "assign",
+        "move": "choose",
+        "cancel": "cancel",
+    },
+)
+
+
+def officer_prompt(officer: Officer) -> Content:
+    """"Display Name (username) · N open", sanitised, as literal Content."""
+    return Content(
+        TEXTS(
+            "officer",
+            name=line(officer.display_name, max_chars=60),
+            username=line(officer.username, max_chars=40),
+            n=officer.open_workload,
+        )
+    )
+
+
+def matches(officer: Officer, text: str) -> bool:
+    """Every word typed is in the display name or the username (case-insensitive)."""
+    haystack = f"{officer.display_name}\n{officer.username}".casefold()
+    return all(word in haystack for word in text.casefold().split())
+
+
+class AssignDialog(ActionDialog[str, R]):
+    """Assign `report_number` to one of `officers` (those the operator may assign to)."""
+
+    BINDINGS = [
+        Binding("enter", "confirm", "assign", show=False, id="assign.confirm"),
+        Binding("down", "move(1)", "down", show=False, id="assign.down"),
+        Binding("up", "move(-1)", "up", show=False, id="assign.up"),
+        Binding("pagedown", "move(8)", "page down", show=False, id="assign.page_down"),
+        Binding("pageup", "move(-8)", "page up", show=False, id="assign.page_up"),
+    ]
+    """
+    | Key | Binding id | Action |
+    | :- | :- | :- |
+    | enter | assign.confirm | Assign to the highlighted officer (also from the filter input). |
+    | up/down, pgup/pgdn | assign.up, assign.down, ... | Move the highlight while typing. |
+    | ctrl+s | dialog.confirm | Assign (as Enter). |
+    | escape | dialog.cancel | Close; the filter and the highlighted officer are kept as a draft. |
+    """
+
+    DEFAULT_CSS = """
+    AssignDialog #officer-filter {
+        margin-top: 1;
+    }
+    AssignDialog #officers {
+        height: auto;
+        max-height: 12;
+        min-height: 3;
+    }
+    """
+
+    AUTO_FOCUS = "#officer-filter"
+
+    def __init__(
+        self,
+        report_number: str,
+        officers: Sequence[Officer],
+        submit: Submit[str, R],
+        *,
+        draft: Mapping[str, Any] | None = None,
+        keep_draft: DraftKeeper | None = None,
+        on_conflict: ConflictHandler | None = None,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(
+            report_number,
+            submit,
+            draft=draft,
+            keep_draft=keep_draft,
+            on_conflict=on_conflict,
+            name=name,
+            id=id,
+            classes=classes,
+        )
+        self.officers: tuple[Officer, ...] = tuple(officers)
+        self._shown: list[Officer] = list(self.officers)
+
+    def dialog_title(self) -> str:
+        return TEXTS("title", number=self.number_text)
+
+    def compose_body(self) -> ComposeResult:
+        yield Input(placeholder=TEXTS("placeholder"), id="officer-filter", compact=True)
+        yield OptionList(*self._options(self._shown), id="officers", compact=True)
+
+    def hint_labels(self) -> dict[str, Label]:
+        return {"submit": TEXTS("assign"), "select": TEXTS("assign"), "confirm": TEXTS("assign"),
+                "cancel": TEXTS("cancel")}
+
+    def retry_keys(self) -> str:
+        return "Enter"
+
+    def on_mount(self) -> None:
+        if self._shown:
+            self.query_one("#officers", OptionList).highlighted = 0
+
+    # --- the list -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _options(officers: Sequence[Officer]) -> list[Option]:
+        return [Option(officer_prompt(officer)) for officer in officers]
+
+    @property
+    def highlighted_officer(self) -> Officer | None:
+        index = self.query_one("#officers", OptionList).highlighted
+        return self._shown[index] if index is not None and 0 <= index < len(self._shown) else None
+
+    def narrow(self, text: str, keep: str | None = None) -> None:
+        """Show the officers matching `text`, keeping `keep` (a username) highlighted if shown."""
+        current = self.highlighted_officer
+        keep = keep if keep is not None else (current.username if current else None)
+        self._shown = [officer for officer in self.officers if matches(officer, text)]
+        options = self.query_one("#officers", OptionList)
+        options.clear_options()
+        options.add_options(self._options(self._shown))
+        usernames = [officer.username for officer in self._shown]
+        if usernames:
+            options.highlighted = usernames.index(keep) if keep in usernames else 0
+
+    @on(Input.Changed, "#officer-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.narrow(event.value)
+        self.clear_message()
+
+    @on(Input.Submitted, "#officer-filter")
+    @on(OptionList.OptionSelected, "#officers")
+    def _chosen(self) -> None:
+        self.action_confirm()
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one("#officers", OptionList)
+        if not self._shown:
+            return
+        current = options.highlighted if options.highlighted is not None else 0
+        options.highlighted = max(0, min(len(self._shown) - 1, current + step))
+
+    # --- drafts and payload -----------------------------------------------------------------
+
+    def current_draft(self) -> dict[str, Any]:
+        officer = self.highlighted_officer
+        return {
+            "filter": self.query_one("#officer-filter", Input).value,
+            "officer": officer.username if officer else None,
+        }
+
+    def restore_draft(self, draft: Mapping[str, Any]) -> None:
+        text = str(draft.get("filter") or "")
+        keep = draft.get("officer")
+        self.query_one("#officer-filter", Input).value = text
+        self.narrow(text, keep=str(keep) if keep else None)
+
+    def build_payload(self) -> str | None:
+        officer = self.highlighted_officer
+        if officer is None:
+            self.show_message(TEXTS("no_match") if self.officers else TEXTS("none"))
+            return None
+        return officer.username

@@ -1,0 +1,347 @@
+"""Assign, close and note dialogs against the real server, driven by keys only.
+
+The submit callables are what the main screen hands the dialogs: the API client's write, with
+one idempotency key per distinct payload, acting on the report as the screen last loaded it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from textual.app import App
+from textual.screen import Screen
+from textual.widgets import Input, OptionList, TextArea
+
+from api_client import CrmClient, Report, ReportQuery, ReportStatus, Resolution, RetryPolicy, Timeouts
+from crm_tui.dialogs.action_dialog import one_key_per_payload
+from crm_tui.dialogs.assign_dialog import AssignDialog
+from crm_tui.dialogs.close_dialog import ClosePayload, CloseDialog
+from crm_tui.dialogs.note_dialog import NoteDialog
+from tests.support.server import DEMO_PASSWORD_SUFFIX, ServerProcess
+from widgets.i18n import language, set_language
+
+SIZE = (80, 24)
+FAST_RETRY = RetryPolicy(max_retries=2, initial_backoff=0.01, max_backoff=0.05, retry_after_cap=1.0)
+QUICK = Timeouts(connect=2.0, read=5.0, write=5.0, pool=2.0, deadline=10.0, stream_read=5.0)
+UNASSIGNED = ReportQuery(status=("Menunggu",), assignee="unassigned")
+IN_PROGRESS = ReportQuery(status=("Proses",))
+
+
+class Host(App[None]):
+    """Stands in for the main screen: pushes a dialog and records what it returns."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.results: list[object] = []
+
+    def show(self, dialog: Screen) -> None:
+        self.push_screen(dialog, self.results.append)
+
+
+class Loaded:
+    """The report as the screen holds it: reloaded on a conflict, used by the next try."""
+
+    def __init__(self, client: CrmClient, report: Report) -> None:
+        self.client = client
+        self.report = report
+        self.keys: list[tuple[object, str]] = []  # (payload, idempotency key) of each try
+        self.conflicts = 0
+
+    async def reload(self, _error: Exception) -> None:
+        self.conflicts += 1
+        self.report = await self.client.get_report(self.report.number)
+
+    def assign(self):
+        async def call(username: str, key: str) -> Report:
+            self.keys.append((username, key))
+            return await self.client.assign(self.report, username, idempotency_key=key)
+
+        return one_key_per_payload(call)
+
+    def close(self):
+        async def call(payload: ClosePayload, key: str) -> Report:
+            self.keys.append((payload, key))
+            return await self.client.close(
+                self.report, payload.resolution, payload.note, duplicate_of=payload.duplicate_of, idempotency_key=key
+            )
+
+        return one_key_per_payload(call)
+
+    def note(self):
+        async def call(text: str, key: str):
+            self.keys.append((text, key))
+            return await self.client.add_note(self.report.number, text, idempotency_key=key)
+
+        return one_key_per_payload(call)
+
+
+async def signed_in(server: ServerProcess, user: str = "dispatcher") -> CrmClient:
+    client = CrmClient(server.base_url, retry=FAST_RETRY, timeouts=QUICK)
+    await client.login(user, user + DEMO_PASSWORD_SUFFIX)
+    return client
+
+
+async def first(client: CrmClient, query: ReportQuery, index: int = 0) -> Report:
+    page = await client.list_reports(query, limit=10)
+    return await client.get_report(page.items[index].number)
+
+
+def screen_text(app: App) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def prompts(dialog: Screen, selector: str = "#officers") -> list[str]:
+    options = dialog.query_one(selector, OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def settle(app: App, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.fixture(autouse=True)
+def english() -> None:
+    previous = language()
+    set_language("en")
+    yield
+    set_language(previous)
+
+
+@pytest.fixture
+async def dispatcher(fresh_server: ServerProcess) -> AsyncIterator[CrmClient]:
+    client = await signed_in(fresh_server)
+    yield client
+    await client.aclose()
+
+
+async def test_assign_narrows_as_the_operator_types_and_the_server_shows_the_assignee(dispatcher):
+    loaded = Loaded(dispatcher, await first(dispatcher, UNASSIGNED))
+    officers = await dispatcher.officers()
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        app.show(AssignDialog(loaded.report.number, officers, loaded.assign()))
+        await pilot.pause()
+        dialog = app.screen
+        text = screen_text(app)
+        assert f"Assign {loaded.report.number}" in text
+        for officer in officers:
+            assert f"{officer.display_name} ({officer.username}) · {officer.open_workload} open" in text
+        await pilot.press(*"OFFICER3")  # by username, case-insensitive
+        await pilot.pause()
+        assert [p.split(" (")[0] for p in prompts(dialog)] == ["Agus Setiawan"]
+        await pilot.press("ctrl+u", *"rina")  # by display name
+        await pilot.pause()
+        assert prompts(dialog) == ["Rina Marlina (officer2) · 4 open"]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is not dialog
+    (result,) = app.results
+    assert isinstance(result, Report) and result.assignee.username == "officer2"
+    on_server = await dispatcher.get_report(loaded.report.number)
+    assert on_server.assignee.username == "officer2" and on_server.status is ReportStatus.PROSES
+
+
+async def test_a_stale_version_says_who_changed_it_keeps_the_input_and_reloads(fresh_server, dispatcher):
+    loaded = Loaded(dispatcher, await first(dispatcher, UNASSIGNED))
+    supervisor = await signed_in(fresh_server, "supervisor")
+    try:
+        changed_by = (await supervisor.me()).display_name
+        await supervisor.assign(loaded.report, "officer")  # the dispatcher's copy is now stale
+    finally:
+        await supervisor.aclose()
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = AssignDialog(
+            loaded.report.number, await dispatcher.officers(), loaded.assign(), on_conflict=loaded.reload
+        )
+        app.show(dialog)
+        await pilot.pause()
+        await pilot.press(*"rina", "enter")
+        await settle(app, pilot)
+        assert app.screen is dialog  # still open
+        assert f"{loaded.report.number} was changed by {changed_by} at " in dialog.message_text
+        assert changed_by in screen_text(app)
+        assert dialog.query_one("#officer-filter", Input).value == "rina"
+        assert dialog.highlighted_officer.username == "officer2"
+        assert loaded.conflicts == 1 and loaded.report.assignee.username == "officer"
+        await pilot.press("enter")  # decide again, on the reloaded version
+        await settle(app, pilot)
+        assert app.screen is not dialog
+    assert app.results[-1].assignee.username == "officer2"
+    assert (await dispatcher.get_report(loaded.report.number)).assignee.username == "officer2"
+
+
+async def test_server_down_keeps_the_dialog_and_its_input_and_retry_succeeds_once_back(make_server):
+    server = make_server()
+    client = await signed_in(server)
+    restarted: ServerProcess | None = None
+    try:
+        loaded = Loaded(client, await first(client, UNASSIGNED))
+        officers = await client.officers()
+        server.stop()
+        app = Host()
+        async with app.run_test(size=SIZE) as pilot:
+            dialog = AssignDialog(loaded.report.number, officers, loaded.assign())
+            app.show(dialog)
+            await pilot.pause()
+            await pilot.press(*"agus", "enter")
+            await settle(app, pilot)
+            assert app.screen is dialog and app.results == []
+            assert "Cannot reach the CRM server." in dialog.message_text
+            assert "press Enter to try again" in dialog.message_text
+            assert dialog.query_one("#officer-filter", Input).value == "agus"
+            assert dialog.highlighted_officer.username == "officer3"
+
+            restarted = ServerProcess(server.db_path, port=server.port).start()  # same data, same port
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert app.screen is not dialog
+        assert app.results[-1].assignee.username == "officer3"
+        assert (await client.get_report(loaded.report.number)).assignee.username == "officer3"
+        # Both tries carried one idempotency key: a write that did land the first time is not repeated.
+        assert len(loaded.keys) == 2 and loaded.keys[0] == loaded.keys[1]
+    finally:
+        await client.aclose()
+        if restarted is not None:
+            restarted.stop()
+
+
+async def test_close_needs_a_note_and_a_confirmation(dispatcher):
+    loaded = Loaded(dispatcher, await first(dispatcher, IN_PROGRESS))
+    number = loaded.report.number
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = CloseDialog(number, loaded.close())
+        app.show(dialog)
+        await pilot.pause()
+        await pilot.press("ctrl+s")  # no note yet
+        await pilot.pause()
+        assert dialog.message_text == "A closing note is required."
+        assert isinstance(dialog.focused, TextArea) and loaded.keys == []
+
+        await pilot.press("shift+tab", "down", "down", "down")  # resolution: tidak valid
+        await pilot.press("tab", *"Lokasi tidak ditemukan.", "ctrl+s")
+        await pilot.pause()
+        assert f"Close {number} as 'tidak valid'?" in screen_text(app)
+        assert "y/⏎/^s yes, close" in screen_text(app) and loaded.keys == []
+
+        await pilot.press("n")  # back to the form, nothing sent, nothing lost
+        await pilot.pause()
+        assert f"Close {number} as" not in screen_text(app)
+        assert dialog.query_one("#note", TextArea).text == "Lokasi tidak ditemukan." and loaded.keys == []
+
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert app.screen is not dialog
+    closed = app.results[-1]
+    assert closed.status is ReportStatus.SELESAI and closed.resolution is Resolution.TIDAK_VALID
+    on_server = await dispatcher.get_report(number)
+    assert on_server.resolution is Resolution.TIDAK_VALID and on_server.history[-1].note == "Lokasi tidak ditemukan."
+
+
+async def test_duplikat_needs_a_valid_report_number(dispatcher):
+    loaded = Loaded(dispatcher, await first(dispatcher, IN_PROGRESS))
+    original = (await dispatcher.list_reports(ReportQuery(status=("Selesai",)), limit=1)).items[0].number
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = CloseDialog(loaded.report.number, loaded.close())
+        app.show(dialog)
+        await pilot.pause()
+        assert "Duplicate of" not in screen_text(app)  # shown for duplikat only
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert "Duplicate of" in screen_text(app)
+        await pilot.press("tab", *"JK123", "tab", *"Sama dengan laporan lain.", "ctrl+s")
+        await pilot.pause()
+        assert dialog.message_text.startswith("Not a valid original report number")
+        assert dialog.focused is dialog.query_one("#duplicate-of", Input)
+        assert "as 'duplikat'" not in screen_text(app) and loaded.keys == []
+
+        await pilot.press("ctrl+u", *loaded.report.number, "ctrl+s")  # itself
+        await pilot.pause()
+        assert dialog.message_text == "A report cannot be a duplicate of itself."
+
+        await pilot.press("ctrl+u", *original.lower(), "ctrl+s")
+        await pilot.pause()
+        assert f"as 'duplikat' of {original}?" in screen_text(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is not dialog
+    assert app.results[-1].duplicate_of == original
+    assert (await dispatcher.get_report(loaded.report.number)).resolution is Resolution.DUPLIKAT
+
+
+async def test_note_is_required_and_saved_with_ctrl_s(dispatcher):
+    loaded = Loaded(dispatcher, await first(dispatcher, IN_PROGRESS))
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = NoteDialog(loaded.report.number, loaded.note())
+        app.show(dialog)
+        await pilot.pause()
+        assert "^s save" in screen_text(app)
+        await pilot.press("space", "enter", "ctrl+s")  # blank is empty
+        await pilot.pause()
+        assert dialog.message_text == "The note cannot be empty." and loaded.keys == []
+        await pilot.press(*"Petugas sudah di lokasi.", "ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is not dialog
+    assert app.results[-1].text == "Petugas sudah di lokasi."
+    notes = (await dispatcher.get_report(loaded.report.number)).notes
+    assert notes[-1].text == "Petugas sudah di lokasi."
+
+
+async def test_drafts_survive_cancel_a_covering_screen_and_reopening(dispatcher):
+    loaded = Loaded(dispatcher, await first(dispatcher, IN_PROGRESS))
+    original = (await dispatcher.list_reports(ReportQuery(status=("Selesai",)), limit=1)).items[0].number
+    drafts: list[dict] = []
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        app.show(CloseDialog(loaded.report.number, loaded.close(), keep_draft=lambda d: drafts.append(dict(d))))
+        await pilot.pause()
+        await pilot.press("down", "down", "tab", *original, "tab", *"Laporan ganda.")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.results == [None]
+        assert drafts[-1] == {"resolution": "duplikat", "note": "Laporan ganda.", "duplicate_of": original}
+
+        dialog = CloseDialog(loaded.report.number, loaded.close(), draft=drafts[-1], keep_draft=drafts.append)
+        app.show(dialog)
+        await pilot.pause()
+        assert dialog.resolution is Resolution.DUPLIKAT
+        assert dialog.query_one("#note", TextArea).text == "Laporan ganda."
+        assert dialog.query_one("#duplicate-of", Input).value == original
+
+        await pilot.press("ctrl+s")  # asks first
+        await pilot.pause()
+        app.push_screen(Screen())  # e.g. the idle lock covers the dialog
+        await pilot.pause()
+        assert drafts[-1]["note"] == "Laporan ganda."
+        app.pop_screen()
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert app.screen is not dialog
+    assert drafts[-1] == {}  # done: the screen may forget the draft
+    assert app.results[-1].duplicate_of == original
+    assert loaded.keys[-1][0] == ClosePayload(Resolution.DUPLIKAT, "Laporan ganda.", original)
+
+
+async def test_indonesian_labels_and_question(dispatcher):
+    set_language("id")
+    loaded = Loaded(dispatcher, await first(dispatcher, IN_PROGRESS))
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        app.show(CloseDialog(loaded.report.number, loaded.close()))
+        await pilot.pause()
+        text = screen_text(app)
+        assert f"Tutup {loaded.report.number}" in text and "bukan wewenang" in text and "Catatan (wajib)" in text
+        await pilot.press("tab", *"Sudah diperbaiki.", "ctrl+s")
+        await pilot.pause()
+        assert f"Tutup {loaded.report.number} sebagai 'selesai'?" in screen_text(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+    assert app.results[-1].resolution is Resolution.SELESAI
