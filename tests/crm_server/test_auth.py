@@ -1,4 +1,7 @@
-"""Sign-in: repeated failures for one username are slowed down (429 with Retry-After)."""
+"""Sign-in: repeated failures for one username are slowed down (429 with Retry-After).
+
+The operators these tests add to the suite's server are dispatchers of a kelurahan no other test
+uses, so no officer list or scope elsewhere changes."""
 
 from __future__ import annotations
 
@@ -16,8 +19,8 @@ def login(api: Api, username: str, password: str):
 def test_repeated_failures_are_refused_with_429_even_for_the_right_password(api: Api):
     username = marker("locked").lower()
     added = crm_server(
-        "operator", "add", "--db", str(api.server.db_path), "--username", username, "--role", "officer",
-        "--agency", "JP.GAMBIR.CIDENG", stdin="benar-sekali\n",
+        "operator", "add", "--db", str(api.server.db_path), "--username", username, "--role", "dispatcher",
+        "--agency", "JP.GAMBIR.GAMBIR", stdin="benar-sekali\n",
     )
     assert added.returncode == 0
     for _ in range(FAILURES_ALLOWED):
@@ -44,7 +47,7 @@ def test_a_few_failures_do_not_lock_anyone_out(api: Api):
     username = marker("typo").lower()
     crm_server(
         "operator", "add", "--db", str(api.server.db_path), "--username", username, "--role", "dispatcher",
-        "--agency", "JP.GAMBIR.CIDENG", stdin="kata-sandi\n",
+        "--agency", "JP.GAMBIR.GAMBIR", stdin="kata-sandi\n",
     )
     for _ in range(2):  # a success starts the count again
         for _ in range(FAILURES_ALLOWED - 1):

@@ -117,7 +117,7 @@ def test_duplicate_username_is_one_line(tmp_path):
 
 
 def test_operator_add_reads_the_password_from_stdin_and_the_operator_can_log_in(api):
-    """Added to the running demo server's database: the server sees the new operator at once."""
+    """Added to a running server's database: the server sees the new operator at once."""
     db = api.server.db_path
     password = "kata sandi: panjang & aneh é"
     added = _add(db, "rina.k", "dispatcher", "JP.GAMBIR.PETOJO-UTARA", password, "--name", "Rina Kartika")
