@@ -34,6 +34,17 @@ class ErrorBody(_Out):
     request_id: str
 
 
+class FieldError(_Out):
+    loc: list[str] = Field(description='Where, e.g. ["body", "note"]; never the value sent.')
+    type: str = Field(description="What is wrong, e.g. `missing` or `string_too_long`.")
+
+
+class ValidationErrorBody(ErrorBody):
+    fields: list[FieldError] | None = Field(
+        None, description="The declared fields that are not valid (absent when the request was well-formed)."
+    )
+
+
 class PreconditionFailedBody(ErrorBody):
     current_version: int
     changed_by: str | None = Field(description="Display name of whoever made the current version.")

@@ -23,7 +23,7 @@ def me_of(who: Principal, directory) -> schemas.Me:
     )
 
 
-@router.post("/auth/login", response_model=schemas.LoginResponse, responses=errors(401, 422, 429))
+@router.post("/auth/login", response_model=schemas.LoginResponse, responses=errors(400, 401, 413, 422, 429))
 def login(body: schemas.LoginRequest, db: Db, directory: Dir) -> schemas.LoginResponse:
     session = accounts.login(db, body.username, body.password)
     return schemas.LoginResponse(token=session.token, expires_at=session.expires_at, operator=me_of(session.who, directory))

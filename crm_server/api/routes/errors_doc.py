@@ -1,9 +1,12 @@
-"""The error responses each route declares in the OpenAPI document."""
+"""The error responses each route declares in the OpenAPI document. Routes that take a JSON body
+declare 400 (a body that is not JSON text at all) and 413 (over the size limit) too."""
 
 from __future__ import annotations
 
-from crm_server.api.schemas import ErrorBody, PreconditionFailedBody
+from crm_server.api.schemas import ErrorBody, PreconditionFailedBody, ValidationErrorBody
+
+_MODELS = {412: PreconditionFailedBody, 422: ValidationErrorBody}
 
 
 def errors(*codes: int) -> dict:
-    return {code: {"model": PreconditionFailedBody if code == 412 else ErrorBody} for code in codes}
+    return {code: {"model": _MODELS.get(code, ErrorBody)} for code in codes}

@@ -71,7 +71,7 @@ async def _stream(request: Request, db: Database, who: Principal, token: str, af
 
 @router.get(
     "/events",
-    responses={200: {"content": {"text/event-stream": {}}}, **errors(401)},
+    responses={200: {"content": {"text/event-stream": {}}}, **errors(401, 422)},
     response_class=StreamingResponse,
     description="Events `created`, `assigned`, `closed`, `noted` (data: an Event), `resync` when "
     "Last-Event-ID is older than the retained log, comment heartbeats.",

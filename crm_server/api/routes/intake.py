@@ -18,7 +18,7 @@ router = APIRouter(prefix="/intake", tags=["intake"])
     "/reports",
     response_model=schemas.IntakeAccepted,
     status_code=201,
-    responses=errors(401, 413, 415, 422),
+    responses=errors(400, 401, 413, 415, 422),
 )
 def submit_report(
     body: schemas.IntakeReport,

@@ -152,7 +152,7 @@ def _idempotent_write(
 @router.post(
     "/{number}/assign",
     response_model=schemas.Report,
-    responses=errors(401, 403, 404, 409, 412, 422, 428),
+    responses=errors(400, 401, 403, 404, 409, 412, 413, 422, 428),
     description="Moves Menunggu, Koordinasi, Disposisi and TL Ditolak to Proses. An officer may "
     "claim an unassigned report (`officer` = their own username).",
 )
@@ -180,7 +180,7 @@ def assign(
 @router.post(
     "/{number}/close",
     response_model=schemas.Report,
-    responses=errors(401, 403, 404, 409, 412, 422, 428),
+    responses=errors(400, 401, 403, 404, 409, 412, 413, 422, 428),
     description="Sets Selesai with a resolution and a required note; 409 when already closed.",
 )
 def close(
@@ -208,7 +208,7 @@ def close(
     "/{number}/notes",
     response_model=schemas.Note,
     status_code=201,
-    responses=errors(401, 403, 404, 422),
+    responses=errors(400, 401, 403, 404, 413, 422),
 )
 def add_note(
     number: Number,
