@@ -1,0 +1,128 @@
+"""Every response is a declared model: each JSON object in a body has only the properties its
+OpenAPI schema declares for that operation and status, and all the required ones."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.crm_server.helpers import API, Api, jpeg_bytes
+
+
+@pytest.fixture(scope="module")
+def spec(api: Api) -> dict:
+    return api.http.get(f"{API}/openapi.json").json()
+
+
+def undeclared(value, schema: dict, spec: dict, where: str = "$") -> list[str]:
+    """Places where `value` holds a property its schema does not declare (or lacks a required one)."""
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    if "anyOf" in schema:
+        found = [undeclared(value, option, spec, where) for option in schema["anyOf"]]
+        return min(found, key=len)
+    if schema.get("type") == "null":
+        return [] if value is None else [f"{where}: not null"]
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in undeclared(item, schema.get("items", {}), spec, f"{where}[{i}]")]
+    if isinstance(value, dict):
+        if schema.get("type") != "object" and "properties" not in schema:
+            return [f"{where}: an object where none is declared"]
+        declared = schema.get("properties", {})
+        problems = [f"{where}.{key}: undeclared" for key in value if key not in declared]
+        problems += [f"{where}.{key}: missing" for key in schema.get("required", []) if key not in value]
+        for key, item in value.items():
+            if key in declared:
+                problems += undeclared(item, declared[key], spec, f"{where}.{key}")
+        return problems
+    return []
+
+
+def response_schema(spec: dict, method: str, path: str, status: int) -> dict:
+    for template, operations in spec["paths"].items():
+        pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
+        if re.match(pattern, path) and method.lower() in operations:
+            responses = operations[method.lower()]["responses"]
+            declared = responses.get(str(status))
+            assert declared is not None, f"{method} {template}: {status} is not declared"
+            return declared["content"]["application/json"]["schema"]
+    raise AssertionError(f"{method} {path}: no such operation")
+
+
+def requests(api: Api) -> list[tuple[str, str, dict, str | None]]:
+    """(method, path, request kwargs, user): successes and every kind of error."""
+    public = api.submit(photo=jpeg_bytes())
+    closed = api.submit()
+    assert api.close_report("dispatcher", closed).status_code == 200
+    assigned = api.submit()
+    first = api.etag(assigned)
+    assert api.assign("dispatcher", assigned, "officer", etag=first).status_code == 200
+    roads = api.submit(category=api.dbm_category)
+    return [
+        ("GET", "/me", {}, "officer"),
+        ("GET", "/agencies", {}, "officer"),
+        ("GET", "/categories", {}, "officer"),
+        ("GET", "/officers", {}, "supervisor"),
+        ("GET", "/reports", {"params": {"limit": 20}}, "supervisor"),
+        ("GET", "/reports", {"params": {"status": "Bogus"}}, "supervisor"),
+        ("GET", "/reports", {"params": {"agency": "NOPE"}}, "supervisor"),
+        ("GET", "/reports", {"params": {"cursor": "!!"}}, "supervisor"),
+        ("GET", "/reports", {}, None),
+        ("GET", f"/reports/{public}", {}, "dispatcher"),
+        ("GET", f"/reports/{assigned}", {}, "dispatcher"),
+        ("GET", f"/reports/{roads}", {}, "dispatcher"),
+        ("GET", "/reports/NOPE", {}, "dispatcher"),
+        ("GET", f"/reports/{api.submit(private=True, photo=jpeg_bytes())}/photo", {}, "dispatcher"),
+        ("POST", f"/reports/{assigned}/assign", {"json": {"officer": "officer2"}, "headers": {"If-Match": first}},
+         "dispatcher"),
+        ("POST", f"/reports/{public}/assign", {"json": {"officer": "officer2"}}, "dispatcher"),
+        ("POST", f"/reports/{public}/assign", {"json": {"officer": "officer2"}, "headers": {"If-Match": '"1"'}},
+         "officer"),
+        ("POST", f"/reports/{public}/assign", {"json": {"officer": "nobody"}, "headers": {"If-Match": '"1"'}},
+         "dispatcher"),
+        ("POST", f"/reports/{public}/assign", {"json": {"officer": 5}, "headers": {"If-Match": '"1"'}}, "dispatcher"),
+        ("POST", f"/reports/{closed}/close", {"json": {"resolution": "selesai", "note": "x"},
+                                               "headers": {"If-Match": api.etag(closed)}}, "dispatcher"),
+        ("POST", f"/reports/{public}/close", {"json": {"resolution": "selesai", "note": "x"},
+                                               "headers": {"If-Match": '"1"'}}, "dispatcher"),
+        ("POST", f"/reports/{public}/notes", {"json": {"text": "Dicek."}}, "dispatcher"),
+        ("POST", f"/reports/{public}/notes", {"json": {"text": ""}}, "dispatcher"),
+        ("POST", f"/reports/{public}/notes", {"json": {"text": "x" * 300_000}}, "dispatcher"),
+        ("POST", f"/reports/{public}/notes", {"content": b'{"text": "\xff"}',
+                                               "headers": {"Content-Type": "application/json"}}, "dispatcher"),
+        ("POST", "/auth/login", {"json": {"username": "officer", "password": "officer-demo"}}, None),
+        ("POST", "/auth/login", {"json": {"username": "officer", "password": "wrong"}}, None),
+        ("POST", "/auth/login", {"json": {"user": "officer"}}, None),
+        ("POST", "/intake/reports", {"json": api.intake_body(), "headers": {"X-Intake-Key": api.intake_key}}, None),
+        ("POST", "/intake/reports", {"json": api.intake_body(), "headers": {"X-Intake-Key": "wrong"}}, None),
+        ("POST", "/intake/reports", {"json": {"title": "x"}, "headers": {"X-Intake-Key": api.intake_key}}, None),
+        ("GET", "/healthz", {}, None),
+        ("GET", "/events", {"headers": {"Last-Event-ID": "9" * 40}}, "officer"),
+        ("GET", "/events", {}, None),
+    ]
+
+
+def test_every_body_holds_only_declared_properties(api: Api, spec):
+    statuses = set()
+    for method, path, kwargs, user in requests(api):
+        headers = {**api.auth(user), **kwargs.pop("headers", {})}
+        response = api.http.request(method, API + path, headers=headers, **kwargs)
+        statuses.add(response.status_code)
+        schema = response_schema(spec, method, API + path, response.status_code)
+        problems = undeclared(response.json(), schema, spec)
+        assert problems == [], (method, path, response.status_code, problems)
+    assert statuses >= {200, 201, 400, 401, 403, 404, 409, 412, 413, 422, 428}
+
+
+def test_the_checker_sees_an_undeclared_property(api: Api, spec):
+    me = api.get("officer", "/me").json()
+    schema = response_schema(spec, "GET", f"{API}/me", 200)
+    assert undeclared(me, schema, spec) == []
+    assert undeclared({**me, "nik": "3171"}, schema, spec) == ["$.nik: undeclared"]
+    assert undeclared({**me, "agency": {**me["agency"], "path": "DKI/"}}, schema, spec) == ["$.agency.path: undeclared"]
+
+
+def test_the_event_stream_is_declared_as_such(spec):
+    content = spec["paths"][f"{API}/events"]["get"]["responses"]["200"]["content"]
+    assert list(content) == ["text/event-stream"]
