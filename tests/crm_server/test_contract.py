@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.crm_server.helpers import API, Api, jpeg_bytes
+from tests.crm_server.helpers import API, Api, EventStream, jpeg_bytes
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +123,12 @@ def test_the_checker_sees_an_undeclared_property(api: Api, spec):
     assert undeclared({**me, "agency": {**me["agency"], "path": "DKI/"}}, schema, spec) == ["$.agency.path: undeclared"]
 
 
-def test_the_event_stream_is_declared_as_such(spec):
+def test_events_carry_a_declared_report_summary(api: Api, spec):
     content = spec["paths"][f"{API}/events"]["get"]["responses"]["200"]["content"]
     assert list(content) == ["text/event-stream"]
+    with EventStream(api, "supervisor") as stream:
+        stream.started()
+        number = api.submit(photo=jpeg_bytes())
+        event = stream.until(lambda f: f.kind == "event" and f.json["report"]["number"] == number).json
+    assert set(event) == {"id", "type", "at", "report"}
+    assert undeclared(event["report"], {"$ref": "#/components/schemas/ReportSummary"}, spec) == []
