@@ -246,7 +246,9 @@ class ActionDialog(DialogScreen[R | None], Generic[P, R]):
         if self._waiting_result:
             self._dismiss_with(self._waiting_result.pop())
 
-    def on_unmount(self) -> None:
+    def on_prune(self) -> None:
+        # Removed without a result (the app exits, the screen closes it): its widgets are still
+        # there now, unlike at Unmount.
         self._save_draft()
 
     # --- actions --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ one idempotency key per distinct payload, acting on the report as the screen las
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -87,6 +88,14 @@ async def first(client: CrmClient, query: ReportQuery, index: int = 0) -> Report
     return await client.get_report(page.items[index].number)
 
 
+def first_name(officer) -> str:
+    return officer.display_name.split()[0].lower()
+
+
+def named(officers, username: str) -> str:
+    return first_name(next(o for o in officers if o.username == username))
+
+
 def screen_text(app: App) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
@@ -130,10 +139,12 @@ async def test_assign_narrows_as_the_operator_types_and_the_server_shows_the_ass
             assert f"{officer.display_name} ({officer.username}) · {officer.open_workload} open" in text
         await pilot.press(*"OFFICER3")  # by username, case-insensitive
         await pilot.pause()
-        assert [p.split(" (")[0] for p in prompts(dialog)] == ["Agus Setiawan"]
-        await pilot.press("ctrl+u", *"rina")  # by display name
+        (only,) = prompts(dialog)
+        assert "(officer3) · " in only
+        rina = next(o for o in officers if o.username == "officer2")
+        await pilot.press("ctrl+u", *first_name(rina))  # by display name
         await pilot.pause()
-        assert prompts(dialog) == ["Rina Marlina (officer2) · 4 open"]
+        assert prompts(dialog) == [f"{rina.display_name} (officer2) · {rina.open_workload} open"]
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.screen is not dialog
@@ -153,17 +164,16 @@ async def test_a_stale_version_says_who_changed_it_keeps_the_input_and_reloads(f
         await supervisor.aclose()
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
-        dialog = AssignDialog(
-            loaded.report.number, await dispatcher.officers(), loaded.assign(), on_conflict=loaded.reload
-        )
+        officers = await dispatcher.officers()
+        dialog = AssignDialog(loaded.report.number, officers, loaded.assign(), on_conflict=loaded.reload)
         app.show(dialog)
         await pilot.pause()
-        await pilot.press(*"rina", "enter")
+        await pilot.press(*named(officers, "officer2"), "enter")
         await settle(app, pilot)
         assert app.screen is dialog  # still open
         assert f"{loaded.report.number} was changed by {changed_by} at " in dialog.message_text
         assert changed_by in screen_text(app)
-        assert dialog.query_one("#officer-filter", Input).value == "rina"
+        assert dialog.query_one("#officer-filter", Input).value == named(officers, "officer2")
         assert dialog.highlighted_officer.username == "officer2"
         assert loaded.conflicts == 1 and loaded.report.assignee.username == "officer"
         await pilot.press("enter")  # decide again, on the reloaded version
@@ -186,12 +196,12 @@ async def test_server_down_keeps_the_dialog_and_its_input_and_retry_succeeds_onc
             dialog = AssignDialog(loaded.report.number, officers, loaded.assign())
             app.show(dialog)
             await pilot.pause()
-            await pilot.press(*"agus", "enter")
+            await pilot.press(*named(officers, "officer3"), "enter")
             await settle(app, pilot)
             assert app.screen is dialog and app.results == []
             assert "Cannot reach the CRM server." in dialog.message_text
             assert "press Enter to try again" in dialog.message_text
-            assert dialog.query_one("#officer-filter", Input).value == "agus"
+            assert dialog.query_one("#officer-filter", Input).value == named(officers, "officer3")
             assert dialog.highlighted_officer.username == "officer3"
 
             restarted = ServerProcess(server.db_path, port=server.port).start()  # same data, same port
@@ -222,7 +232,7 @@ async def test_close_needs_a_note_and_a_confirmation(dispatcher):
         assert isinstance(dialog.focused, TextArea) and loaded.keys == []
 
         await pilot.press("shift+tab", "down", "down", "down")  # resolution: tidak valid
-        await pilot.press("tab", *"Lokasi tidak ditemukan.", "ctrl+s")
+        await pilot.press("tab", *"Tidak ada.", "ctrl+s")
         await pilot.pause()
         assert f"Close {number} as 'tidak valid'?" in screen_text(app)
         assert "y/⏎/^s yes, close" in screen_text(app) and loaded.keys == []
@@ -230,7 +240,7 @@ async def test_close_needs_a_note_and_a_confirmation(dispatcher):
         await pilot.press("n")  # back to the form, nothing sent, nothing lost
         await pilot.pause()
         assert f"Close {number} as" not in screen_text(app)
-        assert dialog.query_one("#note", TextArea).text == "Lokasi tidak ditemukan." and loaded.keys == []
+        assert dialog.query_one("#note", TextArea).text == "Tidak ada." and loaded.keys == []
 
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -240,7 +250,7 @@ async def test_close_needs_a_note_and_a_confirmation(dispatcher):
     closed = app.results[-1]
     assert closed.status is ReportStatus.SELESAI and closed.resolution is Resolution.TIDAK_VALID
     on_server = await dispatcher.get_report(number)
-    assert on_server.resolution is Resolution.TIDAK_VALID and on_server.history[-1].note == "Lokasi tidak ditemukan."
+    assert on_server.resolution is Resolution.TIDAK_VALID and on_server.history[-1].note == "Tidak ada."
 
 
 async def test_duplikat_needs_a_valid_report_number(dispatcher):
@@ -255,7 +265,7 @@ async def test_duplikat_needs_a_valid_report_number(dispatcher):
         await pilot.press("down", "down")
         await pilot.pause()
         assert "Duplicate of" in screen_text(app)
-        await pilot.press("tab", *"JK123", "tab", *"Sama dengan laporan lain.", "ctrl+s")
+        await pilot.press("tab", *"JK123", "tab", *"Sama.", "ctrl+s")
         await pilot.pause()
         assert dialog.message_text.startswith("Not a valid original report number")
         assert dialog.focused is dialog.query_one("#duplicate-of", Input)
@@ -286,12 +296,12 @@ async def test_note_is_required_and_saved_with_ctrl_s(dispatcher):
         await pilot.press("space", "enter", "ctrl+s")  # blank is empty
         await pilot.pause()
         assert dialog.message_text == "The note cannot be empty." and loaded.keys == []
-        await pilot.press(*"Petugas sudah di lokasi.", "ctrl+s")
+        await pilot.press(*"Sudah.", "ctrl+s")
         await settle(app, pilot)
         assert app.screen is not dialog
-    assert app.results[-1].text == "Petugas sudah di lokasi."
+    assert app.results[-1].text == "Sudah."
     notes = (await dispatcher.get_report(loaded.report.number)).notes
-    assert notes[-1].text == "Petugas sudah di lokasi."
+    assert notes[-1].text == "Sudah."
 
 
 async def test_drafts_survive_cancel_a_covering_screen_and_reopening(dispatcher):
@@ -302,24 +312,24 @@ async def test_drafts_survive_cancel_a_covering_screen_and_reopening(dispatcher)
     async with app.run_test(size=SIZE) as pilot:
         app.show(CloseDialog(loaded.report.number, loaded.close(), keep_draft=lambda d: drafts.append(dict(d))))
         await pilot.pause()
-        await pilot.press("down", "down", "tab", *original, "tab", *"Laporan ganda.")
+        await pilot.press("down", "down", "tab", *original, "tab", *"Ganda.")
         await pilot.press("escape")
         await pilot.pause()
         assert app.results == [None]
-        assert drafts[-1] == {"resolution": "duplikat", "note": "Laporan ganda.", "duplicate_of": original}
+        assert drafts[-1] == {"resolution": "duplikat", "note": "Ganda.", "duplicate_of": original}
 
         dialog = CloseDialog(loaded.report.number, loaded.close(), draft=drafts[-1], keep_draft=drafts.append)
         app.show(dialog)
         await pilot.pause()
         assert dialog.resolution is Resolution.DUPLIKAT
-        assert dialog.query_one("#note", TextArea).text == "Laporan ganda."
+        assert dialog.query_one("#note", TextArea).text == "Ganda."
         assert dialog.query_one("#duplicate-of", Input).value == original
 
-        await pilot.press("ctrl+s")  # asks first
+        await pilot.press("tab", "tab", "end", *" Lagi", "ctrl+s")  # more text, then it asks
         await pilot.pause()
         app.push_screen(Screen())  # e.g. the idle lock covers the dialog
         await pilot.pause()
-        assert drafts[-1]["note"] == "Laporan ganda."
+        assert drafts[-1]["note"] == "Ganda. Lagi"
         app.pop_screen()
         await pilot.pause()
         await pilot.press("y")
@@ -327,21 +337,95 @@ async def test_drafts_survive_cancel_a_covering_screen_and_reopening(dispatcher)
         assert app.screen is not dialog
     assert drafts[-1] == {}  # done: the screen may forget the draft
     assert app.results[-1].duplicate_of == original
-    assert loaded.keys[-1][0] == ClosePayload(Resolution.DUPLIKAT, "Laporan ganda.", original)
+    assert loaded.keys[-1][0] == ClosePayload(Resolution.DUPLIKAT, "Ganda. Lagi", original)
 
 
-async def test_indonesian_labels_and_question(dispatcher):
-    set_language("id")
-    loaded = Loaded(dispatcher, await first(dispatcher, IN_PROGRESS))
+async def test_the_draft_is_kept_when_the_app_closes_with_the_dialog_open():
+    drafts: list[dict] = []
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
-        app.show(CloseDialog(loaded.report.number, loaded.close()))
+        app.show(NoteDialog("JK2503050007", Gate(), keep_draft=lambda d: drafts.append(dict(d))))
+        await pilot.pause()
+        await pilot.press(*"half")
+        await pilot.pause()
+    assert drafts == [{"text": "half"}]
+
+
+async def test_indonesian_labels_and_question():
+    set_language("id")
+    sent: list[object] = []
+
+    async def submit(payload: ClosePayload) -> ClosePayload:
+        sent.append(payload)
+        return payload
+
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        app.show(CloseDialog("JK2503050007", submit))
         await pilot.pause()
         text = screen_text(app)
-        assert f"Tutup {loaded.report.number}" in text and "bukan wewenang" in text and "Catatan (wajib)" in text
-        await pilot.press("tab", *"Sudah diperbaiki.", "ctrl+s")
+        assert "Tutup JK2503050007" in text and "bukan wewenang" in text and "Catatan (wajib)" in text
+        await pilot.press("ctrl+s")
         await pilot.pause()
-        assert f"Tutup {loaded.report.number} sebagai 'selesai'?" in screen_text(app)
+        assert app.screen.message_text == "Catatan penutupan wajib diisi."
+        await pilot.press(*"Beres.", "ctrl+s")
+        await pilot.pause()
+        assert "Tutup JK2503050007 sebagai 'selesai'?" in screen_text(app)
+        assert "y/⏎/^s ya, tutup" in screen_text(app) and sent == []
         await pilot.press("enter")
         await settle(app, pilot)
-    assert app.results[-1].resolution is Resolution.SELESAI
+    assert sent == [ClosePayload(Resolution.SELESAI, "Beres.", None)] == app.results
+
+
+class Gate:
+    """A submit that waits until the test opens the gate: a write held in flight."""
+
+    def __init__(self) -> None:
+        self.calls: list[object] = []
+        self.open = asyncio.Event()
+
+    async def __call__(self, payload: object) -> str:
+        self.calls.append(payload)
+        await self.open.wait()
+        return f"done:{payload}"
+
+
+async def test_keys_pressed_while_saving_neither_cancel_nor_repeat_the_write():
+    gate = Gate()
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = NoteDialog("JK2503050007", gate)
+        app.show(dialog)
+        await pilot.pause()
+        await pilot.press(*"ok", "ctrl+s")
+        await pilot.pause()
+        assert dialog.busy and dialog.message_text == "Saving…"
+        await pilot.press("ctrl+s", "escape", "ctrl+s", *"more")
+        await pilot.pause()
+        assert app.screen is dialog and gate.calls == ["ok"]
+        assert dialog.query_one("#note", TextArea).text == "ok"  # the form is locked while saving
+        gate.open.set()
+        await settle(app, pilot)
+        assert app.screen is not dialog
+    assert app.results == ["done:ok"]
+
+
+async def test_a_result_arriving_under_another_screen_waits_for_it_to_close():
+    gate = Gate()
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = NoteDialog("JK2503050007", gate)
+        app.show(dialog)
+        await pilot.pause()
+        await pilot.press(*"ok", "ctrl+s")
+        await pilot.pause()
+        lock = Screen()
+        app.push_screen(lock)  # e.g. the idle lock
+        await pilot.pause()
+        gate.open.set()
+        await settle(app, pilot)
+        assert app.screen is lock and app.results == []  # the lock stays on top
+        app.pop_screen()
+        await settle(app, pilot)
+        assert app.screen is not dialog and not isinstance(app.screen, NoteDialog)
+    assert app.results == ["done:ok"]
