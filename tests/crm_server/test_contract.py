@@ -25,7 +25,8 @@ def undeclared(value, schema: dict, spec: dict, where: str = "$") -> list[str]:
     if schema.get("type") == "null":
         return [] if value is None else [f"{where}: not null"]
     if isinstance(value, list):
-        return [p for i, item in enumerate(value) for p in undeclared(item, schema.get("items", {}), spec, f"{where}[{i}]")]
+        items = schema.get("items", {})
+        return [p for i, item in enumerate(value) for p in undeclared(item, items, spec, f"{where}[{i}]")]
     if isinstance(value, dict):
         if schema.get("type") != "object" and "properties" not in schema:
             return [f"{where}: an object where none is declared"]

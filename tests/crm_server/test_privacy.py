@@ -68,7 +68,8 @@ class Collector:
         self.blobs: list[tuple[str, bytes]] = []
 
     def add(self, what: str, response) -> object:
-        self.blobs.append((what, bytes(str(response.status_code), "ascii") + b" " + _headers(response) + response.content))
+        head = f"{response.status_code} ".encode() + _headers(response)
+        self.blobs.append((what, head + response.content))
         return response
 
     def leaks(self, mark: str) -> list[str]:
