@@ -303,7 +303,8 @@ class ActionDialog(DialogScreen[R | None], Generic[P, R]):
             if inspect.isawaitable(outcome):
                 await outcome
         except CrmApiError as reload_error:  # the reload failed too: say so, keep the input
-            self.show_message(self.message_text + " " + line(reload_error.message, max_chars=MAX_MESSAGE_CHARS))
+            also = line(reload_error.message, max_chars=MAX_MESSAGE_CHARS)
+            self.show_message(self.message_text + " " + also)
 
     def _succeeded(self, result: R) -> None:
         if self._keep_draft is not None:

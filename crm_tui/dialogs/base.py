@@ -58,6 +58,11 @@ class DialogScreen(ModalScreen[T]):
     DialogScreen #dialog-message.-busy {
         color: $text-muted;
     }
+    /* Without colour the highlight would vanish (it is a background): underline it. */
+    DialogScreen OptionList:nocolor > .option-list--option-highlighted,
+    DialogScreen DataTable:nocolor > .datatable--cursor {
+        text-style: bold underline;
+    }
     """
 
     def show_message(self, text: str, *, kind: str = "error") -> None:

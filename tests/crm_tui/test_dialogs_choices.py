@@ -251,3 +251,35 @@ def test_status_names_are_the_seven_exact_names():
     assert STATUSES == (
         "Menunggu", "Koordinasi", "Disposisi", "Proses", "Menunggu Validasi", "TL Ditolak", "Selesai",
     )
+
+
+async def test_without_colour_the_highlighted_choice_is_still_visible(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    officers = [
+        Officer(username=f"o{n}", display_name=f"Officer {n}", agency=AGENCY, open_workload=n) for n in range(3)
+    ]
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.no_color
+        app.show(AssignDialog("JK2503050007", officers, never))
+        await pilot.pause()
+        await pilot.press("down")  # typing focus stays in the filter input
+        await pilot.pause()
+        underlined = {
+            segment.text.split(" (")[0]
+            for strip in app.screen._compositor.render_strips()
+            for segment in strip
+            if segment.text.startswith("Officer") and segment.style is not None and segment.style.underline
+        }
+        assert underlined == {"Officer 1"}
+        await pilot.press("escape")
+        await pilot.pause()
+        app.show(FilterDialog(ReportQuery(), CATEGORIES, True))
+        await pilot.pause()
+        underlined = {
+            segment.text.strip()
+            for strip in app.screen._compositor.render_strips()
+            for segment in strip
+            if segment.style is not None and segment.style.underline
+        }
+        assert "Menunggu" in underlined  # the status list's cursor
