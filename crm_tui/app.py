@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from api_client import CrmClient
 from api_client.models import Category, Session
 from crm_tui.config import Config
 from widgets.i18n import Texts
+from widgets.safe_text import block
 
 _T = Texts(
     id={"palette": "Perintah", "quit": "Keluar"},
@@ -64,6 +66,22 @@ class CrmApp(App[None]):
 
     async def on_unmount(self) -> None:
         await self.client.aclose()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast of the console, whoever raises it: sanitised text, never markup (a toast
+        parses markup by default, and officer names or server messages can carry it)."""
+        super().notify(
+            block(message, max_chars=500), title=block(title, max_chars=100) if title else "",
+            severity=severity, timeout=timeout, markup=False,
+        )
 
     # --- navigation between screens (called by the screens) -----------------------------------
 

@@ -61,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"crm-tui: {exc}", file=sys.stderr)
             return 1
         credentials = (DEMO_USERNAME, DEMO_PASSWORD)
+    if backend is not None:
+        _stop_on_hangup()
     try:
         from crm_tui.app import CrmApp
 
@@ -69,6 +71,18 @@ def main(argv: list[str] | None = None) -> int:
         if backend is not None:
             backend.stop()
     return 0
+
+
+def _stop_on_hangup() -> None:
+    """A closed SSH session or a kill ends the console through its `finally`, so the demo
+    backend (in a session of its own, it gets no hangup) is stopped too."""
+    import signal
+
+    def leave(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    for signum in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(signum, leave)
 
 
 if __name__ == "__main__":

@@ -60,6 +60,7 @@ class DemoBackend:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # Ctrl+C in the console is the console's, not the server's
             )
+        (self.folder / "server.pid").write_text(str(self.process.pid))
         deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

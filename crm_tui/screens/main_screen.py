@@ -44,7 +44,7 @@ _T = Texts(
         "noted": "Catatan ditambahkan ke {number}.", "claimed": "{number} kini Anda tangani.",
         "changed_by": "Diubah oleh {who}; laporan dimuat ulang.",
         "changed_live": "Laporan ini baru saja diubah oleh {who}.",
-        "someone": "operator lain", "unknown_command": "Perintah tidak dikenal.",
+        "someone": "operator lain",
         "not_found": "Laporan {number} tidak ditemukan.",
     },
     en={
@@ -56,7 +56,7 @@ _T = Texts(
         "noted": "Note added to {number}.", "claimed": "{number} is now yours.",
         "changed_by": "Changed by {who}; the report was reloaded.",
         "changed_live": "This report was just changed by {who}.",
-        "someone": "another operator", "unknown_command": "Unknown command.",
+        "someone": "another operator",
         "not_found": "Report {number} not found.",
     },
 )
@@ -184,7 +184,7 @@ class MainScreen(Screen[None]):
             return
         except CrmApiError as exc:
             self.header.connection = "offline"
-            self.notify(line(exc.message), severity="error")
+            self.notify(exc.message, severity="error")
             if first:
                 self.detail.show_message(line(exc.message))
             return
@@ -239,7 +239,7 @@ class MainScreen(Screen[None]):
             self.relogin()
             return
         except CrmApiError as exc:
-            self.notify(line(exc.message), severity="error")
+            self.notify(exc.message, severity="error")
             return
         if live:  # changed under the operator: say by whom (the newest history entry)
             actor = report.history[-1].actor if report.history else None
@@ -272,8 +272,32 @@ class MainScreen(Screen[None]):
 
     # --- keys that apply ------------------------------------------------------------------------
 
+    def _subject(self) -> ReportSummary | None:
+        """The report the keys act on: the highlighted row, in full once its detail is loaded."""
+        current, highlighted = self.current, self.highlighted
+        if current is not None and (highlighted is None or highlighted.number == current.number):
+            return current
+        return highlighted
+
+    async def _target(self) -> Report | None:
+        """The subject in full, fetched now if its detail has not arrived yet (a key pressed
+        right after moving acts on the row the operator sees, not on the previous one)."""
+        subject = self._subject()
+        if subject is None or isinstance(subject, Report):
+            return subject
+        try:
+            report = await self.app.client.get_report(subject.number)
+        except Unauthorized:
+            self.relogin()
+            return None
+        except CrmApiError as exc:
+            self.notify(exc.message, severity="error")
+            return None
+        self.show_report(report)
+        return report
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        report = self.current
+        report = self._subject()
         rules = {
             "assign": permissions.can_assign,
             "claim": permissions.can_claim,
@@ -336,7 +360,7 @@ class MainScreen(Screen[None]):
         try:
             categories = await self.app.reference_categories()
         except CrmApiError as exc:
-            self.notify(line(exc.message), severity="error")
+            self.notify(exc.message, severity="error")
             return
         query = await self.app.push_screen_wait(
             FilterDialog(self.query_state, categories, can_filter_assignee=True)
@@ -350,24 +374,23 @@ class MainScreen(Screen[None]):
             self.reload_list()
 
     def action_command_line(self) -> None:
-        from crm_tui.commands import parse_command
+        from crm_tui.commands import CommandError, Help, Jump, Quit, Refresh, parse_command
         from crm_tui.dialogs.command_line import CommandLine
 
         def run(text: str | None) -> None:
             if not text:
                 return
-            command = parse_command(text)
-            kind = getattr(command, "kind", None)
-            if kind == "jump":
-                self.jump(command.number)
-            elif kind == "quit":
-                self.app.exit()
-            elif kind == "refresh":
-                self.action_refresh()
-            elif kind == "help":
-                self.action_help()
-            else:
-                self.notify(line(getattr(command, "error", None) or _T("unknown_command")), severity="warning")
+            match parse_command(text):
+                case Jump(number=number):
+                    self.jump(number)
+                case Quit():
+                    self.app.exit()
+                case Refresh():
+                    self.action_refresh()
+                case Help():
+                    self.action_help()
+                case CommandError(message=message):
+                    self.notify(message, severity="warning")
 
         self.app.push_screen(CommandLine(), run)
 
@@ -401,17 +424,17 @@ class MainScreen(Screen[None]):
         self.show_report(report)
         self.notify(toast)
 
-    @work(group="reference")
+    @work(group="write")
     async def action_assign(self) -> None:
         from crm_tui.dialogs.assign_dialog import AssignDialog
 
-        report = self.current
-        if report is None:
+        report = await self._target()
+        if report is None or not permissions.can_assign(self.operator, report):
             return
         try:
             officers = await self.app.client.officers()
         except CrmApiError as exc:
-            self.notify(line(exc.message), severity="error")
+            self.notify(exc.message, severity="error")
             return
 
         async def assign(officer: str, key: str) -> Report:
@@ -433,7 +456,7 @@ class MainScreen(Screen[None]):
 
     @work(group="write")
     async def action_claim(self) -> None:
-        report = self.current
+        report = await self._target()
         if report is None or not permissions.can_claim(self.operator, report):
             return
         try:
@@ -445,18 +468,19 @@ class MainScreen(Screen[None]):
             self.relogin()
             return
         except CrmApiError as exc:
-            self.notify(line(exc.message), severity="error")
+            self.notify(exc.message, severity="error")
             return
         self._written(result, _T("claimed", number=result.number))
 
     async def _claim(self, number: str, key: str) -> Report:
         return await self.app.client.assign(self.current, self.operator.username, idempotency_key=key)
 
-    def action_close_report(self) -> None:
+    @work(group="write")
+    async def action_close_report(self) -> None:
         from crm_tui.dialogs.close_dialog import CloseDialog
 
-        report = self.current
-        if report is None:
+        report = await self._target()
+        if report is None or not permissions.can_close(self.operator, report):
             return
 
         async def close(payload: tuple, key: str) -> Report:
@@ -480,11 +504,12 @@ class MainScreen(Screen[None]):
             done,
         )
 
-    def action_note(self) -> None:
+    @work(group="write")
+    async def action_note(self) -> None:
         from crm_tui.dialogs.note_dialog import NoteDialog
 
-        report = self.current
-        if report is None:
+        report = await self._target()
+        if report is None or not permissions.can_note(self.operator, report):
             return
         number = report.number
 

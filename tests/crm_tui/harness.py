@@ -52,7 +52,7 @@ async def console(
     credentials = (username, username + DEMO_PASSWORD_SUFFIX) if username else None
     kwargs = {"clock": clock} if clock else {}
     app = CrmApp(Config(server=server.base_url if server else "http://127.0.0.1:9", **config), credentials=credentials, **kwargs)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=size, notifications=True) as pilot:
         if wait and username:
             await until(pilot, lambda: main_loaded(app), "the main screen with its first page")
         yield app, pilot

@@ -30,7 +30,8 @@ class Tmux:
 
     def start(self, command: list[str], env: dict[str, str]) -> None:
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        shell = f"env {exports} {shlex.join(command)}; echo EXIT=$?; sleep 600"
+        # COLUMNS/LINES from the test runner's own terminal would override the pane's size.
+        shell = f"env -u COLUMNS -u LINES {exports} {shlex.join(command)}; echo EXIT=$?; sleep 600"
         self._tmux("-f", "/dev/null", "new-session", "-d", "-s", self.session,
                    "-x", str(self.width), "-y", str(self.height), shell)
         self._tmux("pipe-pane", "-o", "-t", self.session, f"cat >> {shlex.quote(str(self.raw_path))}")

@@ -1,0 +1,120 @@
+"""The real `crm-tui demo` in a real terminal: type keys, read the screen, check the server."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.tmux import Tmux
+
+CRM_TUI = Path(sys.executable).parent / "crm-tui"
+
+
+@pytest.fixture
+def terminal(tmp_path):
+    tmux = Tmux(tmp_path, width=100, height=30)
+    yield tmux
+    tmux.kill()
+
+
+@pytest.fixture
+def demo_dir(tmp_path):
+    """The demo's folder; whatever happens in the test, its backend does not outlive it."""
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    yield folder
+    pid_file = folder / "server.pid"
+    if pid_file.exists():
+        pid = int(pid_file.read_text())
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+
+
+def _server_url(folder: Path, timeout: float = 60) -> str:
+    log = folder / "server.log"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if log.exists() and (found := re.search(r"serving on (http://127\.0\.0\.1:\d+)", log.read_text())):
+            return found.group(1)
+        time.sleep(0.1)
+    raise AssertionError("the demo backend never said where it serves")
+
+
+def test_demo_assign_and_close_by_keys(tmp_path, terminal, demo_dir):
+    env = {
+        "CRM_TUI_DEMO_DIR": str(demo_dir),
+        "CRM_TUI_CONFIG": str(tmp_path / "absent.toml"),
+        "CRM_TUI_LANG": "en",
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+    }
+    terminal.start([str(CRM_TUI), "demo", "--reports", "300"], env)
+    screen = terminal.wait_for(lambda s: "reports" in s and "Jangan berikan informasi" in s, 90, "the console")
+    assert "Sari Wulandari (dispatcher)" in screen
+
+    url = _server_url(demo_dir)
+    token = httpx.post(f"{url}/api/v1/auth/login", json={"username": "supervisor", "password": "supervisor-demo"}).json()["token"]
+    api = httpx.Client(base_url=f"{url}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    number = api.get("/reports", params={"agency": "JP.GAMBIR.CIDENG", "status": "Menunggu", "limit": 1}).json()["items"][0]["number"]
+
+    terminal.type(":")
+    terminal.wait_for("esc cancel", 10, "the command line")
+    terminal.type(number)
+    terminal.send("Enter")
+    # In the list and in the detail's heading.
+    terminal.wait_for(lambda s: s.count(f"{number}  Menunggu") >= 2, 20, "the jumped-to report")
+
+    terminal.type("a")
+    terminal.wait_for("(officer2)", 20, "the assign dialog")
+    terminal.type("rina")
+    terminal.send("Enter")
+    terminal.wait_for(lambda s: "assigned to Rina Marlina" in s, 20, "the assign toast")
+
+    terminal.type("c")
+    terminal.wait_for("Resolution", 20, "the close dialog")
+    terminal.send("Enter")  # selesai
+    terminal.type("Saluran sudah dibersihkan petugas.")
+    terminal.send("C-s")
+    terminal.wait_for(f"Close {number} as 'selesai'?", 20, "the confirmation")
+    terminal.type("y")
+    terminal.wait_for(lambda s: "closed" in s and number in s, 20, "the close toast")
+
+    report = api.get(f"/reports/{number}").json()
+    assert report["status"] == "Selesai"
+    assert report["assignee"]["username"] == "officer2"
+    actions = [(h["action"], (h["actor"] or {}).get("username")) for h in report["history"]]
+    assert ("assigned", "dispatcher") in actions and ("closed", "dispatcher") in actions
+    assert report["history"][-1]["note"] == "Saluran sudah dibersihkan petugas."
+
+    terminal.type("q")
+    terminal.wait_for("EXIT=0", 30, "the console to exit")
+    api.close()
+    with pytest.raises(httpx.TransportError):  # the demo backend stopped with the console
+        httpx.get(f"{url}/healthz", timeout=2)
+    with pytest.raises(ProcessLookupError):
+        os.kill(int((demo_dir / "server.pid").read_text()), 0)
+    assert b"Traceback" not in terminal.raw()
+
+
+def test_demo_backend_stops_when_the_terminal_goes_away(tmp_path, terminal, demo_dir):
+    env = {"CRM_TUI_DEMO_DIR": str(demo_dir), "CRM_TUI_CONFIG": str(tmp_path / "absent.toml"), "TERM": "xterm-256color"}
+    terminal.start([str(CRM_TUI), "demo", "--reports", "50"], env)
+    terminal.wait_for("Jangan berikan informasi", 90, "the console")
+    pid = int((demo_dir / "server.pid").read_text())
+    terminal.kill()  # the pane's processes get a hangup, as when an SSH session drops
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    raise AssertionError("the demo backend outlived its console")
