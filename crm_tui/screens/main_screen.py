@@ -7,7 +7,6 @@ call to the server runs in a worker: loads are exclusive (the newest wins), writ
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Mapping
 
 from textual import on, work
@@ -18,12 +17,19 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from api_client import CrmApiError, PreconditionFailed, Unauthorized
-from api_client.models import Event, Operator, Report, ReportSummary, Resync, Session, StreamStatus
+from api_client import CrmApiError, Unauthorized
+from api_client.models import (
+    Operator,
+    Report,
+    ReportSummary,
+    Session,
+)
 from api_client.query import ReportQuery
 from crm_tui import permissions
-from crm_tui.keyed_submit import KeyedSubmit
 from crm_tui.report_window import ReportWindow
+from crm_tui.screens.list_commands import ListCommands
+from crm_tui.screens.live_updates import LiveUpdates
+from crm_tui.screens.report_writes import ReportWrites
 from widgets.console_header import ConsoleHeader
 from widgets.i18n import Texts
 from widgets.report_detail import ReportDetail
@@ -32,32 +38,23 @@ from widgets.safe_text import line
 
 DETAIL_SETTLE_SECONDS = 0.12  # load the detail once the cursor rests, not on every key
 NARROW_BELOW = 110  # columns: list and detail stacked instead of side by side
-AUTO_REFRESH_ROWS = 3  # a new report is shown at once when the cursor is this close to the top
 
 _T = Texts(
     id={
         "filter": "Cari", "filters": "Saring", "sort": "Urut", "assign": "Tugaskan", "claim": "Ambil",
         "close": "Tutup", "note": "Catatan", "refresh": "Muat ulang", "command": "Perintah", "help": "Bantuan",
         "quit": "Keluar", "pane": "Panel", "back": "Kembali",
-        "empty": "Tidak ada laporan yang cocok.", "loading": "Memuat…", "pick": "Pilih laporan di daftar.",
-        "assigned": "{number} ditugaskan ke {officer}.", "closed": "{number} ditutup ({resolution}).",
-        "noted": "Catatan ditambahkan ke {number}.", "claimed": "{number} kini Anda tangani.",
-        "changed_by": "Diubah oleh {who}; laporan dimuat ulang.",
-        "changed_live": "Laporan ini baru saja diubah oleh {who}.",
+        "empty": "Tidak ada laporan yang cocok.", "loading": "Memuat…",
+                "changed_live": "Laporan ini baru saja diubah oleh {who}.",
         "someone": "operator lain",
-        "not_found": "Laporan {number} tidak ditemukan.",
     },
     en={
         "filter": "Search", "filters": "Filter", "sort": "Sort", "assign": "Assign", "claim": "Claim",
         "close": "Close", "note": "Note", "refresh": "Refresh", "command": "Command", "help": "Help",
         "quit": "Quit", "pane": "Pane", "back": "Back",
-        "empty": "No report matches.", "loading": "Loading…", "pick": "Pick a report in the list.",
-        "assigned": "{number} assigned to {officer}.", "closed": "{number} closed ({resolution}).",
-        "noted": "Note added to {number}.", "claimed": "{number} is now yours.",
-        "changed_by": "Changed by {who}; the report was reloaded.",
-        "changed_live": "This report was just changed by {who}.",
+        "empty": "No report matches.", "loading": "Loading…",
+                "changed_live": "This report was just changed by {who}.",
         "someone": "another operator",
-        "not_found": "Report {number} not found.",
     },
 )
 
@@ -70,7 +67,7 @@ def reversed_sort(sort: str) -> str:
     return sort[1:] if sort.startswith("-") else "-" + sort
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ListCommands, ReportWrites, LiveUpdates, Screen[None]):
     BINDINGS = [
         Binding("slash", "text_filter", _T("filter"), id="main.text_filter"),
         Binding("f", "filters", _T("filters"), id="main.filters"),
@@ -324,270 +321,3 @@ class MainScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.table.focus()
-
-    def action_help(self) -> None:
-        from crm_tui.dialogs.help_screen import HelpScreen
-
-        rows = {
-            (active.binding.id, self.app.get_key_display(active.binding), active.binding.description)
-            for active in self.active_bindings.values()
-            if active.binding.id
-        }
-        self.app.push_screen(HelpScreen(sorted(rows)))
-
-    def action_text_filter(self) -> None:
-        from crm_tui.dialogs.text_filter import TextFilterDialog
-
-        def apply(text: str | None) -> None:
-            if text is not None:
-                self.set_query(self.query_state.replace(q=text or None))
-
-        self.app.push_screen(TextFilterDialog(self.query_state.q or ""), apply)
-
-    def action_sort(self) -> None:
-        from crm_tui.dialogs.sort_dialog import SortDialog
-
-        def apply(sort: str | None) -> None:
-            if sort:
-                self.set_query(self.query_state.replace(sort=sort))
-
-        self.app.push_screen(SortDialog(self.query_state.sort), apply)
-
-    @work(group="reference")
-    async def action_filters(self) -> None:
-        from crm_tui.dialogs.filter_dialog import FilterDialog
-
-        try:
-            categories = await self.app.reference_categories()
-        except CrmApiError as exc:
-            self.notify(exc.message, severity="error")
-            return
-        query = await self.app.push_screen_wait(
-            FilterDialog(self.query_state, categories, can_filter_assignee=True)
-        )
-        if query is not None:
-            self.set_query(query)
-
-    def set_query(self, query: ReportQuery) -> None:
-        if query != self.query_state:
-            self.query_state = query
-            self.reload_list()
-
-    def action_command_line(self) -> None:
-        from crm_tui.commands import CommandError, Help, Jump, Quit, Refresh, parse_command
-        from crm_tui.dialogs.command_line import CommandLine
-
-        def run(text: str | None) -> None:
-            if not text:
-                return
-            match parse_command(text):
-                case Jump(number=number):
-                    self.jump(number)
-                case Quit():
-                    self.app.exit()
-                case Refresh():
-                    self.action_refresh()
-                case Help():
-                    self.action_help()
-                case CommandError(message=message):
-                    self.notify(message, severity="warning")
-
-        self.app.push_screen(CommandLine(), run)
-
-    @work(exclusive=True, group="detail")
-    async def jump(self, number: str) -> None:
-        try:
-            report = await self.app.client.get_report(number)
-        except CrmApiError:
-            self.notify(_T("not_found", number=line(number)), severity="warning")
-            return
-        index = self.window.index_of(report.number)
-        if index is not None:
-            self.table.cursor = index
-        self.show_report(report)
-
-    # --- writes ---------------------------------------------------------------------------------
-
-    def _draft_keeper(self, action: str, number: str):
-        def keep(draft: Mapping) -> None:
-            self.drafts[(action, number)] = dict(draft)
-
-        return keep
-
-    def _conflict(self, error: PreconditionFailed) -> None:
-        if self.current is not None:
-            who = line(error.changed_by) if error.changed_by else _T("someone")
-            self.load_detail(self.current.number, settle=False, notice=_T("changed_by", who=who))
-
-    def _written(self, report: Report, toast: str) -> None:
-        self._own_versions[report.number] = report.version
-        self.show_report(report)
-        self.notify(toast)
-
-    @work(group="write")
-    async def action_assign(self) -> None:
-        from crm_tui.dialogs.assign_dialog import AssignDialog
-
-        report = await self._target()
-        if report is None or not permissions.can_assign(self.operator, report):
-            return
-        try:
-            officers = await self.app.client.officers()
-        except CrmApiError as exc:
-            self.notify(exc.message, severity="error")
-            return
-
-        async def assign(officer: str, key: str) -> Report:
-            return await self.app.client.assign(self.current, officer, idempotency_key=key)
-
-        result = await self.app.push_screen_wait(
-            AssignDialog(
-                report.number,
-                officers,
-                KeyedSubmit(assign),
-                draft=self.drafts.pop(("assign", report.number), None),
-                keep_draft=self._draft_keeper("assign", report.number),
-                on_conflict=self._conflict,
-            )
-        )
-        if isinstance(result, Report):
-            officer = result.assignee.display_name if result.assignee else ""
-            self._written(result, _T("assigned", number=result.number, officer=line(officer)))
-
-    @work(group="write")
-    async def action_claim(self) -> None:
-        report = await self._target()
-        if report is None or not permissions.can_claim(self.operator, report):
-            return
-        try:
-            result = await KeyedSubmit(self._claim)(report.number)
-        except PreconditionFailed as exc:
-            self._conflict(exc)
-            return
-        except Unauthorized:
-            self.relogin()
-            return
-        except CrmApiError as exc:
-            self.notify(exc.message, severity="error")
-            return
-        self._written(result, _T("claimed", number=result.number))
-
-    async def _claim(self, number: str, key: str) -> Report:
-        return await self.app.client.assign(self.current, self.operator.username, idempotency_key=key)
-
-    @work(group="write")
-    async def action_close_report(self) -> None:
-        from crm_tui.dialogs.close_dialog import CloseDialog
-
-        report = await self._target()
-        if report is None or not permissions.can_close(self.operator, report):
-            return
-
-        async def close(payload: tuple, key: str) -> Report:
-            resolution, note, duplicate_of = payload
-            return await self.app.client.close(
-                self.current, resolution, note, duplicate_of=duplicate_of, idempotency_key=key
-            )
-
-        def done(result: Report | None) -> None:
-            if isinstance(result, Report):
-                self._written(result, _T("closed", number=result.number, resolution=result.resolution or ""))
-
-        self.app.push_screen(
-            CloseDialog(
-                report.number,
-                KeyedSubmit(close),
-                draft=self.drafts.pop(("close", report.number), None),
-                keep_draft=self._draft_keeper("close", report.number),
-                on_conflict=self._conflict,
-            ),
-            done,
-        )
-
-    @work(group="write")
-    async def action_note(self) -> None:
-        from crm_tui.dialogs.note_dialog import NoteDialog
-
-        report = await self._target()
-        if report is None or not permissions.can_note(self.operator, report):
-            return
-        number = report.number
-
-        async def add(text: str, key: str):
-            return await self.app.client.add_note(number, text, idempotency_key=key)
-
-        def done(result) -> None:
-            if result is not None:
-                self.notify(_T("noted", number=number))
-                if self.current is not None and self.current.number == number:
-                    self.load_detail(number, settle=False)
-
-        self.app.push_screen(
-            NoteDialog(
-                number,
-                KeyedSubmit(add),
-                draft=self.drafts.pop(("note", number), None),
-                keep_draft=self._draft_keeper("note", number),
-            ),
-            done,
-        )
-
-    # --- session and live updates ---------------------------------------------------------------
-
-    def relogin(self) -> None:
-        """The session ended: sign in again over this screen, then carry on where we were."""
-        if self.app.signing_in:
-            return
-        self.app.signing_in = True
-
-        def resumed(session: Session | None) -> None:
-            self.app.signing_in = False
-            if session is not None:
-                self.fill(self.table.cursor, self.table.cursor + self.size.height)
-                self.follow_events()
-                if self.current is not None:
-                    self.load_detail(self.current.number, settle=False)
-
-        from crm_tui.screens.login_screen import LoginScreen
-
-        self.app.push_screen(LoginScreen(username=self.operator.username, again=True), resumed)
-
-    @work(exclusive=True, group="events")
-    async def follow_events(self) -> None:
-        stream = self.app.client.events(last_event_id=self._events_from)
-        try:
-            async with contextlib.aclosing(stream):
-                async for item in stream:
-                    if isinstance(item, StreamStatus):
-                        self.header.connection = "online" if item.state == "connected" else "reconnecting"
-                    elif isinstance(item, Resync):
-                        self._events_from = item.latest_id
-                        self.action_refresh()
-                    elif isinstance(item, Event):
-                        self._events_from = item.id
-                        self._live(item)
-        except Unauthorized:
-            self.header.connection = "offline"
-            self.relogin()
-
-    def _live(self, event: Event) -> None:
-        summary = event.report
-        if event.type == "created":
-            self._new_numbers.add(summary.number)
-            self.table.new_numbers = frozenset(self._new_numbers)
-            self.header.new_count = len(self._new_numbers)
-            if self.table.cursor < AUTO_REFRESH_ROWS and self.query_state.sort == "-created":
-                keep = set(self._new_numbers)
-                self.reload_list()
-                self._new_numbers |= keep
-                self.table.new_numbers = frozenset(self._new_numbers)
-                self.header.new_count = len(self._new_numbers)
-            return
-        if self.window.replace(summary) is not None:
-            self.table.refresh_rows()
-        current = self.current
-        if current is None or current.number != summary.number:
-            return
-        if self._own_versions.get(summary.number) == summary.version and event.type != "noted":
-            return
-        self.load_detail(summary.number, settle=False, live=True)
