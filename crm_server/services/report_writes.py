@@ -18,7 +18,7 @@ from crm_server.services.principal import Principal, in_scope, path_in_scope
 from crm_server.services.report_reads import find_report, load_summary, report_detail
 from crm_server.statuses import ASSIGNABLE, Resolution, Status
 from crm_server.storage.schema import agencies, history, notes, operators, reports
-from crm_text.sanitize import clean_line, clean_text
+from crm_text.sanitize import clean_text
 
 
 def load_in_scope(conn: Connection, who: Principal, number: str, action: str) -> Row:
