@@ -118,3 +118,47 @@ def test_demo_backend_stops_when_the_terminal_goes_away(tmp_path, terminal, demo
             return
         time.sleep(0.1)
     raise AssertionError("the demo backend outlived its console")
+
+
+_GREYS = {0, 7, 8, 15, 16, 231, *range(232, 256)}
+
+
+def _colours(raw: bytes) -> list[tuple[str, tuple[int, ...]]]:
+    """Every 256-colour and true-colour foreground/background the program asked for."""
+    found = []
+    for params in re.findall(rb"\x1b\[([0-9;]*)m", raw):
+        parts = [int(p) for p in params.split(b";") if p]
+        i = 0
+        while i < len(parts):
+            if parts[i] in (38, 48) and i + 1 < len(parts) and parts[i + 1] == 5:
+                found.append(("256", tuple(parts[i + 2:i + 3])))
+                i += 3
+            elif parts[i] in (38, 48) and i + 1 < len(parts) and parts[i + 1] == 2:
+                found.append(("rgb", tuple(parts[i + 2:i + 5])))
+                i += 5
+            else:
+                i += 1
+    return found
+
+
+@pytest.mark.parametrize(
+    "extra_env", [{"TERM": "xterm-16color"}, {"TERM": "xterm-256color", "NO_COLOR": "1"}], ids=["16-colours", "NO_COLOR"]
+)
+def test_demo_in_few_colours_at_80x24(tmp_path, demo_dir, extra_env):
+    terminal = Tmux(tmp_path, width=80, height=24)
+    try:
+        env = {"CRM_TUI_DEMO_DIR": str(demo_dir), "CRM_TUI_CONFIG": str(tmp_path / "absent.toml"),
+               "CRM_TUI_LANG": "id", "LANG": "C.UTF-8", "COLORTERM": "", **extra_env}
+        terminal.start([str(CRM_TUI), "demo", "--reports", "50"], env)
+        screen = terminal.wait_for(lambda s: "Jangan berikan informasi" in s and "laporan" in s, 90, "the console")
+        assert "No. Laporan" in screen and "Status" in screen  # the list fits beside its header
+        terminal.type("j")
+        terminal.type("q")
+        terminal.wait_for("EXIT=0", 30, "the console to exit")
+        colours = _colours(terminal.raw())
+        if "NO_COLOR" in extra_env:  # shades of grey only (Textual's monochrome filter)
+            assert all(v[0] in _GREYS if kind == "256" else len(set(v)) == 1 for kind, v in colours), colours[:5]
+        else:  # the 16 ANSI colours only
+            assert colours == []
+    finally:
+        terminal.kill()
