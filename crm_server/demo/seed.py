@@ -7,13 +7,16 @@ demo dispatcher's own kelurahan, so the demo console has a real workload to show
 from __future__ import annotations
 
 import bisect
+import contextlib
 import itertools
 import random
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Table, select
 
 from crm_server.clock import DAY, DUE_AFTER, now as clock_now
 from crm_server.demo.photos import synthetic_photo
@@ -22,8 +25,8 @@ from crm_server.reference.jakarta import CATEGORIES, CHANNELS
 from crm_server.services.accounts import add_operator
 from crm_server.services.directory import Directory
 from crm_server.statuses import Resolution, Status
+from crm_server.storage import fts
 from crm_server.storage.engine import Database
-from crm_server.storage.migrations import FTS_TRIGGER_NAMES, FTS_TRIGGERS
 from crm_server.storage.schema import daily_sequence, history, operators, photos, reporters, reports
 
 HOME_KELURAHAN = "JP.GAMBIR.CIDENG"
@@ -86,15 +89,179 @@ def seed_operators(db: Database) -> list[DemoOperator]:
     return added
 
 
-def _cumulative(weights):
-    return list(itertools.accumulate(weights))
+class _Mix:
+    """One age band's status weights, drawn exactly as `random.choices` draws them."""
+
+    __slots__ = ("limit", "population", "cum_weights", "total", "hi")
+
+    def __init__(self, limit: int | None, mix: dict[Status, int]) -> None:
+        self.limit = limit
+        self.population = list(mix)
+        self.cum_weights = list(itertools.accumulate(mix.values()))
+        self.total = self.cum_weights[-1] + 0.0
+        self.hi = len(self.population) - 1
+
+    def draw(self, rng: random.Random) -> Status:
+        return self.population[bisect.bisect(self.cum_weights, rng.random() * self.total, 0, self.hi)]
+
+
+_MIXES = tuple(_Mix(limit, mix) for limit, mix in _STATUS_MIX)
+_NEEDS_OFFICER_NOT = frozenset({Status.MENUNGGU, Status.KOORDINASI, Status.DISPOSISI})
+
+# Column orders of the rows the generator yields (tuples: no per-row dicts at a million rows).
+REPORT_COLUMNS = (
+    "id", "number", "channel", "category_code", "title", "description", "address", "kelurahan_code",
+    "lat", "lon", "created_at", "updated_at", "due_at", "status", "agency_code", "agency_path",
+    "assignee_id", "private", "has_photo", "resolution", "duplicate_of", "version",
+)
+HISTORY_COLUMNS = ("report_id", "at", "actor_id", "action", "from_status", "to_status", "detail", "note")
+REPORTER_COLUMNS = ("report_id", "name", "phone", "email", "nik", "account")
+
+BULK_THRESHOLD = 10_000  # above this, indexes and the FTS index are built once, after the rows
 
 
 def _status_for(rng: random.Random, age_days: float) -> Status:
-    for limit, mix in _STATUS_MIX:
-        if limit is None or age_days < limit:
-            return rng.choices(list(mix), weights=list(mix.values()))[0]
+    for mix in _MIXES:
+        if mix.limit is None or age_days < mix.limit:
+            return mix.draw(rng)
     raise AssertionError("unreachable")
+
+
+@dataclass
+class _Chunk:
+    reports: list[tuple] = field(default_factory=list)
+    history: list[tuple] = field(default_factory=list)
+    reporters: list[tuple] = field(default_factory=list)
+
+
+def _generate(
+    rng: random.Random,
+    directory: Directory,
+    created: list[int],
+    first_id: int,
+    at_now: int,
+    officers_by_agency: dict[str, list[int]],
+    known_days: dict[str, int],
+    sequence: Counter,
+) -> Iterator[_Chunk]:
+    """The reports in creation order, `_CHUNK` at a time, with their history and reporters.
+
+    Every draw from `rng` happens in a fixed order, so a seed always yields the same data."""
+    kelurahan = sorted(directory.places)
+    categories = [c for c in CATEGORIES if c.code in directory.categories]
+    cum_all = list(itertools.accumulate(c.weight for c in categories))
+    home_categories = [c for c in categories if c.dinas is None]
+    cum_home = list(itertools.accumulate(c.weight for c in home_categories))
+    places = directory.places
+    agency_for = directory.agency_for
+    r = rng.random
+    bisect_right = bisect.bisect
+    n_kel, n_streets, n_other = len(kelurahan), len(STREETS), len(CHANNELS) - 1
+    jaki_private = PRIVATE_SHARE / JAKI_SHARE
+    menunggu, proses, selesai = int(Status.MENUNGGU), int(Status.PROSES), int(Status.SELESAI)
+    days: dict[int, str] = {}  # UTC day number -> YYMMDD
+
+    chunk = _Chunk()
+    for i, created_at in enumerate(created):
+        report_id = first_id + i
+        if r() < HOME_SHARE:
+            place_code = HOME_KELURAHAN
+            category = home_categories[bisect_right(cum_home, r() * cum_home[-1])]
+        else:
+            place_code = kelurahan[int(r() * n_kel)]
+            category = categories[bisect_right(cum_all, r() * cum_all[-1])]
+        place = places[place_code]
+        agency = agency_for(category.code, place_code)
+        jaki = r() < JAKI_SHARE
+        channel = "JAKI" if jaki else CHANNELS[1 + int(r() * n_other)]
+        street = STREETS[int(r() * n_streets)]
+        title, description = report_text(rng, category, place.kelurahan, street)
+        age_days = (at_now - created_at) / DAY
+        status = _status_for(rng, age_days)
+        day_number = created_at // DAY
+        day = days.get(day_number)
+        if day is None:
+            day = days[day_number] = datetime.fromtimestamp(created_at, UTC).strftime("%y%m%d")
+        sequence[day] += 1
+        number = f"JK{day}{known_days.get(day, 0) + sequence[day]:04d}"
+        assignee = None
+        staff = officers_by_agency.get(agency.code)
+        if staff and status not in _NEEDS_OFFICER_NOT:
+            assignee = staff[int(r() * len(staff))]
+        updated_at = min(at_now, created_at + int(r() * min(age_days, 8) * DAY))
+        closed = status is Status.SELESAI
+        address = street_address(rng, street)
+        lat = round(-6.35 + r() * 0.25, 6) if jaki else None
+        lon = round(106.70 + r() * 0.27, 6) if jaki else None
+        private = jaki and r() < jaki_private
+        chunk.reports.append(
+            (
+                report_id, number, channel, category.code, title, description, address, place_code,
+                lat, lon, created_at, updated_at, created_at + DUE_AFTER, int(status), agency.code,
+                agency.path, assignee, private, False, Resolution.SELESAI if closed else None, None,
+                1 + (assignee is not None) + closed,
+            )
+        )
+        history_rows = chunk.history
+        history_rows.append((report_id, created_at, None, "created", None, menunggu, f"channel: {channel}", None))
+        if assignee is not None:
+            history_rows.append((report_id, updated_at, assignee, "assigned", menunggu, proses, None, None))
+        if closed:
+            history_rows.append(
+                (report_id, updated_at, assignee, "closed", proses, selesai, "resolution: selesai",
+                 "Sudah ditindaklanjuti di lokasi.")
+            )
+        if jaki:
+            chunk.reporters.append(_reporter(rng, report_id))
+        if len(chunk.reports) >= _CHUNK:
+            yield chunk
+            chunk = _Chunk()
+    yield chunk
+
+
+class _Inserter:
+    """Inserts rows given as tuples in a fixed column order.
+
+    On SQLite the rows go straight to the DB-API's `executemany` with the INSERT that SQLAlchemy
+    compiled for the table (per-row parameter processing in Core costs more than SQLite's own work
+    at a million rows); any other database gets the same rows through Core."""
+
+    def __init__(self, conn: Connection, table: Table, columns: tuple[str, ...]) -> None:
+        self.conn = conn
+        self.table = table
+        self.columns = columns
+        self.sql: str | None = None
+        if conn.dialect.name == "sqlite":
+            compiled = table.insert().compile(dialect=conn.dialect, column_keys=list(columns))
+            if tuple(compiled.positiontup or ()) != columns:
+                raise AssertionError(f"{table.name}: columns {columns} do not match {compiled.positiontup}")
+            self.sql = str(compiled)
+
+    def __call__(self, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        if self.sql is None:
+            self.conn.execute(self.table.insert(), [dict(zip(self.columns, row, strict=True)) for row in rows])
+            return
+        cursor = self.conn.connection.cursor()
+        try:
+            cursor.executemany(self.sql, rows)
+        finally:
+            cursor.close()
+
+
+@contextmanager
+def _bulk_load(conn: Connection, db: Database) -> Iterator[None]:
+    """Inside: the secondary indexes on reports and history are gone and (SQLite) the full-text
+    index is not kept up to date, so a row updates only its table and unique keys. On the way out
+    each index is built once, by sorting. On failure the transaction's rollback restores them."""
+    indexes = [*reports.indexes, *history.indexes]
+    with fts.bulk_load(conn) if db.is_sqlite else contextlib.nullcontext():
+        for index in indexes:
+            index.drop(conn, checkfirst=True)
+        yield
+        for index in indexes:
+            index.create(conn, checkfirst=True)
 
 
 def seed_reports(db: Database, count: int, *, random_seed: int = 1, now: int | None = None) -> int:
@@ -111,153 +278,58 @@ def seed_reports(db: Database, count: int, *, random_seed: int = 1, now: int | N
     for row in officer_rows:
         officers_by_agency.setdefault(row.agency_code, []).append(row.id)
 
-    kelurahan = sorted(directory.places)
-    categories = [c for c in CATEGORIES if c.code in directory.categories]
-    cum_all = _cumulative(c.weight for c in categories)
-    home_categories = [c for c in categories if c.dinas is None]
-    cum_home = _cumulative(c.weight for c in home_categories)
-
     # Spread over enough days that the daily sequence keeps four digits (about 4,000 a day).
     span = max(90, count // 4_000 + 1) * DAY
     created = sorted(at_now - int(rng.random() * span) for _ in range(count))
-    sequence = Counter()
+    sequence: Counter = Counter()
 
-    with db.write() as conn:
+    with db.bulk_write() if count > BULK_THRESHOLD else db.write() as conn:
         next_id = (conn.execute(select(reports.c.id).order_by(reports.c.id.desc()).limit(1)).scalar() or 0) + 1
-        fts_off = db.is_sqlite and count > 10_000
-        if fts_off:  # one rebuild at the end is far cheaper than a trigger per row
-            for name in FTS_TRIGGER_NAMES:
-                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
-        rows, hist, idents, pics = [], [], [], []
-        for i, created_at in enumerate(created):
-            report_id = next_id + i
-            at_home = rng.random() < HOME_SHARE
-            if at_home:
-                place_code = HOME_KELURAHAN
-                category = home_categories[bisect.bisect(cum_home, rng.random() * cum_home[-1])]
-            else:
-                place_code = kelurahan[int(rng.random() * len(kelurahan))]
-                category = categories[bisect.bisect(cum_all, rng.random() * cum_all[-1])]
-            place = directory.places[place_code]
-            agency = directory.agency_for(category.code, place_code)
-            jaki = rng.random() < JAKI_SHARE
-            channel = "JAKI" if jaki else CHANNELS[1 + int(rng.random() * (len(CHANNELS) - 1))]
-            street = STREETS[int(rng.random() * len(STREETS))]
-            title, description = report_text(rng, category, place.kelurahan, street)
-            age_days = (at_now - created_at) / DAY
-            status = _status_for(rng, age_days)
-            day = datetime.fromtimestamp(created_at, UTC).strftime("%y%m%d")
-            sequence[day] += 1
-            number = f"JK{day}{known_days.get(day, 0) + sequence[day]:04d}"
-            assignee = None
-            staff = officers_by_agency.get(agency.code)
-            if staff and status not in (Status.MENUNGGU, Status.KOORDINASI, Status.DISPOSISI):
-                assignee = staff[int(rng.random() * len(staff))]
-            updated_at = min(at_now, created_at + int(rng.random() * min(age_days, 8) * DAY))
-            closed = status is Status.SELESAI
-            rows.append(
-                {
-                    "id": report_id,
-                    "number": number,
-                    "channel": channel,
-                    "category_code": category.code,
-                    "title": title,
-                    "description": description,
-                    "address": street_address(rng, street),
-                    "kelurahan_code": place_code,
-                    "lat": round(-6.35 + rng.random() * 0.25, 6) if jaki else None,
-                    "lon": round(106.70 + rng.random() * 0.27, 6) if jaki else None,
-                    "created_at": created_at,
-                    "updated_at": updated_at,
-                    "due_at": created_at + DUE_AFTER,
-                    "status": int(status),
-                    "agency_code": agency.code,
-                    "agency_path": agency.path,
-                    "assignee_id": assignee,
-                    "private": jaki and rng.random() < PRIVATE_SHARE / JAKI_SHARE,
-                    "has_photo": False,
-                    "resolution": Resolution.SELESAI if closed else None,
-                    "duplicate_of": None,
-                    "version": 1 + (assignee is not None) + closed,
-                }
-            )
-            hist.append(_history(report_id, created_at, None, "created", None, Status.MENUNGGU, f"channel: {channel}"))
-            if assignee is not None:
-                hist.append(_history(report_id, updated_at, assignee, "assigned", Status.MENUNGGU, Status.PROSES, None))
-            if closed:
-                hist.append(
-                    _history(report_id, updated_at, assignee, "closed", Status.PROSES, Status.SELESAI,
-                             "resolution: selesai", "Sudah ditindaklanjuti di lokasi.")
-                )
-            if jaki:
-                idents.append(_reporter(rng, report_id))
-            if len(rows) >= _CHUNK:
-                _flush(conn, rows, hist, idents)
-        _flush(conn, rows, hist, idents)
-
-        # Photos for the newest JAKI reports only (the list is sorted by creation time).
-        newest_jaki = conn.execute(
-            select(reports.c.id, reports.c.category_code)
-            .where(reports.c.channel == "JAKI", reports.c.id >= next_id)
-            .order_by(reports.c.id.desc())
-            .limit(MAX_DEMO_PHOTOS)
-        ).all()
-        for row in newest_jaki:
-            pics.append(
-                {"report_id": row.id, "content_type": "image/jpeg", "width": 320, "height": 240,
-                 "data": synthetic_photo(random_seed * 1_000_003 + row.id, row.category_code)}
-            )
-        if pics:
-            conn.execute(photos.insert(), pics)
-            conn.execute(reports.update().where(reports.c.id.in_([p["report_id"] for p in pics])).values(has_photo=True))
-
+        with _bulk_load(conn, db) if count > BULK_THRESHOLD else contextlib.nullcontext():
+            insert_reports = _Inserter(conn, reports, REPORT_COLUMNS)
+            insert_history = _Inserter(conn, history, HISTORY_COLUMNS)
+            insert_reporters = _Inserter(conn, reporters, REPORTER_COLUMNS)
+            for chunk in _generate(rng, directory, created, next_id, at_now, officers_by_agency, known_days, sequence):
+                insert_reports(chunk.reports)
+                insert_history(chunk.history)
+                insert_reporters(chunk.reporters)
+            _add_photos(conn, next_id, random_seed)
         for day, added in sequence.items():
             if day in known_days:
                 conn.execute(daily_sequence.update().where(daily_sequence.c.day == day).values(last=known_days[day] + added))
             else:
                 conn.execute(daily_sequence.insert().values(day=day, last=added))
-        if fts_off:
-            conn.exec_driver_sql("INSERT INTO reports_fts(reports_fts) VALUES ('rebuild')")
-            for ddl in FTS_TRIGGERS:
-                conn.exec_driver_sql(ddl)
-    if db.is_sqlite:
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("ANALYZE")
+    with db.write() as conn:
+        conn.exec_driver_sql("ANALYZE")  # table statistics for the query planner
     return count
 
 
-def _history(report_id, at, actor, action, from_status, to_status, detail, note=None) -> dict:
-    return {
-        "report_id": report_id,
-        "at": at,
-        "actor_id": actor,
-        "action": action,
-        "from_status": int(from_status) if from_status else None,
-        "to_status": int(to_status) if to_status else None,
-        "detail": detail,
-        "note": note,
-    }
+def _add_photos(conn: Connection, first_id: int, random_seed: int) -> None:
+    """Photos for the newest JAKI reports only (ids follow creation time)."""
+    newest_jaki = conn.execute(
+        select(reports.c.id, reports.c.category_code)
+        .where(reports.c.channel == "JAKI", reports.c.id >= first_id)
+        .order_by(reports.c.id.desc())
+        .limit(MAX_DEMO_PHOTOS)
+    ).all()
+    pics = [
+        {"report_id": row.id, "content_type": "image/jpeg", "width": 320, "height": 240,
+         "data": synthetic_photo(random_seed * 1_000_003 + row.id, row.category_code)}
+        for row in newest_jaki
+    ]
+    if pics:
+        conn.execute(photos.insert(), pics)
+        conn.execute(reports.update().where(reports.c.id.in_([p["report_id"] for p in pics])).values(has_photo=True))
 
 
-def _reporter(rng: random.Random, report_id: int) -> dict:
+def _reporter(rng: random.Random, report_id: int) -> tuple:
     first = _FIRST_NAMES[int(rng.random() * len(_FIRST_NAMES))]
     last = _LAST_NAMES[int(rng.random() * len(_LAST_NAMES))]
-    return {
-        "report_id": report_id,
-        "name": f"{first} {last}",
-        "phone": f"08{int(rng.random() * 10**10):010d}",
-        "email": f"{first.lower()}.{last.lower()}@contoh.id",
-        "nik": f"3171{int(rng.random() * 10**12):012d}",
-        "account": None,
-    }
-
-
-def _flush(conn: Connection, rows: list, hist: list, idents: list) -> None:
-    if rows:
-        conn.execute(reports.insert(), rows)
-        conn.execute(history.insert(), hist)
-    if idents:
-        conn.execute(reporters.insert(), idents)
-    rows.clear()
-    hist.clear()
-    idents.clear()
+    return (
+        report_id,
+        f"{first} {last}",
+        f"08{int(rng.random() * 10**10):010d}",
+        f"{first.lower()}.{last.lower()}@contoh.id",
+        f"3171{int(rng.random() * 10**12):012d}",
+        None,
+    )

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, text
 
+from crm_server.storage import fts
 from crm_server.storage.engine import Database
 from crm_server.storage.schema import metadata
 
@@ -15,29 +16,8 @@ def _v1_initial(conn: Connection, db: Database) -> None:
     metadata.create_all(conn)
     if db.is_sqlite:
         # Trigram FTS answers substring search (`q`) without scanning every report.
-        conn.exec_driver_sql(
-            "CREATE VIRTUAL TABLE reports_fts USING fts5("
-            "title, description, address, number UNINDEXED,"
-            " content='reports', content_rowid='id', tokenize='trigram')"
-        )
-        for ddl in FTS_TRIGGERS:
-            conn.exec_driver_sql(ddl)
+        fts.create(conn)
 
-
-FTS_TRIGGERS = (
-    "CREATE TRIGGER reports_fts_ai AFTER INSERT ON reports BEGIN"
-    " INSERT INTO reports_fts(rowid, title, description, address, number)"
-    " VALUES (new.id, new.title, new.description, new.address, new.number); END",
-    "CREATE TRIGGER reports_fts_ad AFTER DELETE ON reports BEGIN"
-    " INSERT INTO reports_fts(reports_fts, rowid, title, description, address, number)"
-    " VALUES ('delete', old.id, old.title, old.description, old.address, old.number); END",
-    "CREATE TRIGGER reports_fts_au AFTER UPDATE OF title, description, address ON reports BEGIN"
-    " INSERT INTO reports_fts(reports_fts, rowid, title, description, address, number)"
-    " VALUES ('delete', old.id, old.title, old.description, old.address, old.number);"
-    " INSERT INTO reports_fts(rowid, title, description, address, number)"
-    " VALUES (new.id, new.title, new.description, new.address, new.number); END",
-)
-FTS_TRIGGER_NAMES = ("reports_fts_ai", "reports_fts_ad", "reports_fts_au")
 
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection, Database], None]], ...] = (
     (1, "initial schema", _v1_initial),
