@@ -136,7 +136,16 @@ class ReportSummary(_Out):
 
 class ReportPage(_Out):
     items: list[ReportSummary]
-    total: int = Field(description="Reports matching the filters, all pages together.")
+    total: int = Field(
+        description="Reports matching the filters, all pages together. Exact, except for a text search "
+        "(`q`) matching more than 10,000 reports: that is counted only so far, and `total` is then a "
+        "lower bound of at most 10,000, flagged by `total_is_lower_bound`."
+    )
+    total_is_lower_bound: bool = Field(
+        False,
+        exclude_if=lambda flag: not flag,
+        description="Present, and true, only when `total` is a lower bound (a very common search term).",
+    )
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last.")
 
 

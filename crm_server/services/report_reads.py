@@ -5,21 +5,32 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, ColumnElement, Row, Select, and_, func, literal_column, or_, select, text, tuple_
+from sqlalchemy import Column, Connection, ColumnElement, Row, Select, and_, func, literal_column, or_, select, tuple_
+from sqlalchemy.sql.expression import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from crm_server.api import schemas
 from crm_server.clock import now
 from crm_server.errors import NotFound, Unprocessable
+from crm_server.roles import Role
 from crm_server.services.directory import Directory
 from crm_server.services.principal import Principal, scope_clause, subtree_range
 from crm_server.statuses import Status
+from crm_server.storage import fts
 from crm_server.storage.schema import history, notes, operators, photos, reports
 
 MAX_PAGE = 500
 DEFAULT_PAGE = 50
+# A text search matching more reports than this is counted only this far (a lower bound).
+COUNT_LIMIT = 10_000
+# Up to this many matches a page is read by collecting them all and sorting; above, by walking an
+# index in the page's order (see list_reports).
+SORT_LIMIT = 5_000
 _MIN_TRIGRAM = 3  # the FTS trigram tokenizer matches substrings of three characters or more
 
 _assignee = operators.alias("assignee")
@@ -136,46 +147,179 @@ def decode_cursor(cursor: str, sort: str) -> tuple:
     return tuple(data[1:])
 
 
-def _text_clause(conn: Connection, q: str) -> ColumnElement[bool]:
-    if conn.dialect.name == "sqlite" and len(q) >= _MIN_TRIGRAM:
-        phrase = '"' + q.replace('"', '""') + '"'
-        matches = select(literal_column("rowid")).select_from(text("reports_fts")).where(
-            text("reports_fts MATCH :phrase").bindparams(phrase=phrase)
-        )
-        return reports.c.id.in_(matches)
+@dataclass(frozen=True)
+class _Text:
+    clause: ColumnElement[bool]  # what the page applies
+    count_clause: ColumnElement[bool]  # what the count applies
+    complete: bool  # False: count_clause holds only some of the matches, the count is a lower bound
+    listed: int | None = None  # count_clause is a list of this many ids
+    page_by_ids: bool = False  # clause is that list too
+
+
+def _like(q: str, *, ascii_case_insensitive: bool = False) -> ColumnElement[bool]:
     pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return or_(
-        reports.c.number.ilike(pattern, escape="\\"),
-        reports.c.title.ilike(pattern, escape="\\"),
-        reports.c.description.ilike(pattern, escape="\\"),
-        reports.c.address.ilike(pattern, escape="\\"),
-    )
+    columns = (reports.c.number, reports.c.title, reports.c.description, reports.c.address)
+    if ascii_case_insensitive:  # SQLite's LIKE: no lower() per row
+        return or_(*(c.like(pattern, escape="\\") for c in columns))
+    return or_(*(c.ilike(pattern, escape="\\") for c in columns))
 
 
-def _filter_clauses(conn: Connection, who: Principal, f: ReportFilter) -> list[ColumnElement[bool]]:
-    clauses = [scope_clause(who)]
+def _text_search(conn: Connection, q: str) -> _Text:
+    """How `q` narrows the list. Under three characters, or off SQLite: a substring LIKE.
+
+    Otherwise the trigram index lists up to COUNT_LIMIT + 1 matching ids first (it stops there, so
+    this takes a few ms even for a word in every other report). When that is all of them, the list
+    reads just those reports and counts them exactly. When there are more, the term is common:
+    a scan in the page's order meets a match every few rows, so each report on the way is tested
+    with LIKE instead of listing every match first (for ASCII, SQLite's LIKE folds case as the
+    trigram index does, but for the Kelvin sign and the long s), and the count covers the ids
+    listed: a lower bound."""
+    if conn.dialect.name != "sqlite" or len(q) < _MIN_TRIGRAM:
+        like = _like(q, ascii_case_insensitive=conn.dialect.name == "sqlite")
+        return _Text(like, like, complete=True)
+    ids = conn.scalars(fts.matching_ids(q, COUNT_LIMIT + 1)).all()
+    hits = reports.c.id.in_(ids)
+    if len(ids) <= COUNT_LIMIT:
+        return _Text(hits, hits, complete=True, listed=len(ids), page_by_ids=True)
+    if q.isascii():
+        return _Text(_like(q, ascii_case_insensitive=True), hits, complete=False, listed=len(ids))
+    return _Text(reports.c.id.in_(fts.matching_ids(q, None)), hits, complete=False, listed=len(ids))
+
+
+def _plus(column: ColumnElement) -> ColumnElement:
+    return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
+
+
+def _unindexed(conn: Connection, clauses: list[ColumnElement[bool]]) -> list[ColumnElement[bool]]:
+    """The same terms with every column of `reports` behind SQLite's unary plus, which keeps the
+    planner from using them to pick an index (https://sqlite.org/optoverview.html#uplus); they
+    are still tested on the entries of whatever index it reads.
+
+    Its estimates come from averages (or, before ANALYZE, from nothing) and rate an equality on
+    an indexed column as narrow. Where the caller knows better (many reports match, or a short
+    list of ids is the narrow part), this keeps it from collecting every match through such an
+    index and sorting them all."""
+    if conn.dialect.name != "sqlite":
+        return clauses
+
+    def plus(element):  # noqa: ANN001, ANN202
+        if isinstance(element, Column) and element.table is reports:
+            return _plus(element)
+        return None
+
+    return [replacement_traverse(c, {}, plus) for c in clauses]
+
+
+def _subtree_codes(directory: Directory, path: str) -> list[str] | None:
+    """The codes of the agencies under `path`, or None when that is every agency (the root)."""
+    codes = [a.code for a in directory.agencies.values() if a.path.startswith(path)]
+    return None if len(codes) == len(directory.agencies) else codes
+
+
+@dataclass
+class _Where:
+    """The scope and the filters, sorted by how the page query may use them."""
+
+    # One value of a column that leads a list index: read in created order from there.
+    seeks: list[ColumnElement[bool]] = field(default_factory=list)
+    # Everything else. Seeks and filters together are the whole condition, and every column they
+    # name is in the list indexes: a count never reads a report.
+    filters: list[ColumnElement[bool]] = field(default_factory=list)
+    # The subtree rules as path ranges. The filters say the same with agency codes (a report's
+    # agency_path is its agency's path), which the indexes hold; the page applies both.
+    path_ranges: list[ColumnElement[bool]] = field(default_factory=list)
+
+    @property
+    def clauses(self) -> list[ColumnElement[bool]]:
+        return [*self.seeks, *self.filters]
+
+    def narrow(self) -> list[ColumnElement[bool]]:
+        """For few matches: SQLite may collect them through any index, then sort."""
+        return [*self.seeks, *self.filters, *self.path_ranges]
+
+    def broad(self, conn: Connection, sort: str) -> list[ColumnElement[bool]]:
+        """For many matches: SQLite is to read an index already in the page's order and test the
+        rest on each entry, instead of collecting and sorting every match. Sorted by creation,
+        a seek still looks narrow, as its index reads one value in that order; any other sort
+        has only its own index for that."""
+        if sort.lstrip("-") == "created":
+            return [*self.seeks, *_unindexed(conn, [*self.filters, *self.path_ranges])]
+        return self.unindexed(conn)
+
+    def unindexed(self, conn: Connection) -> list[ColumnElement[bool]]:
+        return _unindexed(conn, self.narrow())
+
+    def add(self, clause: ColumnElement[bool], values: Sequence[object] | None = None) -> None:
+        """`values`: the values of an IN list; one value makes it a seek."""
+        (self.seeks if values is not None and len(values) == 1 else self.filters).append(clause)
+
+
+_OPEN = [int(s) for s in Status if s is not Status.SELESAI]
+
+
+def _filter_clauses(directory: Directory, who: Principal, f: ReportFilter, *, sqlite: bool) -> _Where:
+    """The scope and the filters, in the form the indexes can answer without reading reports.
+
+    A subtree (a supervisor's scope, the `agency` filter) is its agencies' codes; the path range
+    itself goes in `path_ranges`. A subtree that is the whole tree adds nothing: a range holding
+    every report would only mislead the query planner."""
+    where = _Where()
+
+    def subtree(path: str) -> None:
+        codes = _subtree_codes(directory, path)
+        if codes is not None:
+            low, high = subtree_range(path)
+            where.add(reports.c.agency_code.in_(codes), codes)
+            where.path_ranges.append(and_(reports.c.agency_path >= low, reports.c.agency_path < high))
+
+    if who.role is Role.SUPERVISOR:
+        subtree(who.agency_path)  # scope_clause(who), as codes
+    elif who.role is Role.DISPATCHER:
+        where.add(scope_clause(who), [who.agency_code])  # their agency
+    else:
+        where.add(scope_clause(who))  # their agency, or assigned to them
     if f.status:
-        clauses.append(reports.c.status.in_([int(s) for s in f.status]))
+        statuses = [int(s) for s in f.status]
+        where.add(reports.c.status.in_(statuses), statuses)
     if f.category:
-        clauses.append(reports.c.category_code.in_(f.category))
+        where.add(reports.c.category_code.in_(f.category), f.category)
     if f.agency_path:
-        low, high = subtree_range(f.agency_path)
-        clauses.append(and_(reports.c.agency_path >= low, reports.c.agency_path < high))
+        subtree(f.agency_path)
     if f.assignee == "unassigned":
-        clauses.append(reports.c.assignee_id.is_(None))
+        where.add(reports.c.assignee_id.is_(None), [None])
     elif f.assignee == "me":
-        clauses.append(reports.c.assignee_id == who.id)
+        where.add(reports.c.assignee_id == who.id, [who.id])
     elif f.assignee:
         officer = select(operators.c.id).where(operators.c.username == f.assignee).scalar_subquery()
-        clauses.append(reports.c.assignee_id == officer)
+        where.add(reports.c.assignee_id == officer, [officer])
     if f.private is not None:
-        clauses.append(reports.c.private.is_(f.private))
+        where.add(reports.c.private.is_(f.private))
     if f.overdue is not None:
-        late = and_(reports.c.due_at < now(), reports.c.status != int(Status.SELESAI))
-        clauses.append(late if f.overdue else ~late)
-    if f.q:
-        clauses.append(_text_clause(conn, f.q))
-    return clauses
+        # Open as a list of statuses, not "!= Selesai": an index on status can seek a list. The
+        # due date hardly narrows (every report but the last week's is past it): on SQLite it is
+        # kept from steering the planner to the index on due_at, which holds no other filter.
+        due_at = _plus(reports.c.due_at) if sqlite else reports.c.due_at
+        late = and_(due_at < now(), reports.c.status.in_(_OPEN))
+        where.add(late if f.overdue else ~late)
+    return where
+
+
+def _text_count(conn: Connection, where: _Where, text_search: _Text) -> tuple[int, bool]:
+    """(total, exact) of a text search: exact up to COUNT_LIMIT matches, else a lower bound."""
+    if text_search.listed is None:
+        found = _count(conn, [*where.clauses, text_search.count_clause], limit=COUNT_LIMIT + 1)
+    elif where.clauses:
+        found = _count(conn, [*_unindexed(conn, where.clauses), text_search.count_clause])
+    else:
+        found = text_search.listed  # nothing else narrows what the index listed
+    return min(found, COUNT_LIMIT), text_search.complete and found <= COUNT_LIMIT
+
+
+def _count(conn: Connection, clauses: list[ColumnElement[bool]], *, limit: int | None = None) -> int:
+    matching = select(literal_column("1")).select_from(reports).where(*clauses)
+    if limit is not None:
+        matching = matching.limit(limit)
+    return conn.execute(select(func.count()).select_from(matching.subquery())).scalar_one()
 
 
 def list_reports(
@@ -190,25 +334,42 @@ def list_reports(
 ) -> schemas.ReportPage:
     descending = sort.startswith("-")
     columns = SORTS[sort.lstrip("-")]
-    clauses = _filter_clauses(conn, who, f)
-    total = conn.execute(select(func.count()).select_from(reports).where(*clauses)).scalar_one()
+    after = decode_cursor(cursor, sort) if cursor else None
+    where = _filter_clauses(directory, who, f, sqlite=conn.dialect.name == "sqlite")
+
+    # The count comes first: it is exact and cheap (the indexes cover every filter), and it tells
+    # how to read the page. Many matches: walk an index in the page's order, a match every few
+    # entries. Few: collect them through the narrowest index and sort them.
+    if f.q:
+        text_search = _text_search(conn, f.q)
+        total, exact = _text_count(conn, where, text_search)
+        # Matches listed by id: read those. Else (a common term): walk in order, as when broad.
+        clauses = where.unindexed(conn) if text_search.page_by_ids else where.broad(conn, sort)
+        clauses.append(text_search.clause)
+    else:
+        total, exact = _count(conn, where.clauses), True
+        clauses = where.broad(conn, sort) if total > SORT_LIMIT else where.narrow()
+    if total == 0 and exact:
+        return schemas.ReportPage(items=[], total=0, next_cursor=None)
 
     query = _summary_select().where(*clauses)
-    if cursor:
-        after = decode_cursor(cursor, sort)
+    if after is not None:
         key = tuple_(*columns)
         query = query.where(key < tuple_(*after) if descending else key > tuple_(*after))
     order = [c.desc() for c in columns] if descending else list(columns)
     rows = conn.execute(query.order_by(*order).limit(limit + 1)).all()
 
-    more = len(rows) > limit
-    rows = rows[:limit]
     next_cursor = None
-    if more:
-        last = rows[-1]
-        next_cursor = encode_cursor(sort, tuple(last._mapping[c.name] for c in columns))
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor(sort, tuple(rows[-1]._mapping[c.name] for c in columns))
+    elif after is None:
+        total, exact = len(rows), True  # the first page is the only one: an exact count at last
     return schemas.ReportPage(
-        items=[summary_from_row(r, directory) for r in rows], total=total, next_cursor=next_cursor
+        items=[summary_from_row(r, directory) for r in rows],
+        total=total,
+        total_is_lower_bound=not exact,
+        next_cursor=next_cursor,
     )
 
 
