@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +21,10 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
+        # SQLite takes one writer at a time. Writers of this process queue here, and the next one
+        # starts the moment the last commits; in SQLite's busy handler they would poll with
+        # sleeps of up to 100 ms (other processes still meet the busy timeout).
+        self._write_turn = threading.RLock() if self.is_sqlite else contextlib.nullcontext()
         if self.is_sqlite:
             _configure_sqlite(engine)
 
@@ -40,7 +46,7 @@ class Database:
         """A write transaction. On SQLite it takes the write lock up front (BEGIN IMMEDIATE):
         a deferred transaction that reads and then writes fails at once with SQLITE_BUSY when
         another connection committed in between, whatever the busy timeout."""
-        with self.engine.connect() as conn:
+        with self._write_turn, self.engine.connect() as conn:
             conn.execution_options(**{_WRITE: True})
             with conn.begin():
                 yield conn
@@ -51,7 +57,7 @@ class Database:
         connection gets a page cache large enough to sort indexes in memory, and skips fsync, also
         when its commit checkpoints the WAL: a crash mid-load loses the load, nothing else. The
         connection's settings are restored before it goes back to the pool."""
-        with self.engine.connect() as conn:
+        with self._write_turn, self.engine.connect() as conn:
             # PRAGMAs through the DB-API connection: outside any transaction, as `synchronous` needs.
             raw = conn.connection.dbapi_connection if self.is_sqlite else None
             saved = {}
