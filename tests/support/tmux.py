@@ -55,6 +55,20 @@ class Tmux:
             time.sleep(0.1)
         raise TmuxError(f"timed out waiting for {what or predicate!r}; screen was:\n{screen}")
 
+    def cursor(self) -> tuple[int, int]:
+        """Where the terminal's cursor is (Textual puts it in the focused text field)."""
+        x, y = self._tmux("display", "-p", "-t", self.session, "#{cursor_x} #{cursor_y}").stdout.split()
+        return int(x), int(y)
+
+    def wait_for_cursor_below(self, label: str, timeout: float = 20.0) -> None:
+        """Until the focused text field is the one under `label` (its cursor sits just below)."""
+
+        def below() -> bool:
+            rows = [i for i, row in enumerate(self.screen().splitlines()) if label in row]
+            return bool(rows) and rows[0] < self.cursor()[1] <= rows[0] + 3
+
+        self.wait_for(lambda _screen: below(), timeout, f"the text field under {label!r}")
+
     def raw(self) -> bytes:
         return self.raw_path.read_bytes() if self.raw_path.exists() else b""
 
