@@ -111,11 +111,15 @@ def _list_index(name: str, *lead: str) -> Index:
 
 
 _list_index("ix_reports_created")
-_list_index("ix_reports_agency_created", "agency_code")
-_list_index("ix_reports_agency_status_created", "agency_code", "status")  # an agency's queue by status
 _list_index("ix_reports_status_created", "status")
 _list_index("ix_reports_assignee_created", "assignee_id")
 _list_index("ix_reports_category_created", "category_code")
+# A dispatcher's scope is one agency, a supervisor's a few hundred at most: one filter within it
+# is one short range, whatever the share of all reports the agency holds.
+_list_index("ix_reports_agency_created", "agency_code")
+_list_index("ix_reports_agency_status_created", "agency_code", "status")
+_list_index("ix_reports_agency_assignee_created", "agency_code", "assignee_id")
+_list_index("ix_reports_agency_category_created", "agency_code", "category_code")
 Index("ix_reports_updated", reports.c.updated_at, reports.c.id)
 Index("ix_reports_due", reports.c.due_at, reports.c.id)
 
