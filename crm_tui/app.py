@@ -1,17 +1,23 @@
-"""The console application: one long-lived API client, the screens, the keymap."""
+"""The console application: one long-lived API client, the screens, the keymap, and what an
+unexpected error leaves on the terminal (an incident line, never a traceback)."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from rich.console import Console, RenderableType
+from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
+from textual.worker import WorkerFailed
 
 from api_client import CrmClient
 from api_client.models import Category, Session
 from crm_tui.config import Config
+from crm_tui.crash import EXIT_CRASH, Incident, record_crash
 from widgets.i18n import Texts
 from widgets.safe_text import block
 
@@ -44,6 +50,9 @@ class CrmApp(App[None]):
         lock_glyph: str = "🔒",
     ) -> None:
         super().__init__()
+        # What Textual prints after leaving the alternate screen (our incident line): plain, and
+        # never wrapped by Rich, so the log path stays one piece to copy.
+        self.error_console = Console(markup=False, highlight=False, emoji=False, stderr=True, soft_wrap=True)
         self.config = config
         self.client = client or CrmClient(config.server, verify=config.ca_bundle or True)
         if credentials is None and config.username and config.password:
@@ -52,6 +61,7 @@ class CrmApp(App[None]):
         self.now = clock
         self.lock_glyph = lock_glyph
         self.signing_in = False
+        self.incident: Incident | None = None  # the first unexpected error, once logged
         self._categories: list[Category] | None = None
         self.animation_level = "none"
         if config.theme in self.available_themes:
@@ -101,3 +111,29 @@ class CrmApp(App[None]):
         if self._categories is None:
             self._categories = await self.client.categories()
         return self._categories
+
+    # --- unexpected errors: an incident id on the terminal, frames in a log -----------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual would print a Rich traceback with local variables (`_fatal_error`) or the
+        # error's own rendering (`panic`): either can put report text into the scrollback.
+        self._return_code = EXIT_CRASH
+        if self._exception is None:
+            self._exception = error  # `run_test` re-raises it, so tests still see the failure
+            self._exception_event.set()
+        self._crash(error)
+
+    def _fatal_error(self) -> None:
+        self._crash(sys.exception())
+
+    def panic(self, *renderables: RenderableType) -> None:
+        self._crash(None)
+
+    def _crash(self, error: BaseException | None) -> None:
+        if self.incident is None:  # later errors are the first one's consequences
+            if isinstance(error, WorkerFailed):
+                error = error.error  # the worker's own exception, with its traceback
+            self.incident = record_crash(self.config.log_dir, error or RuntimeError())
+            self._exit_renderables.append(Text(self.incident.message))
+        self._return_code = EXIT_CRASH
+        self._close_messages_no_wait()

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from crm_tui.config import Config
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,15 +31,33 @@ def _lock_glyph() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from crm_tui.config import ConfigError, load_config
-
-    lang = getattr(args, "demo_lang", None) or args.lang
+    log_dir = None
     try:
-        config = load_config(server=args.server, lang=lang)
-    except ConfigError as exc:
-        print(f"crm-tui: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        from crm_tui.config import ConfigError, load_config
 
+        lang = getattr(args, "demo_lang", None) or args.lang
+        try:
+            config = load_config(server=args.server, lang=lang)
+        except ConfigError as exc:
+            print(f"crm-tui: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        log_dir = config.log_dir
+        return _run(args, config)
+    except KeyboardInterrupt:  # Ctrl+C before the app took the terminal (the demo starting)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        # Python's own report would print the exception's message, which can hold report text.
+        from crm_tui.crash import EXIT_CRASH, report_crash
+
+        if log_dir is None:
+            from crm_tui.config import Config
+
+            log_dir = Config().log_dir
+        report_crash(log_dir, exc)
+        return EXIT_CRASH
+
+
+def _run(args: argparse.Namespace, config: Config) -> int:
     from api_client import quiet_httpx_logging
     from widgets.i18n import set_language
 
@@ -66,11 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from crm_tui.app import CrmApp
 
-        CrmApp(config, credentials=credentials, lock_glyph=_lock_glyph()).run()
+        app = CrmApp(config, credentials=credentials, lock_glyph=_lock_glyph())
+        app.run()
     finally:
         if backend is not None:
             backend.stop()
-    return 0
+    return app.return_code or 0  # a crash inside the app has printed its incident line already
 
 
 def _stop_on_hangup() -> None:

@@ -1,0 +1,115 @@
+"""Crash output: an incident id on the terminal, frames in a log; never the message, the locals
+or report text. (The real `crm-tui` in a terminal: tests/e2e/test_crash_in_tmux.py.)"""
+
+from __future__ import annotations
+
+import io
+import re
+import stat
+
+import pytest
+
+from crm_tui import cli
+from crm_tui.crash import EXIT_CRASH, format_incident, report_crash
+from crm_tui.screens.main_screen import MainScreen
+from tests.crm_tui.harness import console, until
+
+SECRET = "3174012345678901"  # a reporter's NIK: what a local or a message may hold
+INCIDENT = re.compile(r"(?:incident|insiden) ([0-9A-Z]{4}-[0-9A-Z]{4})")
+
+
+@pytest.fixture
+def state_dir(tmp_path, monkeypatch):
+    """The platform state dir (platformdirs follows XDG_STATE_HOME): where crash logs go."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    return tmp_path / "state" / "crm-tui"
+
+
+def _nested_failure() -> None:
+    reporter_nik = SECRET  # noqa: F841 - a local Rich would print
+    try:
+        {}["report " + SECRET]
+    except KeyError as exc:
+        raise ValueError(f"cannot parse report text {SECRET!r}") from exc
+
+
+def _assert_safe_log(text: str, incident_id: str) -> None:
+    assert f"incident {incident_id}" in text
+    assert SECRET not in text and "reporter_nik" not in text and "cannot parse" not in text
+
+
+def test_the_log_holds_types_and_frames_but_no_message_and_no_locals():
+    with pytest.raises(ValueError) as caught:
+        _nested_failure()
+    text = format_incident("7F3K-92QD", caught.value)
+    _assert_safe_log(text, "7F3K-92QD")
+    assert "in _nested_failure" in text and "test_privacy_crash.py" in text
+    assert "ValueError (message not logged)" in text and "KeyError (message not logged)" in text
+    assert text.index("KeyError") < text.index("ValueError")  # the cause first, as Python prints
+    assert "direct cause" in text
+    assert "{}[" not in text  # no source lines either (they can quote data too)
+
+
+def test_a_crash_outside_the_app_prints_one_line_and_logs_the_frames(state_dir):
+    terminal = io.StringIO()
+    with pytest.raises(ValueError) as caught:
+        _nested_failure()
+    incident = report_crash(state_dir, caught.value, terminal)
+    printed = terminal.getvalue()
+    assert printed == incident.message + "\n" and incident.id in printed and str(state_dir) in printed
+    assert SECRET not in printed and "Traceback" not in printed
+    log = incident.log_path
+    assert log.parent == state_dir and stat.S_IMODE(log.stat().st_mode) == 0o600
+    _assert_safe_log(log.read_text(), incident.id)
+
+
+def test_cli_main_turns_an_error_before_the_app_into_an_incident(state_dir, monkeypatch, capsys):
+    def broken_run(args, config):
+        raise RuntimeError("while reading report " + SECRET)
+
+    monkeypatch.setattr(cli, "_run", broken_run)
+    assert cli.main([]) == EXIT_CRASH
+    err = capsys.readouterr().err
+    found = INCIDENT.search(err)
+    assert found and ("stopped unexpectedly" in err or "berhenti tiba-tiba" in err)
+    assert SECRET not in err and "Traceback" not in err
+    _assert_safe_log((state_dir / f"crash-{found.group(1)}.log").read_text(), found.group(1))
+
+
+async def test_an_error_in_a_key_handler_exits_with_an_incident_line(demo_server, state_dir, monkeypatch, capsys):
+    def exploding_help(self) -> None:
+        reporter_nik = SECRET  # noqa: F841
+        raise RuntimeError("no help for reporter " + SECRET)
+
+    monkeypatch.setattr(MainScreen, "action_help", exploding_help)
+    with pytest.raises(RuntimeError):  # run_test re-raises what crashed the app
+        async with console(demo_server) as (app, pilot):
+            await pilot.press("question_mark")
+            await until(pilot, lambda: app.incident is not None, "the incident")
+    assert app.return_code == EXIT_CRASH
+    printed = capsys.readouterr().err  # what Textual prints once it has left the alternate screen
+    assert printed.strip() == app.incident.message and app.incident.id in printed
+    assert SECRET not in printed and "Traceback" not in printed and "reporter_nik" not in printed
+    log = app.incident.log_path.read_text()
+    _assert_safe_log(log, app.incident.id)
+    assert "in exploding_help" in log and "RuntimeError (message not logged)" in log
+
+
+async def test_an_error_in_a_worker_is_logged_with_the_worker_frames(demo_server, state_dir, capsys):
+    async with console(demo_server) as (app, pilot):
+        async def failing_get_report(number: str):
+            raise LookupError(f"report {number} of reporter {SECRET}")
+
+        app.client.get_report = failing_get_report
+        try:
+            await pilot.press("j")
+            await until(pilot, lambda: app.incident is not None, "the incident")
+        finally:
+            app._exception = None  # checked below instead of re-raised
+    assert app.return_code == EXIT_CRASH
+    printed = capsys.readouterr().err
+    assert printed.strip() == app.incident.message and SECRET not in printed and "WorkerFailed" not in printed
+    log = app.incident.log_path.read_text()
+    _assert_safe_log(log, app.incident.id)
+    # The worker's own exception, unwrapped from Textual's WorkerFailed, with its frames.
+    assert "LookupError (message not logged)" in log and "in load_detail" in log
