@@ -1,30 +1,53 @@
 """The console application: one long-lived API client, the screens, the keymap, and what an
-unexpected error leaves on the terminal (an incident line, never a traceback)."""
+unexpected error leaves on the terminal (an incident line, never a traceback), and the other
+ways out of the console that it closes (screenshots, the clipboard)."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from rich.console import Console, RenderableType
 from rich.text import Text
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from api_client import CrmClient
-from api_client.models import Category, Session
+from api_client.models import Category, ReportSummary, Session
 from crm_tui.config import Config
 from crm_tui.crash import EXIT_CRASH, Incident, record_crash
 from widgets.i18n import Texts
 from widgets.safe_text import block
 
 _T = Texts(
-    id={"palette": "Perintah", "quit": "Keluar"},
-    en={"palette": "Commands", "quit": "Quit"},
+    id={
+        "palette": "Perintah", "quit": "Keluar",
+        "no_screenshot": "Tangkapan layar dimatikan di konsol ini.",
+        "no_copy": "Tidak disalin: laporan rahasia sedang ditampilkan.",
+    },
+    en={
+        "palette": "Commands", "quit": "Quit",
+        "no_screenshot": "Screenshots are turned off in this console.",
+        "no_copy": "Not copied: a private report is on screen.",
+    },
 )
+
+# Textual's own palette commands that would carry the screen out of the console.
+_HIDDEN_SYSTEM_COMMANDS = frozenset({"Screenshot"})
+
+
+def private_report_shown(screens: Iterable[Screen]) -> bool:
+    """Whether any screen in the stack shows (or has highlighted) a private report."""
+    for screen in screens:
+        for name in ("current", "highlighted"):
+            report = getattr(screen, name, None)
+            if isinstance(report, ReportSummary) and report.private:
+                return True
+    return False
 
 
 def utc_now() -> datetime:
@@ -111,6 +134,32 @@ class CrmApp(App[None]):
         if self._categories is None:
             self._categories = await self.client.categories()
         return self._categories
+
+    # --- channels out of the console --------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if command.title not in _HIDDEN_SYSTEM_COMMANDS:
+                yield command
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.deliver_screenshot(filename, path)
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Off: a screenshot is an SVG file of the report on screen, outside the console."""
+        self.notify(_T("no_screenshot"), severity="warning")
+        return None
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """The one way Textual writes the clipboard (selection copy, Input and TextArea copy/cut;
+        OSC 52 to the terminal). Refused while a private report is shown unless the config
+        allows it (`copy_private`)."""
+        if not self.config.copy_private and private_report_shown(self.screen_stack):
+            self.notify(_T("no_copy"), severity="warning")
+            return
+        super().copy_to_clipboard(text)
 
     # --- unexpected errors: an incident id on the terminal, frames in a log -----------------------
 

@@ -30,6 +30,9 @@ def _lock_glyph() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from crm_tui.environment import clear_devtools_environment
+
+    clear_devtools_environment()  # before anything imports Textual, which reads them at import
     args = build_parser().parse_args(argv)
     log_dir = None
     try:

@@ -31,6 +31,8 @@ class Config:
     ca_bundle: str | None = None
     username: str | None = None
     password: str | None = field(default=None, repr=False)
+    # Copying to the clipboard while a private report is shown (its text would leave the console).
+    copy_private: bool = False
 
     @property
     def log_dir(self) -> Path:
@@ -65,6 +67,13 @@ def _from_file(path: Path) -> dict:
     return values
 
 
+def _checked(values: dict) -> dict:
+    """Type and range checks for the settings a file, the environment or a flag can hold."""
+    if not isinstance(values.get("copy_private", False), bool):
+        raise ConfigError("copy_private must be true or false")
+    return values
+
+
 def load_config(
     *,
     environ: Mapping[str, str] | None = None,
@@ -91,5 +100,6 @@ def load_config(
         values["lang"] = _lang_from_locale(environ) or "id"
     if values.get("lang") not in LANGUAGES:
         raise ConfigError(f"lang must be one of {', '.join(LANGUAGES)}")
+    values = _checked(values)
     config = Config(**{k: v for k, v in values.items() if k != "keymap"})
     return replace(config, keymap=MappingProxyType(dict(values.get("keymap", {}))))
