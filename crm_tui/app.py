@@ -1,6 +1,5 @@
-"""The console application: one long-lived API client, the screens, the keymap, and what an
-unexpected error leaves on the terminal (an incident line, never a traceback), and the other
-ways out of the console that it closes (screenshots, the clipboard)."""
+"""The console application: one long-lived API client, the screens, the keymap, and the ways
+out of the console that it closes (crash output, screenshots, the clipboard, the idle lock)."""
 
 from __future__ import annotations
 
@@ -10,6 +9,7 @@ from datetime import UTC, datetime
 
 from rich.console import Console, RenderableType
 from rich.text import Text
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -20,17 +20,18 @@ from api_client import CrmClient
 from api_client.models import Category, ReportSummary, Session
 from crm_tui.config import Config
 from crm_tui.crash import EXIT_CRASH, Incident, record_crash
+from crm_tui.idle import IdleClock, check_interval
 from widgets.i18n import Texts
 from widgets.safe_text import block
 
 _T = Texts(
     id={
-        "palette": "Perintah", "quit": "Keluar",
+        "palette": "Perintah", "quit": "Keluar", "lock": "Kunci layar",
         "no_screenshot": "Tangkapan layar dimatikan di konsol ini.",
         "no_copy": "Tidak disalin: laporan rahasia sedang ditampilkan.",
     },
     en={
-        "palette": "Commands", "quit": "Quit",
+        "palette": "Commands", "quit": "Quit", "lock": "Lock screen",
         "no_screenshot": "Screenshots are turned off in this console.",
         "no_copy": "Not copied: a private report is on screen.",
     },
@@ -61,7 +62,16 @@ class CrmApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("ctrl+q", "quit", _T("quit"), id="app.quit", show=False),
+        # Priority: locks from inside a dialog's text area too.
+        Binding("ctrl+l", "lock", _T("lock"), id="app.lock", show=False, priority=True),
     ]
+    """
+    | Key | Binding id | Action |
+    | :- | :- | :- |
+    | ctrl+q | app.quit | Quit. |
+    | ctrl+l | app.lock | Lock the screen until the password is typed again. |
+    | ctrl+p | (Textual) | The command palette. |
+    """
 
     def __init__(
         self,
@@ -71,6 +81,7 @@ class CrmApp(App[None]):
         credentials: tuple[str, str] | None = None,
         clock: Callable[[], datetime] = utc_now,
         lock_glyph: str = "🔒",
+        demo: bool = False,
     ) -> None:
         super().__init__()
         # What Textual prints after leaving the alternate screen (our incident line): plain, and
@@ -84,6 +95,9 @@ class CrmApp(App[None]):
         self.now = clock
         self.lock_glyph = lock_glyph
         self.signing_in = False
+        self.demo = demo  # the idle lock opens with any key
+        self.idle = IdleClock()
+        self.operator_username: str | None = None  # set once signed in: the lock asks for their password
         self.incident: Incident | None = None  # the first unexpected error, once logged
         self._categories: list[Category] | None = None
         self.animation_level = "none"
@@ -93,6 +107,8 @@ class CrmApp(App[None]):
     def on_mount(self) -> None:
         if self.config.keymap:
             self.set_keymap(dict(self.config.keymap))
+        if self.config.idle_lock_minutes > 0:
+            self.set_interval(check_interval(self.idle_lock_seconds), self._lock_if_idle, name="idle lock")
         from crm_tui.screens.connect_screen import ConnectScreen
 
         self.push_screen(ConnectScreen())
@@ -126,6 +142,7 @@ class CrmApp(App[None]):
     def open_main(self, session: Session) -> None:
         from crm_tui.screens.main_screen import MainScreen
 
+        self.operator_username = session.operator.username
         self.switch_screen(MainScreen(session))
 
     # --- reference data, loaded once --------------------------------------------------------------
@@ -134,6 +151,44 @@ class CrmApp(App[None]):
         if self._categories is None:
             self._categories = await self.client.categories()
         return self._categories
+
+    # --- the idle privacy lock --------------------------------------------------------------------
+
+    @property
+    def idle_lock_seconds(self) -> float:
+        return self.config.idle_lock_minutes * 60
+
+    @property
+    def locked(self) -> bool:
+        from crm_tui.screens.lock_screen import LockScreen
+
+        return any(isinstance(screen, LockScreen) for screen in self.screen_stack)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.InputEvent, events.Paste)):
+            self.idle.touch()
+        await super().on_event(event)
+
+    def _lock_if_idle(self) -> None:
+        if self.idle.idle_for() >= self.idle_lock_seconds:
+            self.lock()
+
+    def lock(self) -> bool:
+        """Cover the screen until the signed-in operator's password is confirmed; False when
+        there is nothing to lock (no one signed in yet) or it is locked already."""
+        if self.operator_username is None or self.locked:
+            return False
+        from crm_tui.screens.lock_screen import LockScreen
+
+        self.push_screen(LockScreen(self.operator_username, demo=self.demo), lambda _: self.idle.touch())
+        return True
+
+    def action_lock(self) -> None:
+        self.lock()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While locked, none of the app's keys work (quit, palette, help): only the password's.
+        return not self.locked
 
     # --- channels out of the console --------------------------------------------------------------
 
@@ -154,8 +209,10 @@ class CrmApp(App[None]):
 
     def copy_to_clipboard(self, text: str) -> None:
         """The one way Textual writes the clipboard (selection copy, Input and TextArea copy/cut;
-        OSC 52 to the terminal). Refused while a private report is shown unless the config
-        allows it (`copy_private`)."""
+        OSC 52 to the terminal). Refused while locked, and while a private report is shown
+        unless the config allows it (`copy_private`)."""
+        if self.locked:
+            return
         if not self.config.copy_private and private_report_shown(self.screen_stack):
             self.notify(_T("no_copy"), severity="warning")
             return

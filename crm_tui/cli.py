@@ -17,6 +17,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="crm-tui", description="Keyboard console for triaging citizen reports.")
     parser.add_argument("--server", help="the CRM server URL (else CRM_TUI_SERVER, else the config file)")
     parser.add_argument("--lang", choices=("id", "en"), help="interface language (banners stay Indonesian)")
+    parser.add_argument(
+        "--idle-lock-minutes", type=float, metavar="N",
+        help="lock the screen after N minutes without input, 0 for never (default 5)",
+    )
     sub = parser.add_subparsers(dest="command")
     demo = sub.add_parser("demo", help="run on a temporary demo backend, signed in as its dispatcher")
     demo.add_argument("--reports", type=int, default=None, help="demo reports to seed (default 2,000)")
@@ -40,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
 
         lang = getattr(args, "demo_lang", None) or args.lang
         try:
-            config = load_config(server=args.server, lang=lang)
+            config = load_config(server=args.server, lang=lang, idle_lock_minutes=args.idle_lock_minutes)
         except ConfigError as exc:
             print(f"crm-tui: {exc}", file=sys.stderr)
             return EXIT_USAGE
@@ -92,7 +96,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     try:
         from crm_tui.app import CrmApp
 
-        app = CrmApp(config, credentials=credentials, lock_glyph=_lock_glyph())
+        app = CrmApp(config, credentials=credentials, lock_glyph=_lock_glyph(), demo=backend is not None)
         app.run()
     finally:
         if backend is not None:

@@ -15,6 +15,7 @@ APP_NAME = "crm-tui"
 CONFIG_ENV = "CRM_TUI_CONFIG"  # points tests (and kiosks) at a config file of their own
 LANGUAGES = ("id", "en")
 DEFAULT_SERVER = "http://127.0.0.1:8080"
+DEFAULT_IDLE_LOCK_MINUTES = 5.0
 
 
 class ConfigError(ValueError):
@@ -31,6 +32,8 @@ class Config:
     ca_bundle: str | None = None
     username: str | None = None
     password: str | None = field(default=None, repr=False)
+    # Minutes without a key or mouse event before the screen locks (0: never).
+    idle_lock_minutes: float = DEFAULT_IDLE_LOCK_MINUTES
     # Copying to the clipboard while a private report is shown (its text would leave the console).
     copy_private: bool = False
 
@@ -69,6 +72,16 @@ def _from_file(path: Path) -> dict:
 
 def _checked(values: dict) -> dict:
     """Type and range checks for the settings a file, the environment or a flag can hold."""
+    minutes = values.get("idle_lock_minutes", DEFAULT_IDLE_LOCK_MINUTES)
+    try:
+        if isinstance(minutes, bool):
+            raise TypeError
+        minutes = float(minutes)
+    except (TypeError, ValueError):
+        raise ConfigError("idle_lock_minutes must be a number of minutes (0: never lock)") from None
+    if not 0 <= minutes <= 24 * 60:
+        raise ConfigError("idle_lock_minutes must be between 0 and 1440")
+    values["idle_lock_minutes"] = minutes
     if not isinstance(values.get("copy_private", False), bool):
         raise ConfigError("copy_private must be true or false")
     return values
@@ -79,6 +92,7 @@ def load_config(
     environ: Mapping[str, str] | None = None,
     server: str | None = None,
     lang: str | None = None,
+    idle_lock_minutes: float | None = None,
 ) -> Config:
     """File, then environment, then flags (the arguments): each overrides the one before."""
     environ = os.environ if environ is None else environ
@@ -90,12 +104,15 @@ def load_config(
         "username": environ.get("CRM_TUI_USERNAME"),
         "password": environ.get("CRM_TUI_PASSWORD"),
         "ca_bundle": environ.get("CRM_TUI_CA_BUNDLE"),
+        "idle_lock_minutes": environ.get("CRM_TUI_IDLE_LOCK_MINUTES"),
     }
     values.update({k: v for k, v in env_values.items() if v})
     if server:
         values["server"] = server
     if lang:
         values["lang"] = lang
+    if idle_lock_minutes is not None:
+        values["idle_lock_minutes"] = idle_lock_minutes
     if not file_lang and "lang" not in values:
         values["lang"] = _lang_from_locale(environ) or "id"
     if values.get("lang") not in LANGUAGES:

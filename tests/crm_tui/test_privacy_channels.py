@@ -96,6 +96,15 @@ async def test_copy_private_true_in_the_config_allows_it(demo_server):
         assert app.clipboard == title
 
 
+async def test_nothing_is_copied_while_locked(demo_server):
+    async with console(demo_server, copy_private=True) as (app, pilot):
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: app.locked, "the lock")
+        app.copy_to_clipboard("anything")
+        await pilot.press(*"secret", "shift+home", "ctrl+c")  # select the password, copy it
+        assert app.clipboard == ""
+
+
 # --- Textual's log, devtools and screenshot variables; httpx's log --------------------------------
 
 _PROBE = r"""

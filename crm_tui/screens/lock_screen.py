@@ -1,0 +1,126 @@
+"""The privacy lock: covers the console while the operator is away, until they sign in again.
+
+A `Screen`, not a `ModalScreen`: Textual draws a plain screen alone, so nothing of the screens
+underneath (the report, the list, an open dialog) reaches the terminal, and they keep their
+state (a half-typed note is still there after unlocking). No footer (it would list the report
+actions), no toasts (they can carry report numbers and names). While it is up the app refuses
+every action of its own (`CrmApp.check_action`), so the only keys that do anything are the
+password's.
+"""
+
+from __future__ import annotations
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Input, Static
+from textual.widgets._toast import ToastRack
+
+from api_client import CrmApiError, RateLimited, Unauthorized
+from widgets.i18n import Texts
+from widgets.safe_text import line
+
+_T = Texts(
+    id={
+        "title": "Layar terkunci",
+        "prompt": "Ketik kata sandi {user} lalu Enter untuk membuka.",
+        "demo": "Mode demo: tekan tombol apa saja untuk membuka.",
+        "password": "Kata sandi",
+        "busy": "Memeriksa…",
+        "empty": "Ketik kata sandi.",
+        "wrong": "Kata sandi salah.",
+        "wait": "Terlalu banyak percobaan: tunggu {seconds} detik.",
+    },
+    en={
+        "title": "Screen locked",
+        "prompt": "Type the password of {user} and press Enter to unlock.",
+        "demo": "Demo mode: press any key to unlock.",
+        "password": "Password",
+        "busy": "Checking…",
+        "empty": "Type the password.",
+        "wrong": "Wrong password.",
+        "wait": "Too many attempts: wait {seconds} s.",
+    },
+)
+
+
+class LockScreen(Screen[None]):
+    """Dismissed once `username`'s password is confirmed by the server (any key when `demo`)."""
+
+    AUTO_FOCUS = "#password"
+
+    DEFAULT_CSS = """
+    LockScreen { align: center middle; background: $background; }
+    LockScreen > Vertical {
+        width: 64; max-width: 100%; height: auto;
+        border: round $primary; padding: 1 2; background: $surface;
+    }
+    LockScreen #title { text-style: bold; margin-bottom: 1; }
+    LockScreen #error { color: $text-error; height: auto; }
+    """
+
+    def __init__(self, username: str, *, demo: bool = False) -> None:
+        super().__init__()
+        self.username = username
+        self.demo = demo
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Content(_T("title")), id="title")
+            if self.demo:
+                yield Static(Content(_T("demo")), id="prompt")
+            else:
+                yield Static(Content(_T("prompt", user=line(self.username, max_chars=64))), id="prompt")
+                yield Input(placeholder=_T("password"), password=True, id="password", max_length=1024)
+            yield Static(Content(""), id="error")
+
+    def _extend_compose(self, widgets: list[Widget]) -> None:
+        # Textual gives every screen a toast rack (and sets its display itself, so CSS cannot
+        # hide it): this one gets none, and the toasts wait under the lock.
+        super()._extend_compose(widgets)
+        widgets[:] = [widget for widget in widgets if not isinstance(widget, ToastRack)]
+
+    @property
+    def error_text(self) -> str:
+        return str(self.query_one("#error", Static).render())
+
+    def _show_error(self, text: str) -> None:
+        self.query_one("#error", Static).update(Content(line(text)))
+
+    def on_key(self, event: events.Key) -> None:
+        if self.demo:
+            event.stop()
+            event.prevent_default()
+            self.dismiss(None)
+
+    @on(Input.Submitted, "#password")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not event.value:
+            self._show_error(_T("empty"))
+            return
+        self._show_error(_T("busy"))
+        self.verify(event.value)
+
+    @work(exclusive=True, group="unlock")
+    async def verify(self, password: str) -> None:
+        """The server decides: a sign-in as the same operator (which also refreshes the token,
+        and counts against the server's throttle like any failed sign-in)."""
+        password_input = self.query_one("#password", Input)
+        try:
+            await self.app.client.login(self.username, password)
+        except RateLimited as exc:
+            password_input.value = ""
+            self._show_error(_T("wait", seconds=int(exc.retry_after or 30)))
+            return
+        except Unauthorized:
+            password_input.value = ""
+            self._show_error(_T("wrong"))
+            return
+        except CrmApiError as exc:
+            self._show_error(exc.message)
+            return
+        self.dismiss(None)
