@@ -28,8 +28,16 @@ from widgets.i18n import Texts
 from widgets.report_row import GAP, Column, fit, header_cells, layout_columns, row_cells
 
 t = Texts(
-    id={"loading": "Memuat laporan…", "empty": "Tidak ada laporan.", "row_loading": "…"},
-    en={"loading": "Loading reports…", "empty": "No reports.", "row_loading": "…"},
+    id={
+        "loading": "Memuat laporan…", "empty": "Tidak ada laporan.", "row_loading": "…",
+        "down": "Turun", "up": "Naik", "top": "Paling atas", "bottom": "Paling bawah",
+        "page_down": "Halaman berikut", "page_up": "Halaman sebelumnya", "open": "Buka",
+    },
+    en={
+        "loading": "Loading reports…", "empty": "No reports.", "row_loading": "…",
+        "down": "Down", "up": "Up", "top": "Top", "bottom": "Bottom",
+        "page_down": "Page down", "page_up": "Page up", "open": "Open",
+    },
 )
 
 
@@ -46,13 +54,13 @@ class ReportTable(ScrollView, can_focus=True):
     """The operator's report list, one line per report, under a header that stays put."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Down", show=False, id="report_table.cursor_down"),
-        Binding("up,k", "cursor_up", "Up", show=False, id="report_table.cursor_up"),
-        Binding("g,home", "top", "Top", show=False, id="report_table.top"),
-        Binding("G,end", "bottom", "Bottom", show=False, id="report_table.bottom"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="report_table.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="report_table.page_up"),
-        Binding("enter", "select", "Open", show=False, id="report_table.select"),
+        Binding("down,j", "cursor_down", t("down"), show=False, id="report_table.cursor_down"),
+        Binding("up,k", "cursor_up", t("up"), show=False, id="report_table.cursor_up"),
+        Binding("g,home", "top", t("top"), show=False, id="report_table.top"),
+        Binding("G,end", "bottom", t("bottom"), show=False, id="report_table.bottom"),
+        Binding("pagedown", "page_down", t("page_down"), show=False, id="report_table.page_down"),
+        Binding("pageup", "page_up", t("page_up"), show=False, id="report_table.page_up"),
+        Binding("enter", "select", t("open"), show=False, id="report_table.select"),
     ]
     """
     | Key(s) | Id | Description |
