@@ -54,9 +54,11 @@ class Database:
     @contextmanager
     def bulk_write(self) -> Iterator[Connection]:
         """A write transaction for loading many rows at once (demo seeding). On SQLite its
-        connection gets a page cache large enough to sort indexes in memory, and skips fsync, also
-        when its commit checkpoints the WAL: a crash mid-load loses the load, nothing else. The
-        connection's settings are restored before it goes back to the pool."""
+        connection gets a page cache large enough to sort indexes in memory, and synchronous=OFF,
+        so neither its commit nor the checkpoint that follows waits for fsync. A crash of this
+        process loses at most the load; an OS crash or power cut before the OS has written the
+        file back can damage it, which suits demo data that can be seeded again, and nothing
+        else. The connection's settings are restored before it goes back to the pool."""
         with self._write_turn, self.engine.connect() as conn:
             # PRAGMAs through the DB-API connection: outside any transaction, as `synchronous` needs.
             raw = conn.connection.dbapi_connection if self.is_sqlite else None
