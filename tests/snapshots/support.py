@@ -1,0 +1,93 @@
+"""What the console snapshots share: fixed data, a host for one dialog, and waits for a settled screen."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from textual.app import App
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input, TextArea
+
+from api_client.models import AgencyRef, Category, Officer
+from tests.crm_tui.harness import until
+from tests.widgets import fixtures
+
+# The seeded server: `crm-server seed --reports 60 --random-seed 5 --now 1795000000`.
+SEED_REPORTS = 60
+SEED_RANDOM = 5
+SEED_NOW = 1795000000
+# The console's clock: an hour after the seed's 'now', so ages and times left never move.
+CONSOLE_NOW = datetime.fromtimestamp(SEED_NOW + 3600, UTC)
+
+SMALL = (80, 24)
+WIDE = (120, 32)
+
+# --- fixed data for the dialogs (built on the widget fixtures) --------------------------------
+
+REPORT_NUMBER = fixtures.summaries()[0].number
+AGENCY = AgencyRef(**fixtures.KEL)
+OFFICERS = [
+    Officer(**fixtures.BUDI, agency=AGENCY, open_workload=3),
+    Officer(username="officer2", display_name="Dewi Lestari", agency=AGENCY, open_workload=0),
+    Officer(username="officer3", display_name="Agus Prasetyo", agency=AGENCY, open_workload=12),
+    # Markup in a name is shown as typed, never interpreted.
+    Officer(username="officer4", display_name=fixtures.HOSTILE_TITLES["markup"], agency=AGENCY, open_workload=1),
+]
+CATEGORIES = sorted(
+    {
+        summary.category: Category(code=summary.category, name=summary.category_name, dinas_code=None)
+        for summary in fixtures.summaries()
+    }.values(),
+    key=lambda category: category.name,
+)
+HELP_ROWS = [
+    ("main.text_filter", "/", "Cari"),
+    ("main.filters", "f", "Saring"),
+    ("main.sort", "s", "Urut"),
+    ("main.assign", "a", "Tugaskan"),
+    ("main.close", "c", "Tutup"),
+    ("main.note", "n", "Catatan"),
+    ("main.refresh", "r ctrl+r", "Muat ulang"),
+    ("main.command", ":", "Perintah"),
+    ("main.help", "?", "Bantuan"),
+    ("main.quit", "q", "Keluar"),
+]
+
+
+class DialogHost(App[None]):
+    """Pushes one dialog over an empty screen, as the console does, and keeps what it returns."""
+
+    TITLE = "CRM"
+
+    def __init__(self, make_dialog: Callable[[], Screen]) -> None:
+        super().__init__()
+        self.animation_level = "none"
+        self._make_dialog = make_dialog
+        self.results: list[object] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self._make_dialog(), self.results.append)
+
+
+def steady_cursors(app: App) -> None:
+    """Text cursors stop blinking, so a snapshot never catches one half-way through a blink."""
+    for widget in app.screen.query(Input):
+        widget.cursor_blink = False
+    for widget in app.screen.query(TextArea):
+        widget.cursor_blink = False
+
+
+def dialog_shown(kind: type[Screen], *keys: str, then: Callable[[Pilot], Awaitable[None]] | None = None):
+    """A `run_before`: wait for the dialog `kind`, press `keys`, run `then`, steady the cursors."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, kind), f"the {kind.__name__}")
+        await pilot.press(*keys)
+        if then is not None:
+            await then(pilot)
+        steady_cursors(pilot.app)
+        await pilot.pause()
+
+    return run_before

@@ -1,0 +1,158 @@
+"""Snapshots of every dialog, each pushed over an empty screen with fixed data; no network.
+
+Update with `pytest tests/snapshots --snapshot-update`, then look at every changed SVG.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+
+from api_client.errors import APIConnectionError
+from api_client.query import ReportQuery
+from crm_tui.dialogs.assign_dialog import AssignDialog
+from crm_tui.dialogs.close_dialog import CloseDialog
+from crm_tui.dialogs.command_line import CommandLine
+from crm_tui.dialogs.filter_dialog import FilterDialog
+from crm_tui.dialogs.help_screen import HelpScreen
+from crm_tui.dialogs.note_dialog import NoteDialog
+from crm_tui.dialogs.sort_dialog import SortDialog
+from crm_tui.dialogs.text_filter import TextFilterDialog
+from tests.crm_tui.harness import until
+from tests.snapshots.support import (
+    CATEGORIES, HELP_ROWS, OFFICERS, REPORT_NUMBER, SMALL, WIDE, DialogHost, dialog_shown,
+)
+
+
+async def never(_payload: object) -> object:
+    raise AssertionError("a snapshot never submits")
+
+
+async def unreachable(_payload: object) -> object:
+    raise APIConnectionError(cause="ConnectError")
+
+
+def test_assign_dialog(snap_compare, ui_language) -> None:
+    """Officers with their open workload; the first highlighted; a name with markup shown as typed."""
+    ui_language("id")
+    app = DialogHost(lambda: AssignDialog(REPORT_NUMBER, OFFICERS, never))
+    assert snap_compare(app, run_before=dialog_shown(AssignDialog), terminal_size=SMALL)
+
+
+def test_assign_dialog_narrowed(snap_compare, ui_language) -> None:
+    """Typing narrows the list; the English UI."""
+    ui_language("en")
+    app = DialogHost(lambda: AssignDialog(REPORT_NUMBER, OFFICERS, never))
+    assert snap_compare(app, run_before=dialog_shown(AssignDialog, *"pra"), terminal_size=SMALL)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_assign_dialog_server_unreachable(snap_compare, ui_language, lang: str) -> None:
+    """The action failed on the network: the dialog stays open with its choice and offers a retry."""
+    ui_language(lang)
+    app = DialogHost(lambda: AssignDialog(REPORT_NUMBER, OFFICERS, unreachable))
+
+    async def failed(pilot: Pilot) -> None:
+        dialog = pilot.app.screen
+        await until(pilot, lambda: dialog.message_text and not dialog.busy, "the retry message")
+
+    assert snap_compare(app, run_before=dialog_shown(AssignDialog, "down", "enter", then=failed), terminal_size=SMALL)
+    assert app.results == []  # still open
+
+
+def test_close_dialog_form(snap_compare, ui_language) -> None:
+    ui_language("id")
+    app = DialogHost(lambda: CloseDialog(REPORT_NUMBER, never))
+    assert snap_compare(app, run_before=dialog_shown(CloseDialog), terminal_size=SMALL)
+
+
+def test_close_dialog_duplicate_form(snap_compare, ui_language) -> None:
+    """'duplikat' asks for the original report's number."""
+    ui_language("en")
+    app = DialogHost(lambda: CloseDialog(REPORT_NUMBER, never))
+    keys = ["down", "down", "tab", *"JK2611270012", "tab", *"Same pipe as JK2611270012."]
+    assert snap_compare(app, run_before=dialog_shown(CloseDialog, *keys), terminal_size=SMALL)
+
+
+def test_close_dialog_confirmation(snap_compare, ui_language) -> None:
+    """After a note and ctrl+s: the question, on a read-only form."""
+    ui_language("id")
+    app = DialogHost(lambda: CloseDialog(REPORT_NUMBER, never))
+    keys = ["tab", *"Pipa sudah diperbaiki PAM Jaya.", "ctrl+s"]
+
+    async def asking(pilot: Pilot) -> None:
+        await until(pilot, lambda: pilot.app.screen.confirming, "the confirmation question")
+
+    assert snap_compare(app, run_before=dialog_shown(CloseDialog, *keys, then=asking), terminal_size=SMALL)
+
+
+def test_note_dialog(snap_compare, ui_language) -> None:
+    ui_language("id")
+    app = DialogHost(lambda: NoteDialog(REPORT_NUMBER, never))
+    keys = [*"Warga sudah dihubungi.", "enter", *"Petugas menuju lokasi."]
+    assert snap_compare(app, run_before=dialog_shown(NoteDialog, *keys), terminal_size=SMALL)
+
+
+def test_filter_dialog(snap_compare, ui_language) -> None:
+    """Two statuses and 'private: yes' already chosen; every category listed."""
+    ui_language("id")
+    query = ReportQuery(status=("Menunggu", "Proses"), private=True)
+    app = DialogHost(lambda: FilterDialog(query, CATEGORIES, can_filter_assignee=True))
+    assert snap_compare(app, run_before=dialog_shown(FilterDialog), terminal_size=SMALL)
+
+
+def test_filter_dialog_wide_narrowed(snap_compare, ui_language) -> None:
+    """The English UI at 120x32, the categories narrowed by typing."""
+    ui_language("en")
+    query = ReportQuery(overdue=True, assignee="unassigned")
+    app = DialogHost(lambda: FilterDialog(query, CATEGORIES, can_filter_assignee=True))
+
+    async def narrow(pilot: Pilot) -> None:
+        pilot.app.screen.query_one("#category-filter").focus()
+        await pilot.press(*"jalan")
+
+    assert snap_compare(app, run_before=dialog_shown(FilterDialog, then=narrow), terminal_size=WIDE)
+
+
+def test_sort_dialog(snap_compare, ui_language) -> None:
+    """The current order marked and highlighted."""
+    ui_language("id")
+    app = DialogHost(lambda: SortDialog("-due"))
+    assert snap_compare(app, run_before=dialog_shown(SortDialog), terminal_size=SMALL)
+
+
+def test_text_filter(snap_compare, ui_language) -> None:
+    ui_language("id")
+    app = DialogHost(lambda: TextFilterDialog("air"))
+    assert snap_compare(app, run_before=dialog_shown(TextFilterDialog, *" pam"), terminal_size=SMALL)
+
+
+def test_text_filter_empty_english(snap_compare, ui_language) -> None:
+    """Nothing typed yet: the placeholder says what is searched."""
+    ui_language("en")
+    app = DialogHost(lambda: TextFilterDialog())
+    assert snap_compare(app, run_before=dialog_shown(TextFilterDialog), terminal_size=SMALL)
+
+
+def test_command_line(snap_compare, ui_language) -> None:
+    ui_language("id")
+    app = DialogHost(lambda: CommandLine())
+    assert snap_compare(app, run_before=dialog_shown(CommandLine, *REPORT_NUMBER), terminal_size=SMALL)
+
+
+def test_command_line_placeholder(snap_compare, ui_language) -> None:
+    ui_language("en")
+    app = DialogHost(lambda: CommandLine())
+    assert snap_compare(app, run_before=dialog_shown(CommandLine), terminal_size=SMALL)
+
+
+def test_help_screen(snap_compare, ui_language) -> None:
+    ui_language("id")
+    app = DialogHost(lambda: HelpScreen(HELP_ROWS))
+    assert snap_compare(app, run_before=dialog_shown(HelpScreen), terminal_size=SMALL)
+
+
+def test_help_screen_wide(snap_compare, ui_language) -> None:
+    ui_language("id")
+    app = DialogHost(lambda: HelpScreen(HELP_ROWS))
+    assert snap_compare(app, run_before=dialog_shown(HelpScreen, "down", "down"), terminal_size=WIDE)
