@@ -24,6 +24,7 @@ _T = Texts(
         "new": "{count} baru",
         "stale": "daftar berubah: r untuk muat ulang",
         "read_only": "hanya baca",
+        "filtered": "tersaring",
     },
     en={
         "online": "online",
@@ -34,6 +35,7 @@ _T = Texts(
         "new": "{count} new",
         "stale": "list changed: r to refresh",
         "read_only": "read-only",
+        "filtered": "filtered",
     },
 )
 
@@ -75,22 +77,33 @@ class ConsoleHeader(Widget):
     """Reports that arrived since the list was loaded."""
     stale: reactive[bool] = reactive(False)
     """The server's count moved since the list was loaded."""
+    filtered: reactive[bool] = reactive(False)
+    """A search or filter narrows the list (so a short list is not mistaken for all of it)."""
 
     def render(self) -> RenderResult:
         sep = Content(" · ")
         state = self.connection
-        parts = [
-            Content.styled(" CRM ", "bold reverse"),
-            Content(" " + line(self.operator, max_chars=40)),
-            sep,
-            Content(line(self.agency, max_chars=40)),
-            sep,
+        count = _T("loading") if self.total is None else _T("total", total=f"{self.total:,}")
+        tail = [
             Content.styled("● " + _T(state), self.get_visual_style(f"console-header--{state}", partial=True)),
             sep,
-            Content(_T("loading") if self.total is None else _T("total", total=f"{self.total:,}")),
+            Content(count),
         ]
+        if self.filtered:
+            tail += [Content(" "), Content.styled(f"({_T('filtered')})", self._muted)]
         if self.new_count:
-            parts += [sep, Content.styled(_T("new", count=self.new_count), self.get_visual_style("console-header--new", partial=True))]
+            tail += [sep, Content.styled(_T("new", count=self.new_count), self.get_visual_style("console-header--new", partial=True))]
         if self.stale:
-            parts += [sep, Content.styled(_T("stale"), self.get_visual_style("console-header--muted", partial=True))]
-        return Content("").join(parts)
+            tail += [sep, Content.styled(_T("stale"), self._muted)]
+        who = [Content(" " + line(self.operator, max_chars=40)), sep]
+        where = [Content(line(self.agency, max_chars=40)), sep]
+        # Narrow terminals lose the agency first, then the operator: state and counts stay.
+        for head in ([*who, *where], who, []):
+            content = Content("").join([Content.styled(" CRM ", "bold reverse"), *head, *tail])
+            if content.cell_length <= self.size.width or not head:
+                return content
+        return content
+
+    @property
+    def _muted(self):
+        return self.get_visual_style("console-header--muted", partial=True)

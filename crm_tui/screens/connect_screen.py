@@ -7,12 +7,13 @@ import asyncio
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Middle
+from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
 from api_client import CrmApiError, RateLimited, Unauthorized
+from crm_tui.screens.login_screen import sign_in_error
 from widgets.i18n import Texts
 from widgets.safe_text import line
 
@@ -44,17 +45,17 @@ class ConnectScreen(Screen[None]):
 
     DEFAULT_CSS = """
     ConnectScreen { align: center middle; }
-    ConnectScreen #title { text-style: bold; width: auto; }
+    ConnectScreen > Vertical { width: auto; height: auto; max-width: 100%; }
+    ConnectScreen Static { width: auto; text-align: center; }
+    ConnectScreen #title { text-style: bold; }
     ConnectScreen.-unreachable #title { color: $error; }
-    ConnectScreen #server, ConnectScreen #detail { color: $foreground-muted; width: auto; }
+    ConnectScreen #server, ConnectScreen #detail { color: $foreground-muted; }
     """
 
     def compose(self) -> ComposeResult:
-        with Middle(), Center():
+        with Vertical():  # title, server and countdown together in the middle of the screen
             yield Static(Content(_T("connecting")), id="title")
-        with Center():
             yield Static(Content(line(self.app.client.base_url)), id="server")
-        with Center():
             yield Static("", id="detail")
 
     def on_mount(self) -> None:
@@ -71,9 +72,11 @@ class ConnectScreen(Screen[None]):
             try:
                 await self.app.client.health()
                 break
-            except CrmApiError as exc:
+            except CrmApiError:
                 self.add_class("-unreachable")
-                self._say(_T("unreachable"), f"{line(exc.message)}\n" + _T("retry", seconds=int(delay), attempt=attempt))
+                # The title says what happened in the operator's language; the client's own
+                # message (English) would only repeat it.
+                self._say(_T("unreachable"), _T("retry", seconds=int(delay), attempt=attempt))
                 await asyncio.sleep(delay)
                 delay, attempt = min(delay * 2, MAX_RETRY_SECONDS), attempt + 1
         self.remove_class("-unreachable")
@@ -86,7 +89,7 @@ class ConnectScreen(Screen[None]):
         try:
             session = await self.app.client.login(username, password)
         except (Unauthorized, RateLimited) as exc:
-            self.app.show_login(error=exc.message, username=username)
+            self.app.show_login(error=sign_in_error(exc), username=username)
             return
         except CrmApiError:
             self.connect()  # lost the server between the two calls: start over

@@ -64,6 +64,7 @@ class ListCommands:
     def set_query(self, query: ReportQuery) -> None:
         if query != self.query_state:
             self.query_state = query
+            self.header.filtered = query.replace(sort=ReportQuery().sort) != ReportQuery()
             self.reload_list()
 
     def action_command_line(self) -> None:

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from api_client import CrmApiError, RateLimited
+from api_client import CrmApiError, RateLimited, Unauthorized
 from api_client.models import Session
 from widgets.i18n import Texts
 from widgets.safe_text import line
@@ -26,6 +26,7 @@ _T = Texts(
         "busy": "Memeriksa…",
         "empty": "Isi nama pengguna dan kata sandi.",
         "wait": "Terlalu banyak percobaan: tunggu {seconds} detik.",
+        "refused": "Nama pengguna atau kata sandi salah.",
         "quit": "Keluar",
     },
     en={
@@ -37,9 +38,19 @@ _T = Texts(
         "busy": "Checking…",
         "empty": "Enter a username and a password.",
         "wait": "Too many attempts: wait {seconds} s.",
+        "refused": "Wrong username or password.",
         "quit": "Quit",
     },
 )
+
+
+def sign_in_error(error: CrmApiError) -> str:
+    """What a failed sign-in says, in the operator's language where the case is known."""
+    if isinstance(error, RateLimited):
+        return _T("wait", seconds=int(error.retry_after or 30))
+    if isinstance(error, Unauthorized):
+        return _T("refused")
+    return error.message
 
 
 class LoginScreen(Screen[Session]):
@@ -93,12 +104,10 @@ class LoginScreen(Screen[Session]):
     async def sign_in(self, username: str, password: str) -> None:
         try:
             session = await self.app.client.login(username, password)
-        except RateLimited as exc:
-            self._show_error(_T("wait", seconds=int(exc.retry_after or 30)))
-            return
         except CrmApiError as exc:
-            self.query_one("#password", Input).value = ""
-            self._show_error(exc.message)
+            if not isinstance(exc, RateLimited):
+                self.query_one("#password", Input).value = ""
+            self._show_error(sign_in_error(exc))
             return
         if self._again:
             self.dismiss(session)

@@ -68,16 +68,17 @@ def reversed_sort(sort: str) -> str:
 
 
 class MainScreen(ListCommands, ReportWrites, LiveUpdates, Screen[None]):
+    # The footer shows what fits in 80 columns; `?` lists every key.
     BINDINGS = [
         Binding("slash", "text_filter", _T("filter"), id="main.text_filter"),
         Binding("f", "filters", _T("filters"), id="main.filters"),
-        Binding("s", "sort", _T("sort"), id="main.sort"),
+        Binding("s", "sort", _T("sort"), id="main.sort", show=False),
         Binding("a", "assign", _T("assign"), id="main.assign"),
         Binding("m", "claim", _T("claim"), id="main.claim"),
         Binding("c", "close_report", _T("close"), id="main.close"),
         Binding("n", "note", _T("note"), id="main.note"),
-        Binding("r,ctrl+r", "refresh", _T("refresh"), id="main.refresh"),
-        Binding("colon", "command_line", _T("command"), id="main.command"),
+        Binding("r,ctrl+r", "refresh", _T("refresh"), id="main.refresh", show=False),
+        Binding("colon", "command_line", _T("command"), id="main.command", show=False),
         Binding("question_mark", "help", _T("help"), id="main.help"),
         Binding("tab", "switch_pane", _T("pane"), id="main.switch_pane", show=False, priority=True),
         Binding("escape", "back", _T("back"), id="main.back", show=False),
@@ -187,7 +188,10 @@ class MainScreen(ListCommands, ReportWrites, LiveUpdates, Screen[None]):
             return
         if first:
             if self.window.total == 0:
+                # Nothing listed: no report may stay the subject of keys behind the scenes.
+                self.current = self.highlighted = None
                 self.detail.show_message(_T("empty"))
+                self.refresh_bindings()
             else:
                 self._highlight(self.table.cursor)
 
@@ -245,6 +249,7 @@ class MainScreen(ListCommands, ReportWrites, LiveUpdates, Screen[None]):
 
     def show_report(self, report: Report, *, notice: str | None = None) -> None:
         self.current = report
+        self.detail.now = self.app.now()
         self.detail.show_report(report)
         self.detail.show_notice(notice)
         if self.window.replace(report) is not None:

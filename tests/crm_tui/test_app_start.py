@@ -25,7 +25,7 @@ async def test_login_screen_refuses_a_wrong_password_then_signs_in(demo_server):
         await until(pilot, lambda: isinstance(app.screen, LoginScreen), "the login screen")
         await pilot.press(*"officer", "enter")
         await pilot.press(*"wrong", "enter")
-        await until(pilot, lambda: "Wrong username or password" in screen_text(app), "the refusal")
+        await until(pilot, lambda: "Nama pengguna atau kata sandi salah" in screen_text(app), "the refusal")
         password = app.screen.query_one("#password", Input)
         assert password.value == "" and password.password  # masked, and cleared after a refusal
         assert app.screen.query_one("#username", Input).value == "officer"  # what was typed stays
