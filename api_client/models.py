@@ -134,6 +134,9 @@ class ReportPage(_Model):
     items: tuple[ReportSummary, ...]
     total: int  # reports matching the query, all pages together
     next_cursor: str | None  # None on the last page
+    # A text search matching very many reports is counted only up to a bound: `total` is then
+    # at least that many (the server leaves the flag out when the count is exact).
+    total_is_lower_bound: bool = False
 
 
 class Location(_Model):

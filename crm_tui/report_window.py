@@ -42,6 +42,7 @@ class ReportWindow:
         self.max_pages = max_pages
         self.total: int | None = None
         self.stale = False  # the server's count has moved since the first page: offer a refresh
+        self.at_least = False  # `total` is a lower bound (a search matching very many reports)
         self._pages: OrderedDict[PageKey, list] = OrderedDict()
         # Cursor that fetches page n; page 0 of either direction starts without one.
         self._cursors: dict[PageKey, str | None] = {PageKey(0): None, PageKey(0, True): None}
@@ -110,6 +111,7 @@ class ReportWindow:
     def store(self, key: PageKey, page: Page) -> None:
         if self.total is None:
             self.total = page.total
+            self.at_least = getattr(page, "total_is_lower_bound", False)
         elif page.total != self.total:
             # The result set moved (reports added or closed). Cursors are key-based, so walking
             # stays consistent; the indices are a snapshot until the operator refreshes.
@@ -140,6 +142,7 @@ class ReportWindow:
     def reset(self) -> None:
         self.total = None
         self.stale = False
+        self.at_least = False
         self._pages.clear()
         self._cursors = {PageKey(0): None, PageKey(0, True): None}
         self._index_of.clear()

@@ -20,6 +20,7 @@ _T = Texts(
         "reconnecting": "menyambung ulang…",
         "offline": "terputus",
         "total": "{total} laporan",
+        "at_least": "≥{total} laporan",
         "loading": "memuat…",
         "new": "{count} baru",
         "stale": "daftar berubah: r untuk muat ulang",
@@ -31,6 +32,7 @@ _T = Texts(
         "reconnecting": "reconnecting…",
         "offline": "offline",
         "total": "{total} reports",
+        "at_least": "≥{total} reports",
         "loading": "loading…",
         "new": "{count} new",
         "stale": "list changed: r to refresh",
@@ -73,6 +75,8 @@ class ConsoleHeader(Widget):
     """State of the live event stream."""
     total: reactive[int | None] = reactive(None)
     """Reports matching the current filter; None while the first page loads."""
+    total_is_lower_bound: reactive[bool] = reactive(False)
+    """`total` counts only up to the server's bound (a search matching very many reports)."""
     new_count: reactive[int] = reactive(0)
     """Reports that arrived since the list was loaded."""
     stale: reactive[bool] = reactive(False)
@@ -83,7 +87,10 @@ class ConsoleHeader(Widget):
     def render(self) -> RenderResult:
         sep = Content(" · ")
         state = self.connection
-        count = _T("loading") if self.total is None else _T("total", total=f"{self.total:,}")
+        if self.total is None:
+            count = _T("loading")
+        else:
+            count = _T("at_least" if self.total_is_lower_bound else "total", total=f"{self.total:,}")
         tail = [
             Content.styled("● " + _T(state), self.get_visual_style(f"console-header--{state}", partial=True)),
             sep,

@@ -199,6 +199,7 @@ class MainScreen(ListCommands, ReportWrites, LiveUpdates, Screen[None]):
         self.table.now = self.app.now()
         self.table.refresh_rows()
         self.header.total = self.window.total
+        self.header.total_is_lower_bound = self.window.at_least
         self.header.stale = self.window.stale
 
     def reload_list(self) -> None:

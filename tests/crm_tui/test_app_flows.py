@@ -167,3 +167,16 @@ async def test_server_down_mid_session_is_shown_and_survived(fresh_server):
         await until(pilot, lambda: screen.header.connection == "online", "reconnected", timeout=40)
         await pilot.press("r")
         await until(pilot, lambda: screen.window.total, "the list again")
+
+
+async def test_a_search_matching_very_many_reports_says_at_least(make_server):
+    """The server counts a broad text search only up to a bound; the header says so."""
+    server = make_server(reports=12_000)
+    async with console(server, "supervisor") as (app, pilot):
+        screen = app.screen
+        screen.set_query(ReportQuery(q="an"))
+        await until(pilot, lambda: screen.window.total is not None and screen.current is not None)
+        assert screen.window.at_least
+        header = screen.query_one(ConsoleHeader)
+        assert header.total_is_lower_bound
+        assert f"≥{screen.window.total:,}" in screen_text(app)
