@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, ColumnElement, and_, delete, func, or_, select
+from sqlalchemy import Connection, delete, func, select
 
 from crm_server.api import schemas
 from crm_server.clock import now
-from crm_server.roles import Role
-from crm_server.services.principal import Principal, subtree_range
+from crm_server.services.principal import Principal, scope_clause
 from crm_server.storage.engine import Database
 from crm_server.storage.schema import events
 
@@ -33,16 +32,6 @@ def append(conn: Connection, kind: str, report_id: int, summary: schemas.ReportS
     return event_id
 
 
-def _scope(who: Principal) -> ColumnElement[bool]:
-    if who.role is Role.SUPERVISOR:
-        low, high = subtree_range(who.agency_path)
-        return and_(events.c.agency_path >= low, events.c.agency_path < high)
-    own = events.c.agency_path == who.agency_path
-    if who.role is Role.OFFICER:
-        return or_(own, events.c.assignee_id == who.id)
-    return own
-
-
 def bounds(db: Database) -> tuple[int, int]:
     """(oldest retained id, newest id); (0, 0) when there are none."""
     with db.read() as conn:
@@ -54,7 +43,7 @@ def since(db: Database, who: Principal, after: int, limit: int = 500) -> list[sc
     with db.read() as conn:
         rows = conn.execute(
             select(events.c.id, events.c.type, events.c.at, events.c.payload)
-            .where(events.c.id > after, _scope(who))
+            .where(events.c.id > after, scope_clause(who, events))
             .order_by(events.c.id)
             .limit(limit)
         ).all()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, Table, and_, or_
 
 from crm_server.roles import Role
 from crm_server.storage.schema import reports
@@ -28,15 +28,19 @@ def subtree_range(path: str) -> tuple[str, str]:
     return path, path[:-1] + "0"
 
 
-def scope_clause(who: Principal) -> ColumnElement[bool]:
+def scope_clause(who: Principal, table: Table = reports) -> ColumnElement[bool]:
     """Supervisors see their agency's whole subtree; others their agency, and officers also
-    what is assigned to them."""
+    what is assigned to them. `table` is any table with the report's agency_path and
+    assignee_id (reports, and the event log); its agency_code, where it has one, is indexed."""
     if who.role is Role.SUPERVISOR:
         low, high = subtree_range(who.agency_path)
-        return and_(reports.c.agency_path >= low, reports.c.agency_path < high)
-    own = reports.c.agency_code == who.agency_code
+        return and_(table.c.agency_path >= low, table.c.agency_path < high)
+    if "agency_code" in table.c:
+        own = table.c.agency_code == who.agency_code
+    else:
+        own = table.c.agency_path == who.agency_path
     if who.role is Role.OFFICER:
-        return or_(own, reports.c.assignee_id == who.id)
+        return or_(own, table.c.assignee_id == who.id)
     return own
 
 
