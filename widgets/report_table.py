@@ -136,7 +136,7 @@ class ReportTable(ScrollView, can_focus=True):
     | `report-table--status-*` | One per status (menunggu, koordinasi, disposisi, proses, menunggu-validasi, tl-ditolak, selesai). |
     """
 
-    cursor: reactive[int] = reactive(0, init=False)
+    cursor: reactive[int] = reactive(0, init=False, repaint=False)  # watch_cursor redraws only the rows it changed
     """Index of the highlighted row (0 when the list is empty)."""
 
     class _RowMessage(Message):
