@@ -28,7 +28,7 @@ class LiveUpdates:
                 self.fill(self.table.cursor, self.table.cursor + self.size.height)
                 self.follow_events()
                 if self.current is not None:
-                    self.load_detail(self.current.number, settle=False)
+                    self.load_detail(self.current.number)
 
         from crm_tui.screens.login_screen import LoginScreen
 
@@ -72,4 +72,4 @@ class LiveUpdates:
             return
         if self._own_versions.get(summary.number) == summary.version and event.type != "noted":
             return
-        self.load_detail(summary.number, settle=False, live=True)
+        self.load_detail(summary.number, live=True)

@@ -6,7 +6,6 @@ call to the server runs in a worker: loads are exclusive (the newest wins), writ
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 
 from textual import on, work
@@ -152,6 +151,9 @@ class MainScreen(ListCommands, ReportWrites, LiveUpdates, Screen[None]):
         self.table.set_source(self.window)
         self.table.focus()
         self.detail.show_message(_T("loading"))
+        # One paused timer, restarted on every highlight: cheaper per key than a worker that
+        # the next key cancels. It fires once the cursor has rested.
+        self._detail_timer = self.set_interval(DETAIL_SETTLE_SECONDS, self._cursor_rested, pause=True)
         self.fill(0, self.size.height)
         self.follow_events()
 
@@ -221,7 +223,13 @@ class MainScreen(ListCommands, ReportWrites, LiveUpdates, Screen[None]):
         summary = summary or self.window.row(index)
         self.highlighted = summary
         if summary is not None:
-            self.load_detail(summary.number)
+            self._detail_timer.reset()
+            self._detail_timer.resume()
+
+    def _cursor_rested(self) -> None:
+        self._detail_timer.pause()
+        if self.highlighted is not None:
+            self.load_detail(self.highlighted.number)
 
     @on(ReportTable.Selected)
     def _selected(self, message: ReportTable.Selected) -> None:
@@ -230,11 +238,7 @@ class MainScreen(ListCommands, ReportWrites, LiveUpdates, Screen[None]):
     # --- the detail -----------------------------------------------------------------------------
 
     @work(exclusive=True, group="detail")
-    async def load_detail(
-        self, number: str, *, settle: bool = True, notice: str | None = None, live: bool = False
-    ) -> None:
-        if settle:
-            await asyncio.sleep(DETAIL_SETTLE_SECONDS)
+    async def load_detail(self, number: str, *, notice: str | None = None, live: bool = False) -> None:
         try:
             report = await self.app.client.get_report(number)
         except Unauthorized:
@@ -320,7 +324,7 @@ class MainScreen(ListCommands, ReportWrites, LiveUpdates, Screen[None]):
     def action_refresh(self) -> None:
         self.reload_list()
         if self.current is not None:
-            self.load_detail(self.current.number, settle=False)
+            self.load_detail(self.current.number)
 
     def action_switch_pane(self) -> None:
         (self.detail if self.table.has_focus else self.table).focus()

@@ -41,7 +41,7 @@ class ReportWrites:
     def _conflict(self, error: PreconditionFailed) -> None:
         if self.current is not None:
             who = line(error.changed_by) if error.changed_by else _T("someone")
-            self.load_detail(self.current.number, settle=False, notice=_T("changed_by", who=who))
+            self.load_detail(self.current.number, notice=_T("changed_by", who=who))
 
     def _written(self, report: Report, toast: str) -> None:
         self._own_versions[report.number] = report.version
@@ -144,7 +144,7 @@ class ReportWrites:
             if result is not None:
                 self.notify(_T("noted", number=number))
                 if self.current is not None and self.current.number == number:
-                    self.load_detail(number, settle=False)
+                    self.load_detail(number)
 
         self.app.push_screen(
             NoteDialog(
