@@ -35,3 +35,14 @@ def make_server(tmp_path) -> Iterator[Callable[..., ServerProcess]]:
 @pytest.fixture
 def fresh_server(make_server) -> ServerProcess:
     return make_server()
+
+
+@pytest.fixture(scope="session")
+def hostile_world(tmp_path_factory: pytest.TempPathFactory):
+    """A server whose reports, names and notes carry hostile text, some of it planted raw
+    (tests/support/hostile.py); shared by the pilot and the terminal tests."""
+    from tests.support.hostile import build_hostile_world
+
+    world = build_hostile_world(tmp_path_factory.mktemp("hostile"))
+    yield world
+    world.server.stop()

@@ -1,0 +1,114 @@
+"""Hostile report text in the real `crm-tui`, in a real terminal (tmux), against a server that
+serves some of it raw (tests/support/hostile.py): every byte the console writes is checked for
+escape sequences that came from the data, and the list is checked for alignment on screen."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from rich.cells import cell_len
+
+from tests.support.hostile import (
+    CLICK, DISPATCHER, DISPATCHER_PASSWORD, control_characters, escape_problems, list_cells, misaligned_rows,
+    tmux_widths,
+)
+from tests.support.tmux import Tmux
+
+CRM_TUI = Path(sys.executable).parent / "crm-tui"
+
+
+@pytest.fixture
+def terminal(tmp_path):
+    tmux = Tmux(tmp_path, width=100, height=40)  # the list full width on top, the detail below
+    yield tmux
+    tmux.kill()
+
+
+def _check(screen: str, what: str) -> str:
+    assert control_characters(screen.replace("\t", "")) == [], what
+    assert misaligned_rows(screen.splitlines()) == [], f"{what}:\n{screen}"
+    return screen
+
+
+def test_the_terminal_agrees_with_the_console_on_every_list_cell(tmp_path, terminal, hostile_world):
+    """Textual lays the list out by Rich's widths; a terminal that counts a character otherwise
+    shifts the columns after it (capture-pane shows the characters, not where they landed)."""
+    terminal.start([str(CRM_TUI)], _env(tmp_path, hostile_world))
+    screen = terminal.wait_for(lambda s: "Mallory" in s and "16 reports" in s, 30, "the console")
+    cells = list_cells(screen.splitlines())
+    assert any("Lainnya" in cell for cell in cells) and any("Cideng" in cell for cell in cells)
+    disagreements = {
+        cell: (cell_len(cell), width)
+        for cell, width in tmux_widths(tmp_path / "widths", cells).items()
+        if cell_len(cell) != width
+    }
+    assert disagreements == {}
+    terminal.type("q")
+    terminal.wait_for("EXIT=0", 20, "the console to quit")
+
+
+def _env(tmp_path: Path, hostile_world) -> dict[str, str]:
+    return {
+        "CRM_TUI_SERVER": hostile_world.server.base_url,
+        "CRM_TUI_USERNAME": DISPATCHER,
+        "CRM_TUI_PASSWORD": DISPATCHER_PASSWORD,
+        "CRM_TUI_CONFIG": str(tmp_path / "absent.toml"),
+        "CRM_TUI_LANG": "en",
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+    }
+
+
+def test_hostile_reports_in_a_real_terminal(tmp_path, terminal, hostile_world):
+    terminal.start([str(CRM_TUI)], _env(tmp_path, hostile_world))
+    screen = terminal.wait_for(lambda s: "Mallory [/bold] [b]" in s and "16 reports" in s, 30, "the console")
+    _check(screen, "the first screen")
+    numbers = [r.number for r in sorted(hostile_world.reports, key=lambda r: r.number, reverse=True)]
+    by_number = {r.number: r for r in hostile_world.reports}
+    for number in numbers:  # newest first: the list's order
+        screen = terminal.wait_for(lambda s, n=number: s.count(f"{n}  Proses") >= 2 or s.count(f"{n}  Menunggu") >= 2,
+                                   20, f"the detail of {number}")
+        _check(screen, by_number[number].label)
+        if by_number[number].spec.key == "markup":
+            assert "Judul [@click=app.quit]x[/] [/] [/bold] [b]unclosed [ :smile:" in screen
+            assert "]0;pwned-title" in screen  # what is left of the title escape: plain text
+        terminal.send("j")
+
+    markup = hostile_world.report("markup", "raw")
+    terminal.type(":")
+    terminal.wait_for("esc cancel", 10, "the command line")
+    terminal.type(markup.number)
+    terminal.send("Enter")
+    terminal.wait_for(lambda s: s.count(f"{markup.number}  Proses") >= 2, 20, "the markup report")
+    terminal.send("Tab", "End")  # the detail's end: history and notes
+    screen = terminal.wait_for("Catatan " + CLICK, 20, "the notes")
+    _check(screen, "history and notes")
+
+    terminal.type(":")
+    terminal.wait_for("esc cancel", 10, "the command line")
+    terminal.type("[@click=app.quit]x[/] [/bold]")
+    terminal.send("Enter")
+    _check(terminal.wait_for("Unknown command: [@click=app.quit]x[/]", 10, "the echo in a toast"), "the toast")
+
+    terminal.type("a")
+    _check(terminal.wait_for("Evil " + CLICK, 20, "the officers in the assign dialog"), "the assign dialog")
+    terminal.send("Escape")
+    # A key right after Escape would arrive as Alt+key: wait for the dialog to go first.
+    terminal.wait_for(lambda s: "Evil " + CLICK not in s, 10, "the dialog closed")
+    terminal.type("?")
+    _check(terminal.wait_for("ID (for the keymap)", 10, "the help screen"), "the help screen")
+    terminal.send("Escape")
+    terminal.wait_for(lambda s: "ID (for the keymap)" not in s, 10, "the help closed")
+
+    terminal.type("q")
+    terminal.wait_for("EXIT=0", 20, "the console to quit by its own key, not a link")
+    raw = terminal.raw()
+    assert escape_problems(raw) == []
+    assert b"]0;pwned-title" in raw and b"]52;c;ZXZpbA==" in raw  # drawn, as plain text
+    assert not re.search(rb"\x1b\][0-9]*;[^\x07\x1b]*pwned", raw)
+    assert b"Traceback" not in raw
