@@ -128,13 +128,14 @@ def probe(args, config):
             "screenshot": c.SCREENSHOT_DELAY, "location": c.SCREENSHOT_LOCATION, "press": c.PRESS,
             "show_return": c.SHOW_RETURN, "features": sorted(self.features),
             "theme": os.environ.get("TEXTUAL_THEME"), "httpx": logging.getLogger("httpx").level,
+            "idle_lock_minutes": self.config.idle_lock_minutes,
         }))
 
     CrmApp.run = run
     return real_run(args, config)
 
 cli._run = probe
-sys.exit(cli.main([]))
+sys.exit(cli.main(["--idle-lock-minutes", "2.5"]))
 """
 
 
@@ -151,6 +152,7 @@ def test_textual_log_devtools_and_screenshot_variables_are_cleared_before_textua
         "press": "", "show_return": False, "features": [],
         "theme": "nord",  # only the variables that open a channel are cleared
         "httpx": 30,  # WARNING: httpx logs full URLs at INFO
+        "idle_lock_minutes": 2.5,  # the flag reaches the app
     }
     assert not log.exists()
 
