@@ -102,11 +102,14 @@ class FrameClock:
         return (self.frames[seen] - start) * 1000
 
 
-async def console_keys(url: str) -> tuple[dict[str, list[float]], float, float]:
+async def console_keys(url: str, *, trace_memory: bool = False) -> tuple[dict[str, list[float]], float, float]:
+    """Per-key latency; or, with `trace_memory`, the same walk under tracemalloc (which slows
+    Python several times over, so its timings are not reported)."""
     from crm_tui.app import CrmApp
     from crm_tui.config import Config
 
-    tracemalloc.start()
+    if trace_memory:
+        tracemalloc.start()
     app = CrmApp(Config(server=url), credentials=("supervisor", "supervisor-demo"))
     timings: dict[str, list[float]] = {"j": [], "pagedown": [], "G/g": []}
     async with app.run_test(size=SIZE) as pilot:
@@ -126,7 +129,7 @@ async def console_keys(url: str) -> tuple[dict[str, list[float]], float, float]:
             timings["G/g"].append(await clock.press(pilot, key))
             while screen.window.row(screen.table.cursor) is None:
                 await pilot.pause(0.01)
-        _, peak = tracemalloc.get_traced_memory()
+        peak = tracemalloc.get_traced_memory()[1] if trace_memory else 0
     tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return timings, peak / 1e6, rss
@@ -182,8 +185,8 @@ def measure_in_child(kind: str, url: str, size: int) -> dict:
 
 
 def child(kind: str, url: str, size: int) -> None:
-    if kind == "console":
-        timings, peak_mb, rss_mb = asyncio.run(console_keys(url))
+    if kind in ("console", "memory"):
+        timings, peak_mb, rss_mb = asyncio.run(console_keys(url, trace_memory=kind == "memory"))
         print(json.dumps({"timings": timings, "peak_mb": peak_mb, "rss_mb": rss_mb}))
     else:
         first, base = asyncio.run(datatable_keys(url, size))
@@ -210,14 +213,16 @@ def main() -> None:
             server = ServerProcess(db, reports=0).start()
             try:
                 starts = [startup_ms(server.base_url) for _ in range(5)]
-                measured = measure_in_child("console", server.base_url, size)
-                timings, peak_mb, rss_mb = measured["timings"], measured["peak_mb"], measured["rss_mb"]
+                timings = measure_in_child("console", server.base_url, size)["timings"]
+                memory = measure_in_child("memory", server.base_url, size)
+                peak_mb, rss_mb = memory["peak_mb"], memory["rss_mb"]
                 print(f"\n== {size:,} reports (seeded in {seeded:.1f} s)")
                 print(f"start-up to first list frame: median {statistics.median(starts):.0f} ms"
                       f" (min {min(starts):.0f}, max {max(starts):.0f}; 5 runs, fresh process)")
                 for key, values in timings.items():
                     print(f"console   {key:<9} {fmt(values)}  ({len(values)} keys)")
-                print(f"console memory: tracemalloc peak {peak_mb:.1f} MB, process max RSS {rss_mb:.0f} MB")
+                print(f"console memory after the same walk: tracemalloc peak {peak_mb:.1f} MB (Python objects),"
+                      f" process max RSS {rss_mb:.0f} MB")
                 if size <= args.datatable_max:
                     measured = measure_in_child("datatable", server.base_url, size)
                     first, base = measured["first"], measured["timings"]
