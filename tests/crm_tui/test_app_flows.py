@@ -179,3 +179,26 @@ async def test_a_search_matching_very_many_reports_says_at_least(make_server):
         header = screen.query_one(ConsoleHeader)
         assert header.total_is_lower_bound
         assert f"≥{screen.window.total:,}" in screen_text(app)
+
+
+async def test_sort_and_filter_by_keys(demo_server):
+    from crm_tui.dialogs.filter_dialog import FilterDialog
+    from crm_tui.dialogs.sort_dialog import SortDialog
+
+    with _api(demo_server, "dispatcher") as api:
+        oldest = api.get("/reports", params={"sort": "created", "limit": 1}).json()["items"][0]["number"]
+        waiting = api.get("/reports", params={"status": "Menunggu", "limit": 1}).json()["total"]
+    async with console(demo_server) as (app, pilot):
+        screen = app.screen
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, SortDialog), "the sort dialog")
+        await pilot.press("down", "enter")  # newest first -> oldest first
+        await until(pilot, lambda: screen.query_state.sort == "created" and screen.window.row(0) is not None)
+        assert screen.window.row(0).number == oldest
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.screen, FilterDialog), "the filter dialog")
+        await pilot.press("space", "ctrl+s")  # the first status: Menunggu
+        await until(pilot, lambda: screen.query_state.status == ("Menunggu",) and screen.window.total is not None)
+        assert screen.window.total == waiting
+        assert {row.status for _, row in screen.window.loaded_rows()} == {"Menunggu"}
+        assert "(tersaring)" in screen_text(app)
