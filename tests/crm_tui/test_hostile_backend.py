@@ -12,8 +12,19 @@ from api_client import CrmClient
 from crm_tui.app import CrmApp
 from crm_tui.config import Config
 from tests.crm_tui.harness import main_loaded, screen_text, until
-from tests.crm_tui.hostile_screen import assert_clean_screen, click_every_hostile_link, toasts
-from tests.support.hostile import CLICK, ESCAPES, HOSTILE_BLOCK, HOSTILE_LINE, MARKUP, control_characters
+from tests.crm_tui.hostile_screen import (
+    assert_clean_screen,
+    click_every_hostile_link,
+    toasts,
+)
+from tests.support.hostile import (
+    CLICK,
+    ESCAPES,
+    HOSTILE_BLOCK,
+    HOSTILE_LINE,
+    MARKUP,
+    control_characters,
+)
 from widgets.field_list import FieldList
 from widgets.i18n import language, set_language
 

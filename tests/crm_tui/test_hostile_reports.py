@@ -18,10 +18,24 @@ from crm_tui.dialogs.assign_dialog import AssignDialog
 from crm_tui.dialogs.filter_dialog import FilterDialog
 from crm_tui.dialogs.help_screen import HelpScreen
 from tests.crm_tui.harness import console, screen_text, until
-from tests.crm_tui.hostile_screen import assert_clean_screen, click_every_hostile_link, links_on_screen, toasts
+from tests.crm_tui.hostile_screen import (
+    assert_clean_screen,
+    click_every_hostile_link,
+    links_on_screen,
+    toasts,
+)
 from tests.support.hostile import (
-    AGENCY_NAME, CATEGORY_NAME, CLICK, DISPATCHER, HISTORY_DETAIL, NOTE, OFFICER_NAME, HostileReport,
-    control_characters, shown_block, shown_line,
+    AGENCY_NAME,
+    CATEGORY_NAME,
+    CLICK,
+    DISPATCHER,
+    HISTORY_DETAIL,
+    NOTE,
+    OFFICER_NAME,
+    HostileReport,
+    control_characters,
+    shown_block,
+    shown_line,
 )
 from widgets.field_list import FieldList
 from widgets.i18n import language, set_language
@@ -142,7 +156,8 @@ async def test_hostile_names_in_dialogs_toasts_the_command_line_and_help(hostile
         app.screen.query_one("#category-filter").focus()
         await pilot.press(*"lainnya")  # narrows the list to the planted name
         options = app.screen.query_one("#category")
-        await until(pilot, lambda: shown_line(CATEGORY_NAME) in [str(o.prompt) for o in options.options], "the category")
+        prompts = lambda: [str(option.prompt) for option in options.options]  # noqa: E731
+        await until(pilot, lambda: shown_line(CATEGORY_NAME) in prompts(), "the category")
         await pilot.pause()
         assert "Lainnya " + CLICK in screen_text(app)  # (the rest wraps to the next line)
         assert control_characters(screen_text(app)) == [] and links_on_screen(app) == []

@@ -158,7 +158,10 @@ def test_textual_log_devtools_and_screenshot_variables_are_cleared_before_textua
 
 
 def test_the_entry_point_loads_no_textual_before_it_clears_them():
-    code = "import sys, crm_tui.cli, crm_tui.crash, crm_tui.environment; print(sorted(m for m in sys.modules if m.startswith('textual')))"
+    code = (
+        "import sys, crm_tui.cli, crm_tui.crash, crm_tui.environment;"
+        " print(sorted(m for m in sys.modules if m.startswith('textual')))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr
 
@@ -169,9 +172,14 @@ def test_the_entry_point_loads_no_textual_before_it_clears_them():
 def _title_assignments(path: Path) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign | ast.AugAssign) else []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign):
+            targets = [node.target]
+        else:
+            continue
         for target in targets:
-            name = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
+            name = getattr(target, "attr", None) or getattr(target, "id", "")
             if name in ("title", "sub_title", "TITLE", "SUB_TITLE"):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     return found

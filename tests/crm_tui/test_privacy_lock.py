@@ -147,8 +147,9 @@ def test_idle_lock_minutes_from_file_environment_and_flag(tmp_path):
     environ = {"CRM_TUI_CONFIG": str(path)}
     config = load_config(environ=environ)
     assert (config.idle_lock_minutes, config.copy_private) == (2.0, True)
-    assert load_config(environ={**environ, "CRM_TUI_IDLE_LOCK_MINUTES": "0.5"}).idle_lock_minutes == 0.5
-    assert load_config(environ={**environ, "CRM_TUI_IDLE_LOCK_MINUTES": "0.5"}, idle_lock_minutes=0).idle_lock_minutes == 0
+    environ["CRM_TUI_IDLE_LOCK_MINUTES"] = "0.5"
+    assert load_config(environ=environ).idle_lock_minutes == 0.5
+    assert load_config(environ=environ, idle_lock_minutes=0).idle_lock_minutes == 0
     defaults = load_config(environ={"CRM_TUI_CONFIG": str(tmp_path / "absent.toml")})
     assert (defaults.idle_lock_minutes, defaults.copy_private) == (5.0, False)
 

@@ -9,11 +9,17 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from rich.cells import cell_len
 
 from tests.support.hostile import (
-    CLICK, DISPATCHER, DISPATCHER_PASSWORD, control_characters, escape_problems, list_cells, misaligned_rows,
+    CLICK,
+    DISPATCHER,
+    DISPATCHER_PASSWORD,
+    OFFICER,
+    control_characters,
+    escape_problems,
+    list_cells,
+    misaligned_rows,
     tmux_widths,
 )
 from tests.support.tmux import Tmux
@@ -23,7 +29,9 @@ CRM_TUI = Path(sys.executable).parent / "crm-tui"
 
 @pytest.fixture
 def terminal(tmp_path):
-    tmux = Tmux(tmp_path, width=100, height=40)  # the list full width on top, the detail below
+    # Narrow enough for the list to be full width on top, tall enough for the whole detail below
+    # (keys that move focus and then scroll would race in a terminal).
+    tmux = Tmux(tmp_path, width=100, height=110)
     yield tmux
     tmux.kill()
 
@@ -85,8 +93,7 @@ def test_hostile_reports_in_a_real_terminal(tmp_path, terminal, hostile_world):
     terminal.type(markup.number)
     terminal.send("Enter")
     terminal.wait_for(lambda s: s.count(f"{markup.number}  Proses") >= 2, 20, "the markup report")
-    terminal.send("Tab", "End")  # the detail's end: history and notes
-    screen = terminal.wait_for("Catatan " + CLICK, 20, "the notes")
+    screen = terminal.wait_for("Catatan " + CLICK, 20, "the notes, at the detail's end")
     _check(screen, "history and notes")
 
     terminal.type(":")
@@ -96,10 +103,13 @@ def test_hostile_reports_in_a_real_terminal(tmp_path, terminal, hostile_world):
     _check(terminal.wait_for("Unknown command: [@click=app.quit]x[/]", 10, "the echo in a toast"), "the toast")
 
     terminal.type("a")
-    _check(terminal.wait_for("Evil " + CLICK, 20, "the officers in the assign dialog"), "the assign dialog")
+    # The dialog lists officers as "name (username)"; the detail shows the name alone.
+    screen = terminal.wait_for(f"({OFFICER})", 20, "the officers in the assign dialog")
+    assert "Evil " + CLICK in screen
+    _check(screen, "the assign dialog")
     terminal.send("Escape")
     # A key right after Escape would arrive as Alt+key: wait for the dialog to go first.
-    terminal.wait_for(lambda s: "Evil " + CLICK not in s, 10, "the dialog closed")
+    terminal.wait_for(lambda s: f"({OFFICER})" not in s, 10, "the dialog closed")
     terminal.type("?")
     _check(terminal.wait_for("ID (for the keymap)", 10, "the help screen"), "the help screen")
     terminal.send("Escape")

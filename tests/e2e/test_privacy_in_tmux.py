@@ -21,7 +21,7 @@ from crm_tui.screens.main_screen import MainScreen
 
 def action_help(self):
     reporter_nik = "{SECRET}"
-    report_title = self.highlighted.title  # the row under the cursor
+    report_title = getattr(self.highlighted, "title", "")  # the row under the cursor, if loaded
     raise RuntimeError("cannot show help for " + reporter_nik + " " + report_title)
 
 MainScreen.action_help = action_help
@@ -59,7 +59,9 @@ def test_a_crash_leaves_an_incident_line_and_a_log_without_report_data(tmp_path,
     screen = terminal.wait_for("EXIT=", 30, "the console to stop")
     assert "EXIT=70" in screen
     flat = screen.replace("\n", "")  # the terminal wraps the line; the path is one word
-    found = re.search(r"stopped unexpectedly \(incident ([0-9A-Z]{4}-[0-9A-Z]{4})\)\. Details are in (\S+?\.log)\.", flat)
+    found = re.search(
+        r"stopped unexpectedly \(incident ([0-9A-Z]{4}-[0-9A-Z]{4})\)\. Details are in (\S+?\.log)\.", flat
+    )
     assert found, screen
     incident, log_path = found.group(1), Path(found.group(2))
     raw = terminal.raw()

@@ -10,6 +10,7 @@ raw too.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import re
 import sqlite3
@@ -135,14 +136,18 @@ def build_hostile_world(folder: Path) -> HostileWorld:
         _add_operator(server, OFFICER, "officer", OFFICER_NAME)  # the CLI sanitises; planted raw below
         _add_operator(server, DISPATCHER, "dispatcher", DISPATCHER_NAME)
         key = server.intake_key()
-        reports = [HostileReport(spec, variant, _submit(server, key, spec)) for spec in SPECS for variant in ("intake", "raw")]
+        reports = [
+            HostileReport(spec, variant, _submit(server, key, spec)) for spec in SPECS for variant in ("intake", "raw")
+        ]
         unassigned = reports[-2]  # "invisible", intake: left for the assign dialog
         token = server.login(DISPATCHER, DISPATCHER_PASSWORD)
-        with httpx.Client(base_url=f"{server.base_url}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=30) as api:
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=f"{server.base_url}/api/v1", headers=headers, timeout=30) as api:
             for report in reports:
+                path = f"/reports/{report.number}"
                 if report is not unassigned:
-                    etag = api.get(f"/reports/{report.number}").headers["etag"]
-                    api.post(f"/reports/{report.number}/assign", json={"officer": OFFICER}, headers={"If-Match": etag}).raise_for_status()
+                    etag = api.get(path).headers["etag"]
+                    api.post(f"{path}/assign", json={"officer": OFFICER}, headers={"If-Match": etag}).raise_for_status()
                 api.post(f"/reports/{report.number}/notes", json={"text": NOTE}).raise_for_status()
     finally:
         server.stop()
@@ -161,7 +166,9 @@ def _plant_raw(db_path: Path, raw: list[HostileReport]) -> None:
             )
             (report_id,) = db.execute("SELECT id FROM reports WHERE number = ?", (report.number,)).fetchone()
             db.execute("UPDATE notes SET text = ? WHERE report_id = ?", (NOTE, report_id))
-            db.execute("UPDATE history SET detail = ? WHERE report_id = ? AND action = 'created'", (HISTORY_DETAIL, report_id))
+            db.execute(
+                "UPDATE history SET detail = ? WHERE report_id = ? AND action = 'created'", (HISTORY_DETAIL, report_id)
+            )
         db.execute("UPDATE operators SET display_name = ? WHERE username = ?", (OFFICER_NAME, OFFICER))
         db.execute("UPDATE operators SET display_name = ? WHERE username = ?", (DISPATCHER_NAME, DISPATCHER))
         db.execute("UPDATE agencies SET name = ? WHERE code = ?", (AGENCY_NAME, AGENCY))
@@ -186,7 +193,7 @@ def shown_block(text: str) -> str:
 
 def control_characters(text: str) -> list[str]:
     """Characters that must never be on screen: C0 (but newline), DEL, C1, bidi, zero-width."""
-    bad = {chr(c) for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0))} - {"\n"}
+    bad = {chr(c) for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))} - {"\n"}
     bad |= set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u200b\u200c\u2060\ufeff")
     return sorted({hex(ord(ch)) for ch in text if ch in bad})
 
@@ -235,9 +242,10 @@ _HEADERS = {"en": ("Status", "Category", "Kelurahan", "Assignee"), "id": ("Statu
 
 def _list_rows(lines: list[str], lang: str) -> tuple[list[int], list[str]]:
     """The column starts (in cells, from the list's header) and the rows under it."""
-    header_at = next(i for i, text in enumerate(lines) if all(title in text for title in _HEADERS[lang][:2]))
+    titles = _HEADERS[lang]
+    header_at = next(i for i, text in enumerate(lines) if titles[0] in text and titles[1] in text)
     header = lines[header_at]
-    starts = [cell_len(header[: header.index(title)]) for title in _HEADERS[lang] if title in header]
+    starts = [cell_len(header[: header.index(title)]) for title in titles if title in header]
     rows = []
     for text in lines[header_at + 1:]:
         if not _NUMBER.search(text[:20]):
@@ -274,7 +282,7 @@ def list_cells(lines: list[str], lang: str = "en") -> set[str]:
         offsets = sorted(_cells(text))
         index = {offset: i for i, offset in enumerate(offsets)}
         bounds = [index[start] for start in starts if start in index] + [len(text)]
-        found |= {text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)} - {""}
+        found |= {text[a:b].strip() for a, b in itertools.pairwise(bounds)} - {""}
     return found
 
 
@@ -296,7 +304,8 @@ def tmux_widths(workdir: Path, texts: Iterable[str], column: int = 60) -> dict[s
     (workdir / "print.py").write_text(_PRINT_AT_COLUMN, encoding="utf-8")
     tmux = Tmux(workdir, width=column + 20, height=len(texts) + 5)
     try:
-        tmux.start([sys.executable, str(workdir / "print.py"), str(workdir / "texts.json"), str(column)], {"LANG": "C.UTF-8"})
+        command = [sys.executable, str(workdir / "print.py"), str(workdir / "texts.json"), str(column)]
+        tmux.start(command, {"LANG": "C.UTF-8"})
         lines = tmux.wait_for("PRINTED", 20, "the probe").splitlines()
     finally:
         tmux.kill()
