@@ -33,9 +33,15 @@ def toasts(app) -> str:
     return "\n".join(str(toast.render()) for toast in app.screen.query("Toast"))
 
 
+def private_numbers(app) -> set[str]:
+    """The private reports among the list's loaded rows: each must show its marker."""
+    main = next((screen for screen in app.screen_stack if hasattr(screen, "window")), None)
+    return {row.number for _, row in main.window.loaded_rows() if row.private} if main else set()
+
+
 def assert_clean_screen(app) -> str:
     text = screen_text(app)
     assert control_characters(text) == []
     assert links_on_screen(app) == []
-    assert misaligned_rows(text.splitlines()) == []
+    assert misaligned_rows(text.splitlines(), private=private_numbers(app)) == []
     return text

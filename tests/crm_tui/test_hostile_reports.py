@@ -32,6 +32,7 @@ from tests.support.hostile import (
     HISTORY_DETAIL,
     NOTE,
     OFFICER_NAME,
+    OFFICER_NAMES,
     HostileReport,
     control_characters,
     shown_block,
@@ -97,8 +98,8 @@ async def test_every_hostile_report_in_the_list_and_the_detail(hostile_world, qu
             assert fields["Address"] == want["address"], report.label
             assert fields["Category"] == shown_line(CATEGORY_NAME)
             assert fields["Kelurahan"] == shown_line(AGENCY_NAME.removeprefix("Kelurahan "))
-            if report.label != "invisible-intake":
-                assert fields["Assignee"] == shown_line(OFFICER_NAME)
+            if report.assignee is not None:
+                assert fields["Assignee"] == shown_line(OFFICER_NAMES[report.assignee])
             history = "\n".join(str(value) for _, value in detail.query_one("#history", FieldList).rows)
             notes = "\n".join(str(value) for _, value in detail.query_one("#notes", FieldList).rows)
             for section in (history, notes, *fields.values()):

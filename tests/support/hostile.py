@@ -15,7 +15,7 @@ import json
 import re
 import sqlite3
 import sys
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +72,10 @@ SPECS = (
 
 OFFICER = "evil-officer"
 OFFICER_NAME = "Evil " + CLICK + " 道路 \x1b]0;pwned\x07 🚧 \u202eflip" + "\u0301" * 40
+# Short enough to be padded in the list's cell, not cut: its wide characters must count double.
+WIDE_OFFICER = "wide-officer"
+WIDE_OFFICER_NAME = "陥没 Budi 🚧"
+OFFICER_NAMES = {OFFICER: OFFICER_NAME, WIDE_OFFICER: WIDE_OFFICER_NAME}
 DISPATCHER = "mallory"
 DISPATCHER_PASSWORD = DISPATCHER + DEMO_PASSWORD_SUFFIX
 DISPATCHER_NAME = "Mallory [/bold] [b] \x1b]52;c;ZXZpbA==\x07 🇮🇩"
@@ -92,6 +96,13 @@ class HostileReport:
     spec: Spec
     variant: str  # "intake": as the server's sanitiser stored it; "raw": planted unsanitised
     number: str
+
+    @property
+    def assignee(self) -> str | None:
+        """The officer it is assigned to when the world is built."""
+        if (self.spec.key, self.variant) == ("invisible", "intake"):
+            return None  # left for the assign dialog
+        return WIDE_OFFICER if self.spec.key == "lines" else OFFICER
 
     @property
     def label(self) -> str:
@@ -134,20 +145,21 @@ def build_hostile_world(folder: Path) -> HostileWorld:
     server = ServerProcess(folder / "hostile.sqlite3", reports=20).start()
     try:
         _add_operator(server, OFFICER, "officer", OFFICER_NAME)  # the CLI sanitises; planted raw below
+        _add_operator(server, WIDE_OFFICER, "officer", WIDE_OFFICER_NAME)
         _add_operator(server, DISPATCHER, "dispatcher", DISPATCHER_NAME)
         key = server.intake_key()
         reports = [
             HostileReport(spec, variant, _submit(server, key, spec)) for spec in SPECS for variant in ("intake", "raw")
         ]
-        unassigned = reports[-2]  # "invisible", intake: left for the assign dialog
         token = server.login(DISPATCHER, DISPATCHER_PASSWORD)
         headers = {"Authorization": f"Bearer {token}"}
         with httpx.Client(base_url=f"{server.base_url}/api/v1", headers=headers, timeout=30) as api:
             for report in reports:
                 path = f"/reports/{report.number}"
-                if report is not unassigned:
+                if report.assignee is not None:
                     etag = api.get(path).headers["etag"]
-                    api.post(f"{path}/assign", json={"officer": OFFICER}, headers={"If-Match": etag}).raise_for_status()
+                    body = {"officer": report.assignee}
+                    api.post(f"{path}/assign", json=body, headers={"If-Match": etag}).raise_for_status()
                 api.post(f"/reports/{report.number}/notes", json={"text": NOTE}).raise_for_status()
     finally:
         server.stop()
@@ -237,6 +249,7 @@ def escape_problems(raw: bytes) -> list[str]:
 # --- the list's columns ----------------------------------------------------------------------------
 
 _NUMBER = re.compile(r"JK\d{10,11}")
+LOCK_GLYPH = "🔒"  # the privacy marker in a UTF-8 terminal
 _HEADERS = {"en": ("Status", "Category", "Kelurahan", "Assignee"), "id": ("Status", "Kategori", "Kelurahan", "Petugas")}
 
 
@@ -260,17 +273,24 @@ def _cells(text: str) -> dict[int, str]:
     return {cell_len(text[:i]): ch for i, ch in reversed(list(enumerate(text)))}
 
 
-def misaligned_rows(lines: list[str], lang: str = "en") -> list[str]:
+def misaligned_rows(lines: list[str], lang: str = "en", private: Collection[str] = ()) -> list[str]:
     """Rows of the report list (the lines right below its header that hold a report number)
     where a column does not start where the header's does, in terminal cells: a wide or
-    combining character counted wrong, or a cell not cut to its width, pushes the rest."""
+    combining character counted wrong, or a cell not cut to its width, pushes the rest (and
+    can push the last column, the privacy marker of the `private` report numbers, out of sight)."""
     starts, rows = _list_rows(lines, lang)
     bad = []
+    lock_at = set()
     for text in rows:
+        if _NUMBER.search(text).group() in private and LOCK_GLYPH not in text:
+            bad.append(text)
         cells = _cells(text)
         # Each column starts on a character boundary, after a blank gap cell.
         if any(start not in cells or cells.get(start - 1) != " " for start in starts):
             bad.append(text)
+        lock_at |= {offset for offset, ch in cells.items() if ch == LOCK_GLYPH}
+    if len(lock_at) > 1:  # the last column has no title: its marker lines up, or not
+        bad.append(f"the privacy marker at cells {sorted(lock_at)}")
     return bad
 
 
