@@ -3,6 +3,7 @@ out of the console that it closes (crash output, screenshots, the clipboard, the
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -11,6 +12,7 @@ from rich.console import Console, RenderableType
 from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -97,6 +99,7 @@ class CrmApp(App[None]):
         self.signing_in = False
         self.demo = demo  # the idle lock opens with any key
         self.idle = IdleClock()
+        self._after_unlock: list[Callable[[], object]] = []  # screens asked for while locked
         self.operator_username: str | None = None  # set once signed in: the lock asks for their password
         self.incident: Incident | None = None  # the first unexpected error, once logged
         self._categories: list[Category] | None = None
@@ -180,8 +183,34 @@ class CrmApp(App[None]):
             return False
         from crm_tui.screens.lock_screen import LockScreen
 
-        self.push_screen(LockScreen(self.operator_username, demo=self.demo), lambda _: self.idle.touch())
+        self.push_screen(LockScreen(self.operator_username, demo=self.demo), self._unlocked)
         return True
+
+    def _unlocked(self, _result: object = None) -> None:
+        self.idle.touch()
+        pending, self._after_unlock = self._after_unlock, []
+        for push in pending:
+            push()
+
+    def push_screen(self, screen, callback=None, wait_for_dismiss: bool = False, *, mode: str | None = None):  # noqa: ANN001
+        """A screen asked for while locked (a worker that finished under the lock: a dialog, the
+        sign-in after an expired session) waits for the unlock: nothing is drawn over the lock."""
+        from crm_tui.screens.lock_screen import LockScreen
+
+        if not self.locked or isinstance(screen, LockScreen):
+            return super().push_screen(screen, callback, wait_for_dismiss=wait_for_dismiss, mode=mode)
+        result: asyncio.Future = asyncio.get_running_loop().create_future()
+
+        def dismissed(value: object) -> None:
+            if callback is not None:
+                callback(value)
+            if not result.done():
+                result.set_result(value)
+
+        # Pushed later from the lock's own callback, not from a waiting worker: the dismissal
+        # is relayed to the future such a worker awaits.
+        self._after_unlock.append(lambda: super(CrmApp, self).push_screen(screen, dismissed, mode=mode))
+        return result if wait_for_dismiss else AwaitComplete()
 
     def action_lock(self) -> None:
         self.lock()

@@ -173,3 +173,24 @@ def test_the_idle_clock_counts_from_the_last_input():
     now[0] += 2
     assert clock.idle_for() == 2
     assert check_interval(300) == 5.0 and check_interval(0.6) == pytest.approx(0.15) and check_interval(0.01) == 0.05
+
+
+async def test_a_screen_asked_for_while_locked_waits_under_the_lock(demo_server):
+    """A worker that finishes under the lock (here: the assign dialog after its officers
+    arrived) must not draw its screen over the lock; it appears once unlocked."""
+    from crm_tui.dialogs.assign_dialog import AssignDialog
+
+    async with console(demo_server, "supervisor") as (app, pilot):
+        main = app.screen
+        await until(pilot, lambda: main.check_action("assign", ()) is True, "an assignable report")
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: isinstance(app.screen, LockScreen), "the lock screen")
+        main.action_assign()  # as if `a` had been pressed just before the lock
+        await until(pilot, lambda: app._after_unlock, "the dialog held back")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, LockScreen)
+        assert not any(isinstance(screen, AssignDialog) for screen in app.screen_stack)
+        await _unlock(pilot, app, "supervisor-demo")
+        await until(pilot, lambda: isinstance(app.screen, AssignDialog), "the dialog after unlocking")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is main, "back on the main screen")
