@@ -11,7 +11,7 @@ from textual import work
 from api_client import CrmApiError, PreconditionFailed, Unauthorized
 from api_client.models import Report
 from crm_tui import permissions
-from crm_tui.keyed_submit import KeyedSubmit
+from crm_tui.dialogs.action_dialog import one_key_per_payload
 from widgets.i18n import Texts
 from widgets.safe_text import line
 
@@ -68,7 +68,7 @@ class ReportWrites:
             AssignDialog(
                 report.number,
                 officers,
-                KeyedSubmit(assign),
+                one_key_per_payload(assign),
                 draft=self.drafts.pop(("assign", report.number), None),
                 keep_draft=self._draft_keeper("assign", report.number),
                 on_conflict=self._conflict,
@@ -84,7 +84,7 @@ class ReportWrites:
         if report is None or not permissions.can_claim(self.operator, report):
             return
         try:
-            result = await KeyedSubmit(self._claim)(report.number)
+            result = await one_key_per_payload(self._claim)(report.number)
         except PreconditionFailed as exc:
             self._conflict(exc)
             return
@@ -120,7 +120,7 @@ class ReportWrites:
         self.app.push_screen(
             CloseDialog(
                 report.number,
-                KeyedSubmit(close),
+                one_key_per_payload(close),
                 draft=self.drafts.pop(("close", report.number), None),
                 keep_draft=self._draft_keeper("close", report.number),
                 on_conflict=self._conflict,
@@ -149,7 +149,7 @@ class ReportWrites:
         self.app.push_screen(
             NoteDialog(
                 number,
-                KeyedSubmit(add),
+                one_key_per_payload(add),
                 draft=self.drafts.pop(("note", number), None),
                 keep_draft=self._draft_keeper("note", number),
             ),
