@@ -81,7 +81,7 @@ def test_hostile_reports_in_a_real_terminal(tmp_path, terminal, hostile_world):
     by_number = {r.number: r for r in hostile_world.reports}
     for number in numbers:  # newest first: the list's order
         screen = terminal.wait_for(lambda s, n=number: s.count(f"{n}  Proses") >= 2 or s.count(f"{n}  Menunggu") >= 2,
-                                   20, f"the detail of {number}")
+                                   60, f"the detail of {number}")
         _check(screen, by_number[number].label, private)
         if by_number[number].spec.key == "markup":
             assert "Judul [@click=app.quit]x[/] [/] [/bold] [b]unclosed [ :smile:" in screen
@@ -93,7 +93,8 @@ def test_hostile_reports_in_a_real_terminal(tmp_path, terminal, hostile_world):
     terminal.wait_for("esc cancel", 10, "the command line")
     terminal.type(markup.number)
     terminal.send("Enter")
-    terminal.wait_for(lambda s: s.count(f"{markup.number}  Proses") >= 2, 20, "the markup report")
+    # Generous: the report before it holds the 1 MB / 10k-line texts, slow to lay out on a busy machine.
+    terminal.wait_for(lambda s: s.count(f"{markup.number}  Proses") >= 2, 60, "the markup report")
     screen = terminal.wait_for("Catatan " + CLICK, 20, "the notes, at the detail's end")
     _check(screen, "history and notes")
 
