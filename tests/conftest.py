@@ -46,3 +46,14 @@ def hostile_world(tmp_path_factory: pytest.TempPathFactory):
     world = build_hostile_world(tmp_path_factory.mktemp("hostile"))
     yield world
     world.server.stop()
+
+
+@pytest.fixture
+def english_ui():
+    """The console in English for one test, then back to the language it had."""
+    from widgets.i18n import language, set_language
+
+    previous = language()
+    set_language("en")
+    yield
+    set_language(previous)

@@ -26,7 +26,6 @@ from tests.support.hostile import (
     control_characters,
 )
 from widgets.field_list import FieldList
-from widgets.i18n import language, set_language
 
 # Every text a report, an operator or an officer carries (codes, numbers, usernames and dates
 # stay valid: the client would refuse the answer otherwise, which is tested in api_client).
@@ -74,12 +73,7 @@ class HostileBackend(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
-@pytest.fixture(autouse=True)
-def english():
-    previous = language()
-    set_language("en")
-    yield
-    set_language(previous)
+pytestmark = pytest.mark.usefixtures("english_ui")
 
 
 async def test_every_field_and_error_message_from_a_hostile_backend(demo_server, monkeypatch):

@@ -39,18 +39,12 @@ from tests.support.hostile import (
     shown_line,
 )
 from widgets.field_list import FieldList
-from widgets.i18n import language, set_language
 
 SIZE = (100, 40)  # below 110 columns: the list on top, full width, the detail under it
 TITLE_CHARS, ADDRESS_CHARS = 200, 500  # what the server's intake keeps (crm_server.services.intake)
 
 
-@pytest.fixture(autouse=True)
-def english():
-    previous = language()
-    set_language("en")
-    yield
-    set_language(previous)
+pytestmark = pytest.mark.usefixtures("english_ui")
 
 
 def expected(report: HostileReport) -> dict[str, str]:

@@ -14,17 +14,11 @@ from textual.command import CommandPalette
 
 from api_client.query import ReportQuery
 from tests.crm_tui.harness import console, main_loaded, screen_text, until
-from widgets.i18n import language, set_language
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def english():
-    previous = language()
-    set_language("en")
-    yield
-    set_language(previous)
+pytestmark = pytest.mark.usefixtures("english_ui")
 
 
 # --- screenshots ---------------------------------------------------------------------------------

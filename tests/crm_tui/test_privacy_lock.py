@@ -13,17 +13,11 @@ from crm_tui.config import Config, ConfigError, load_config
 from crm_tui.screens.lock_screen import LockScreen
 from crm_tui.screens.login_screen import LoginScreen
 from tests.crm_tui.harness import console, main_loaded, screen_text, until
-from widgets.i18n import language, set_language
 
 TINY_IDLE_MINUTES = 0.02  # 1.2 s: keys every 0.2 s stay well inside it on a busy machine
 
 
-@pytest.fixture(autouse=True)
-def english():
-    previous = language()
-    set_language("en")
-    yield
-    set_language(previous)
+pytestmark = pytest.mark.usefixtures("english_ui")
 
 
 def _report_words(app: CrmApp) -> list[str]:
