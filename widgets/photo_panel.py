@@ -1,19 +1,15 @@
 """A report's photo, drawn in the terminal, or the reason it is not.
 
 A private report's photo is locked: the panel says so and the photo is never asked for. Other
-photos are drawn as half-block cells ("▀", upper pixel as foreground, lower as background),
-which every colour terminal shows. The drawing is behind a `PhotoRenderer`, so a sixel or kitty
-graphics renderer can take its place where the terminal supports one.
+photos are drawn by a `PhotoRenderer` (`photo_renderers`): half-block cells by default, which
+every colour terminal shows, or the kitty graphics protocol where the console chose it.
 """
 
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Literal
 
-from rich.color import Color
-from rich.segment import Segment
-from rich.style import Style
 from textual.app import RenderResult
 from textual.content import Content
 from textual.geometry import Size
@@ -22,6 +18,7 @@ from textual.widget import Widget
 
 from widgets import safe_text
 from widgets.i18n import Texts
+from widgets.photo_renderers import HalfBlockRenderer, PhotoRenderer
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -46,44 +43,6 @@ t = Texts(
         "bad_image": "The photo cannot be shown.",
     },
 )
-
-
-class PhotoRenderer(Protocol):
-    """Turns a decoded image into terminal lines `width` cells wide at most."""
-
-    def render(self, image: Image, width: int, max_rows: int) -> list[Strip]: ...
-
-
-class HalfBlockRenderer:
-    """Two pixels per cell: "▀" painted with the upper pixel, on the lower one as background.
-    A cell is about twice as tall as wide, so a cell's two pixels are square: the aspect ratio
-    is the image's."""
-
-    def render(self, image: Image, width: int, max_rows: int) -> list[Strip]:
-        from PIL.Image import Resampling
-
-        if width <= 0 or max_rows <= 0 or image.width == 0 or image.height == 0:
-            return []
-        columns = width
-        pixel_rows = max(2, round(image.height * columns / image.width))
-        if pixel_rows > 2 * max_rows:
-            pixel_rows = 2 * max_rows
-            columns = max(1, round(image.width * pixel_rows / image.height))
-        pixel_rows += pixel_rows % 2
-        scaled = image.resize((columns, pixel_rows), Resampling.BILINEAR)
-        pixels = scaled.load()
-        styles: dict[tuple[tuple[int, ...], tuple[int, ...]], Style] = {}
-        strips = []
-        for y in range(0, pixel_rows, 2):
-            segments = []
-            for x in range(columns):
-                pair = (pixels[x, y], pixels[x, y + 1])
-                style = styles.get(pair)
-                if style is None:
-                    style = styles[pair] = Style(color=Color.from_rgb(*pair[0][:3]), bgcolor=Color.from_rgb(*pair[1][:3]))
-                segments.append(Segment("▀", style))
-            strips.append(Strip(segments, columns).simplify())
-        return strips
 
 
 def decode_image(data: bytes) -> Image:
@@ -165,6 +124,8 @@ class PhotoPanel(Widget):
         self._set_state("shown", "", image)
 
     def _set_state(self, state: PhotoPanelState, message: str, image: Image | None = None) -> None:
+        if self._image is not None:
+            self.renderer.release()  # the photo leaves the screen, and the terminal if it was sent there
         self.remove_class(f"-{self._state}")
         self._state = state
         self._message = message
@@ -172,6 +133,10 @@ class PhotoPanel(Widget):
         self._strips = None
         self.add_class(f"-{state}")
         self.refresh(layout=True)
+
+    def on_unmount(self) -> None:
+        if self._image is not None:
+            self.renderer.release()
 
     def _image_strips(self, width: int) -> list[Strip]:
         if self._image is None:

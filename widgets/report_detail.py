@@ -21,6 +21,7 @@ from widgets import safe_text
 from widgets.field_list import FieldList
 from widgets.i18n import Texts
 from widgets.photo_panel import PhotoPanel
+from widgets.photo_renderers import PhotoRenderer
 from widgets.privacy_banner import PrivacyBanner
 from widgets.report_format import describe_time_left, format_wib, is_late, status_class
 
@@ -157,15 +158,18 @@ class ReportDetail(VerticalScroll, can_focus=True):
     def __init__(
         self,
         *,
+        photo_renderer: PhotoRenderer | None = None,
         name: str | None = None,
         id: str | None = None,  # noqa: A002
         classes: str | None = None,
         disabled: bool = False,
     ) -> None:
+        """`photo_renderer`: how photos are drawn (half-block cells when not given)."""
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.now: datetime | None = None
         """The clock for time left; None: the current time when a report is shown."""
         self._shown: ReportSummary | None = None
+        self._photo_renderer = photo_renderer
 
     def compose(self) -> ComposeResult:
         yield PrivacyBanner(id="banner")
@@ -177,7 +181,7 @@ class ReportDetail(VerticalScroll, can_focus=True):
         yield Static(t("description"), classes="section -full", markup=False)
         yield Static(id="description", classes="-full", markup=False)
         yield Static(t("photo"), classes="section", markup=False)
-        yield PhotoPanel(id="photo")
+        yield PhotoPanel(id="photo", renderer=self._photo_renderer)
         yield Static(t("history"), classes="section -full", markup=False)
         yield FieldList(id="history", classes="-full", empty_text=t("no_history"))
         yield Static(t("notes"), classes="section -full", markup=False)

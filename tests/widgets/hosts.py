@@ -9,6 +9,7 @@ from textual.message import Message
 
 from tests.widgets.fixtures import NOW
 from widgets.photo_panel import PhotoPanel
+from widgets.photo_renderers import PhotoRenderer
 from widgets.report_detail import ReportDetail
 from widgets.report_table import ReportTable, RowSource
 
@@ -76,8 +77,12 @@ class DetailHost(Host):
 
 
 class PhotoHost(Host):
+    def __init__(self, renderer: PhotoRenderer | None = None) -> None:
+        super().__init__()
+        self.renderer = renderer
+
     def compose(self) -> ComposeResult:
-        yield PhotoPanel(id="photo")
+        yield PhotoPanel(id="photo", renderer=self.renderer)
 
     @property
     def photo(self) -> PhotoPanel:

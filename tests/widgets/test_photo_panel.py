@@ -10,7 +10,8 @@ from tests.widgets import fixtures
 from tests.widgets.hosts import PhotoHost
 from tests.widgets.screen import screen_text
 from widgets.i18n import set_language
-from widgets.photo_panel import HalfBlockRenderer, decode_image
+from widgets.photo_panel import decode_image
+from widgets.photo_renderers import HalfBlockRenderer
 
 
 async def test_locked_shows_the_notice() -> None:

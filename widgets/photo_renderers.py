@@ -1,0 +1,152 @@
+"""The ways a decoded photo becomes terminal lines.
+
+`HalfBlockRenderer` works in every colour terminal: "▀" cells, two pixels each. `KittyRenderer`
+sends the photo itself to terminals that implement the kitty graphics protocol's Unicode
+placeholders and fills the cells with placeholders (see `kitty_graphics`), so the photo is shown
+at the terminal's own resolution. Which one a console uses is its choice (`crm_tui.photo_mode`).
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+
+from widgets import kitty_graphics as kitty
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+# Pixels a terminal cell is given when a photo is sent to the terminal: a generous cell (most
+# are about 10x20), so the terminal scales down, never up, while an SSH link carries no more
+# than the cells can show.
+SENT_PIXELS_PER_CELL = (12, 24)
+
+
+class PhotoRenderer(Protocol):
+    """Turns a decoded image into terminal lines `width` cells wide at most."""
+
+    def render(self, image: Image, width: int, max_rows: int) -> list[Strip]: ...
+
+    def release(self) -> None:
+        """The lines last rendered are no longer shown: free what the terminal holds for them."""
+
+
+def fit_cells(pixel_width: int, pixel_height: int, width: int, max_rows: int) -> tuple[int, int] | None:
+    """Columns and rows for a photo `width` cells wide at most and `max_rows` high at most,
+    keeping its aspect ratio with cells twice as tall as wide. None when nothing fits."""
+    if width <= 0 or max_rows <= 0 or pixel_width <= 0 or pixel_height <= 0:
+        return None
+    columns = width
+    half_rows = max(2, round(pixel_height * columns / pixel_width))  # cells are two "pixels" tall
+    if half_rows > 2 * max_rows:
+        half_rows = 2 * max_rows
+        columns = max(1, round(pixel_width * half_rows / pixel_height))
+    return columns, (half_rows + 1) // 2
+
+
+class HalfBlockRenderer:
+    """Two pixels per cell: "▀" painted with the upper pixel, on the lower one as background.
+    A cell is about twice as tall as wide, so a cell's two pixels are square: the aspect ratio
+    is the image's."""
+
+    def render(self, image: Image, width: int, max_rows: int) -> list[Strip]:
+        from PIL.Image import Resampling
+
+        box = fit_cells(image.width, image.height, width, max_rows)
+        if box is None:
+            return []
+        columns, rows = box
+        pixel_rows = 2 * rows
+        scaled = image.resize((columns, pixel_rows), Resampling.BILINEAR)
+        pixels = scaled.load()
+        styles: dict[tuple[tuple[int, ...], tuple[int, ...]], Style] = {}
+        strips = []
+        for y in range(0, pixel_rows, 2):
+            segments = []
+            for x in range(columns):
+                pair = (pixels[x, y], pixels[x, y + 1])
+                style = styles.get(pair)
+                if style is None:
+                    style = styles[pair] = Style(color=Color.from_rgb(*pair[0][:3]), bgcolor=Color.from_rgb(*pair[1][:3]))
+                segments.append(Segment("▀", style))
+            strips.append(Strip(segments, columns).simplify())
+        return strips
+
+    def release(self) -> None:
+        """Nothing is held outside the cells."""
+
+
+def _new_image_id() -> int:
+    # Random rather than counted: another program in the same terminal (or an earlier console)
+    # may hold low ids, and an id in use would show its picture in our cells.
+    return secrets.randbelow(kitty.MAX_IMAGE_ID) + 1
+
+
+class KittyRenderer:
+    """Sends the photo through `write` (to the terminal, in order with Textual's output) and
+    returns lines of placeholder cells. The terminal keeps one photo at a time: a new image,
+    or `release`, deletes the one before. Needs 24-bit colour output, which carries the id."""
+
+    def __init__(
+        self,
+        write: Callable[[str], None],
+        *,
+        tmux: bool = False,
+        new_id: Callable[[], int] = _new_image_id,
+    ) -> None:
+        self._write = write
+        self._tmux = tmux
+        self._new_id = new_id
+        self._image: Image | None = None
+        self._image_id: int | None = None
+        self._box: tuple[int, int] | None = None
+
+    @property
+    def image_id(self) -> int | None:
+        """The id of the image the terminal holds for us, if any."""
+        return self._image_id
+
+    def render(self, image: Image, width: int, max_rows: int) -> list[Strip]:
+        box = fit_cells(image.width, image.height, min(width, kitty.MAX_SPAN), min(max_rows, kitty.MAX_SPAN))
+        if box is None:
+            return []
+        columns, rows = box
+        if image is not self._image or self._image_id is None:
+            self.release()
+            self._image, self._image_id = image, self._new_id()
+            self._send(kitty.transmit_and_place(self._image_id, _png(image, columns, rows), columns, rows))
+        elif box != self._box:
+            self._send(kitty.place(self._image_id, columns, rows))
+        self._box = box
+        style = Style(color=Color.from_rgb(*kitty.id_colour(self._image_id)))
+        # One segment per cell: Textual crops lines at segment boundaries when a dialog or the
+        # pane's edge cuts them, and a cell's diacritics must stay with their placeholder.
+        return [
+            Strip([Segment(kitty.placeholder_cell(row, column), style) for column in range(columns)], columns)
+            for row in range(rows)
+        ]
+
+    def release(self) -> None:
+        if self._image_id is not None:
+            self._send(kitty.delete(self._image_id))
+        self._image = self._image_id = self._box = None
+
+    def _send(self, sequence: str) -> None:
+        self._write(kitty.tmux_passthrough(sequence) if self._tmux else sequence)
+
+
+def _png(image: Image, columns: int, rows: int) -> bytes:
+    """The photo as PNG, no larger than the cells can show."""
+    cell_width, cell_height = SENT_PIXELS_PER_CELL
+    sent = image.copy()
+    sent.thumbnail((columns * cell_width, rows * cell_height))
+    buffer = io.BytesIO()
+    sent.save(buffer, format="PNG")
+    return buffer.getvalue()
