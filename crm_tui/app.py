@@ -4,6 +4,7 @@ out of the console that it closes (crash output, screenshots, the clipboard, the
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -23,7 +24,9 @@ from api_client.models import Category, ReportSummary, Session
 from crm_tui.config import Config
 from crm_tui.crash import EXIT_CRASH, Incident, record_crash
 from crm_tui.idle import IdleClock, check_interval
+from crm_tui.photo_mode import in_tmux, photo_mode
 from widgets.i18n import Texts
+from widgets.photo_renderers import HalfBlockRenderer, KittyRenderer, PhotoRenderer
 from widgets.safe_text import block
 
 _T = Texts(
@@ -118,6 +121,22 @@ class CrmApp(App[None]):
 
     async def on_unmount(self) -> None:
         await self.client.aclose()
+
+    # --- photos -------------------------------------------------------------------------------
+
+    def photo_renderer(self) -> PhotoRenderer:
+        """A renderer for one photo panel, as the config and this terminal allow."""
+        environ = os.environ
+        if photo_mode(self.config.photos, environ, self.console.color_system) == "kitty":
+            return KittyRenderer(self.write_to_terminal, tmux=in_tmux(environ))
+        return HalfBlockRenderer()
+
+    def write_to_terminal(self, data: str) -> None:
+        """Escape sequences for the terminal itself (a photo sent to it), queued in order with
+        Textual's own output. Only text this console built goes here, never report text."""
+        driver = self._driver  # Textual has no public way to write to the terminal
+        if driver is not None and not self.is_headless:
+            driver.write(data)
 
     def notify(
         self,

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from crm_tui.photo_mode import PHOTO_SETTINGS
+
 if TYPE_CHECKING:
     from crm_tui.config import Config
 
@@ -20,6 +22,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--idle-lock-minutes", type=float, metavar="N",
         help="lock the screen after N minutes without input, 0 for never (default 5)",
+    )
+    parser.add_argument(
+        "--photos", choices=PHOTO_SETTINGS,
+        help="draw photos with the kitty graphics protocol or half-block cells (default auto)",
     )
     sub = parser.add_subparsers(dest="command")
     demo = sub.add_parser("demo", help="run on a temporary demo backend, signed in as its dispatcher")
@@ -44,7 +50,9 @@ def main(argv: list[str] | None = None) -> int:
 
         lang = getattr(args, "demo_lang", None) or args.lang
         try:
-            config = load_config(server=args.server, lang=lang, idle_lock_minutes=args.idle_lock_minutes)
+            config = load_config(
+                server=args.server, lang=lang, idle_lock_minutes=args.idle_lock_minutes, photos=args.photos,
+            )
         except ConfigError as exc:
             print(f"crm-tui: {exc}", file=sys.stderr)
             return EXIT_USAGE

@@ -11,6 +11,8 @@ from types import MappingProxyType
 
 from platformdirs import user_config_path, user_state_path
 
+from crm_tui.photo_mode import PHOTO_SETTINGS
+
 APP_NAME = "crm-tui"
 CONFIG_ENV = "CRM_TUI_CONFIG"  # points tests (and kiosks) at a config file of their own
 LANGUAGES = ("id", "en")
@@ -36,6 +38,8 @@ class Config:
     idle_lock_minutes: float = DEFAULT_IDLE_LOCK_MINUTES
     # Copying to the clipboard while a private report is shown (its text would leave the console).
     copy_private: bool = False
+    # How photos are drawn: "auto", "kitty" (the kitty graphics protocol) or "halfblock".
+    photos: str = "auto"
 
     @property
     def log_dir(self) -> Path:
@@ -84,6 +88,8 @@ def _checked(values: dict) -> dict:
     values["idle_lock_minutes"] = minutes
     if not isinstance(values.get("copy_private", False), bool):
         raise ConfigError("copy_private must be true or false")
+    if values.get("photos", "auto") not in PHOTO_SETTINGS:
+        raise ConfigError(f"photos must be one of {', '.join(PHOTO_SETTINGS)}")
     return values
 
 
@@ -93,6 +99,7 @@ def load_config(
     server: str | None = None,
     lang: str | None = None,
     idle_lock_minutes: float | None = None,
+    photos: str | None = None,
 ) -> Config:
     """File, then environment, then flags (the arguments): each overrides the one before."""
     environ = os.environ if environ is None else environ
@@ -105,6 +112,7 @@ def load_config(
         "password": environ.get("CRM_TUI_PASSWORD"),
         "ca_bundle": environ.get("CRM_TUI_CA_BUNDLE"),
         "idle_lock_minutes": environ.get("CRM_TUI_IDLE_LOCK_MINUTES"),
+        "photos": environ.get("CRM_TUI_PHOTOS"),
     }
     values.update({k: v for k, v in env_values.items() if v})
     if server:
@@ -113,6 +121,8 @@ def load_config(
         values["lang"] = lang
     if idle_lock_minutes is not None:
         values["idle_lock_minutes"] = idle_lock_minutes
+    if photos:
+        values["photos"] = photos
     if not file_lang and "lang" not in values:
         values["lang"] = _lang_from_locale(environ) or "id"
     if values.get("lang") not in LANGUAGES:

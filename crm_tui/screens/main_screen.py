@@ -127,7 +127,7 @@ class MainScreen(ListCommands, ReportWrites, LiveUpdates, Screen[None]):
         yield ConsoleHeader()
         with Container(id="panes"):
             yield ReportTable(id="list")
-            yield ReportDetail(id="detail")
+            yield ReportDetail(id="detail", photo_renderer=self.app.photo_renderer())
         yield Footer()
 
     @property

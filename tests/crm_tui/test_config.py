@@ -42,9 +42,19 @@ def test_a_password_is_never_read_from_the_file_and_never_shown(tmp_path):
 
 @pytest.mark.parametrize(
     "text",
-    ['lang = "fr"\n', "this is not toml = = =\n", '[keymap]\n"main.assign" = 3\n'],
+    ['lang = "fr"\n', "this is not toml = = =\n", '[keymap]\n"main.assign" = 3\n', 'photos = "sixel"\n'],
 )
 def test_bad_settings_are_one_clear_error(tmp_path, text):
     with pytest.raises(ConfigError) as caught:
         load_config(environ=_env(tmp_path, text))
     assert "\n" not in str(caught.value)
+
+
+def test_photos_from_file_environment_and_flag(tmp_path):
+    environ = _env(tmp_path, 'photos = "halfblock"\n')
+    assert load_config(environ={**_env(tmp_path / "none")}).photos == "auto"
+    assert load_config(environ=environ).photos == "halfblock"
+    assert load_config(environ={**environ, "CRM_TUI_PHOTOS": "kitty"}).photos == "kitty"
+    assert load_config(environ={**environ, "CRM_TUI_PHOTOS": "kitty"}, photos="auto").photos == "auto"
+    with pytest.raises(ConfigError, match="photos must be one of auto, kitty, halfblock"):
+        load_config(environ={**environ, "CRM_TUI_PHOTOS": "iterm"})

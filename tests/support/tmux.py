@@ -42,8 +42,9 @@ class Tmux:
     def type(self, text: str) -> None:
         self._tmux("send-keys", "-t", self.session, "-l", text)
 
-    def screen(self) -> str:
-        return self._tmux("capture-pane", "-p", "-t", self.session).stdout
+    def screen(self, *, colours: bool = False) -> str:
+        """The pane's text; with `colours`, with its SGR sequences too."""
+        return self._tmux("capture-pane", "-p", *(["-e"] if colours else []), "-t", self.session).stdout
 
     def wait_for(self, predicate, timeout: float = 30.0, what: str = "") -> str:
         deadline = time.monotonic() + timeout
