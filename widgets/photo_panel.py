@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 from textual.app import RenderResult
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -133,6 +133,14 @@ class PhotoPanel(Widget):
         self._strips = None
         self.add_class(f"-{state}")
         self.refresh(layout=True)
+
+    def photo_region(self) -> Region | None:
+        """Where the photo's cells are on the screen, while a photo is shown."""
+        if self._state != "shown" or self._strips is None or not self._strips[1]:
+            return None
+        strips = self._strips[1]
+        content = self.content_region
+        return Region(content.x, content.y, strips[0].cell_length, len(strips))
 
     def on_unmount(self) -> None:
         if self._image is not None:

@@ -2,15 +2,19 @@
 
 `HalfBlockRenderer` works in every colour terminal: "▀" cells, two pixels each. `KittyRenderer`
 sends the photo itself to terminals that implement the kitty graphics protocol's Unicode
-placeholders and fills the cells with placeholders (see `kitty_graphics`), so the photo is shown
-at the terminal's own resolution. Which one a console uses is its choice (`crm_tui.photo_mode`).
+placeholders and fills the cells with placeholders (see `kitty_graphics`). `SixelRenderer`
+keeps blank cells and a sixel picture of their exact size in pixels, which the console paints
+over them after each frame that redraws them (`crm_tui.sixel_painter`). Which one a console
+uses is its choice (`crm_tui.photo_mode`).
 """
 
 from __future__ import annotations
 
 import io
+import math
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from rich.color import Color
@@ -19,6 +23,7 @@ from rich.style import Style
 from textual.strip import Strip
 
 from widgets import kitty_graphics as kitty
+from widgets import sixel_graphics
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -140,6 +145,69 @@ class KittyRenderer:
 
     def _send(self, sequence: str) -> None:
         self._write(kitty.tmux_passthrough(sequence) if self._tmux else sequence)
+
+
+CellSize = tuple[int, int]  # a terminal cell's width and height in pixels
+
+
+class SixelRenderer:
+    """Blank cells, and the picture to paint over them: the photo scaled to fit `width` cells by
+    `max_rows` at the terminal's cell size in pixels, as one sixel sequence per line of cells
+    (so the lines in view can be painted when the rest is scrolled away or covered). Encoding
+    takes tens of milliseconds, so the console runs `encode` in a thread and hands the result
+    back with `accept`. Without a known cell size it draws half-blocks instead."""
+
+    def __init__(self, cell_size: Callable[[], CellSize | None]) -> None:
+        self._cell_size = cell_size
+        self._fallback = HalfBlockRenderer()
+        self._job: SixelJob | None = None
+        self.lines: list[str] | None = None
+        """The picture for the cells last rendered, one sequence per line, once encoded."""
+
+    def render(self, image: Image, width: int, max_rows: int) -> list[Strip]:
+        cell = self._cell_size()
+        if cell is None:
+            self.release()
+            return self._fallback.render(image, width, max_rows)
+        if width <= 0 or max_rows <= 0 or image.width == 0 or image.height == 0:
+            self.release()
+            return []
+        cell_width, cell_height = cell
+        scale = min(width * cell_width / image.width, max_rows * cell_height / image.height)
+        size = (max(1, int(image.width * scale)), max(1, int(image.height * scale)))
+        job = self._job
+        if job is None or job.image is not image or (job.size, job.cell_height) != (size, cell_height):
+            self._job, self.lines = SixelJob(image, size, cell_height), None
+        return [Strip.blank(math.ceil(size[0] / cell_width))] * math.ceil(size[1] / cell_height)
+
+    @property
+    def job(self) -> SixelJob | None:
+        """What `encode` needs for the current cells, while their picture is still to be made."""
+        return self._job if self.lines is None else None
+
+    def accept(self, job: SixelJob, lines: list[str]) -> bool:
+        """Keep `lines` if `job` is still what the cells show; whether they were kept."""
+        if job is not self._job:
+            return False
+        self.lines = lines
+        return True
+
+    def release(self) -> None:
+        """Nothing is held in the terminal: Textual's next frame writes over the picture."""
+        self._job = self.lines = None
+
+
+@dataclass(frozen=True, eq=False)
+class SixelJob:
+    image: Image
+    size: tuple[int, int]  # pixels
+    cell_height: int
+
+    def encode(self) -> list[str]:
+        """The picture, one sixel sequence per line of cells (thread-safe: reads the image only)."""
+        from PIL.Image import Resampling
+
+        return sixel_graphics.encode_rows(self.image.resize(self.size, Resampling.LANCZOS), self.cell_height)
 
 
 def _png(image: Image, columns: int, rows: int) -> bytes:
