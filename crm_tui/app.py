@@ -24,9 +24,10 @@ from api_client.models import Category, ReportSummary, Session
 from crm_tui.config import Config
 from crm_tui.crash import EXIT_CRASH, Incident, record_crash
 from crm_tui.idle import IdleClock, check_interval
-from crm_tui.photo_mode import in_tmux, photo_mode
+from crm_tui.photo_mode import cell_pixels, in_tmux, photo_mode
+from crm_tui.sixel_painter import SixelPainter
 from widgets.i18n import Texts
-from widgets.photo_renderers import HalfBlockRenderer, KittyRenderer, PhotoRenderer
+from widgets.photo_renderers import HalfBlockRenderer, KittyRenderer, PhotoRenderer, SixelRenderer
 from widgets.safe_text import block
 
 _T = Texts(
@@ -106,6 +107,7 @@ class CrmApp(App[None]):
         self.operator_username: str | None = None  # set once signed in: the lock asks for their password
         self.incident: Incident | None = None  # the first unexpected error, once logged
         self._categories: list[Category] | None = None
+        self.sixel_painter: SixelPainter | None = None  # once a photo panel draws sixel
         self.animation_level = "none"
         if config.theme in self.available_themes:
             self.theme = config.theme
@@ -127,9 +129,21 @@ class CrmApp(App[None]):
     def photo_renderer(self) -> PhotoRenderer:
         """A renderer for one photo panel, as the config and this terminal allow."""
         environ = os.environ
-        if photo_mode(self.config.photos, environ, self.console.color_system) == "kitty":
+        mode = photo_mode(self.config.photos, environ, self.console.color_system)
+        if mode == "kitty":
             return KittyRenderer(self.write_to_terminal, tmux=in_tmux(environ))
+        if mode == "sixel":
+            if self.sixel_painter is None:
+                self.sixel_painter = SixelPainter(self, self.write_to_terminal)
+            return SixelRenderer(cell_pixels)
         return HalfBlockRenderer()
+
+    def _display(self, screen: Screen, renderable: RenderableType | None) -> None:
+        # Sixel photos are painted over their cells after the frame that drew the cells.
+        written = renderable is not None and not self._batch_count and not self.is_headless
+        super()._display(screen, renderable)
+        if written and self.sixel_painter is not None and self._driver is not None:
+            self.sixel_painter.after_frame(screen, renderable)
 
     def write_to_terminal(self, data: str) -> None:
         """Escape sequences for the terminal itself (a photo sent to it), queued in order with

@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--photos", choices=PHOTO_SETTINGS,
-        help="draw photos with the kitty graphics protocol or half-block cells (default auto)",
+        help="draw photos with kitty graphics, sixel or half-block cells (default: auto, from the terminal)",
     )
     sub = parser.add_subparsers(dest="command")
     demo = sub.add_parser("demo", help="run on a temporary demo backend, signed in as its dispatcher")

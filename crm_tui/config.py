@@ -38,7 +38,7 @@ class Config:
     idle_lock_minutes: float = DEFAULT_IDLE_LOCK_MINUTES
     # Copying to the clipboard while a private report is shown (its text would leave the console).
     copy_private: bool = False
-    # How photos are drawn: "auto", "kitty" (the kitty graphics protocol) or "halfblock".
+    # How photos are drawn: "auto", "kitty" (kitty graphics), "sixel" or "halfblock" (see photo_mode).
     photos: str = "auto"
 
     @property

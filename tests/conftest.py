@@ -62,7 +62,7 @@ def english_ui():
 @pytest.fixture(autouse=True)
 def plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests see the same terminal wherever they run: one that says nothing of kitty graphics
-    (a developer's kitty would otherwise change how every console test draws photos)."""
-    for name in ("KITTY_WINDOW_ID", "TERM_PROGRAM", "CRM_TUI_PHOTOS"):
+    or sixel (a developer's kitty would otherwise change how every console test draws photos)."""
+    for name in ("KITTY_WINDOW_ID", "TERM_PROGRAM", "KONSOLE_VERSION", "CRM_TUI_PHOTOS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TERM", "xterm-256color")

@@ -42,7 +42,7 @@ def test_a_password_is_never_read_from_the_file_and_never_shown(tmp_path):
 
 @pytest.mark.parametrize(
     "text",
-    ['lang = "fr"\n', "this is not toml = = =\n", '[keymap]\n"main.assign" = 3\n', 'photos = "sixel"\n'],
+    ['lang = "fr"\n', "this is not toml = = =\n", '[keymap]\n"main.assign" = 3\n', 'photos = "ascii"\n'],
 )
 def test_bad_settings_are_one_clear_error(tmp_path, text):
     with pytest.raises(ConfigError) as caught:
@@ -56,5 +56,5 @@ def test_photos_from_file_environment_and_flag(tmp_path):
     assert load_config(environ=environ).photos == "halfblock"
     assert load_config(environ={**environ, "CRM_TUI_PHOTOS": "kitty"}).photos == "kitty"
     assert load_config(environ={**environ, "CRM_TUI_PHOTOS": "kitty"}, photos="auto").photos == "auto"
-    with pytest.raises(ConfigError, match="photos must be one of auto, kitty, halfblock"):
+    with pytest.raises(ConfigError, match="photos must be one of auto, kitty, sixel, halfblock"):
         load_config(environ={**environ, "CRM_TUI_PHOTOS": "iterm"})

@@ -1,5 +1,5 @@
-"""Which terminals get kitty graphics, and the console sending photos through it against the
-real server: available photos sent and drawn as placeholders, private ones never."""
+"""Which terminals get kitty graphics or sixel, and the console sending photos as kitty graphics
+against the real server: available photos sent and drawn as placeholders, private ones never."""
 
 from __future__ import annotations
 
@@ -23,10 +23,9 @@ KITTY = {"TERM": "xterm-kitty"}
         ("auto", {"TERM": "xterm-ghostty"}, "truecolor", "kitty"),
         ("auto", {"TERM": "xterm-256color", "TERM_PROGRAM": "ghostty"}, "truecolor", "kitty"),
         ("auto", {"TERM": "xterm-256color", "KITTY_WINDOW_ID": "3"}, "truecolor", "kitty"),
-        # Terminals not known to draw placeholders (even those with other graphics) get cells.
+        # Terminals that say nothing of graphics get cells.
         ("auto", {"TERM": "xterm-256color"}, "truecolor", "halfblock"),
-        ("auto", {"TERM": "xterm-256color", "TERM_PROGRAM": "WezTerm"}, "truecolor", "halfblock"),
-        ("auto", {"TERM": "foot"}, "truecolor", "halfblock"),
+        ("auto", {"TERM": "xterm-256color", "TERM_PROGRAM": "vscode"}, "truecolor", "halfblock"),
         # A multiplexer passes graphics on only when configured to: forced, never guessed.
         ("auto", {**KITTY, "TMUX": "/tmp/tmux-1/default,1,0"}, "truecolor", "halfblock"),
         ("auto", {"TERM": "tmux-256color", "KITTY_WINDOW_ID": "3"}, "truecolor", "halfblock"),
@@ -37,10 +36,30 @@ KITTY = {"TERM": "xterm-kitty"}
         ("kitty", KITTY, "standard", "halfblock"),
         ("kitty", {**KITTY, "NO_COLOR": "1"}, "truecolor", "halfblock"),
         ("halfblock", KITTY, "truecolor", "halfblock"),
+        # Sixel terminals, by TERM or by what they set themselves; colour depth does not matter.
+        ("auto", {"TERM": "foot"}, "256", "sixel"),
+        ("auto", {"TERM": "foot-extra"}, "truecolor", "sixel"),
+        ("auto", {"TERM": "mlterm-256color"}, "standard", "sixel"),
+        ("auto", {"TERM": "xterm-256color", "TERM_PROGRAM": "WezTerm"}, "truecolor", "sixel"),
+        ("auto", {"TERM": "xterm-256color", "TERM_PROGRAM": "iTerm.app", "TERM_PROGRAM_VERSION": "3.5.4"},
+         "truecolor", "sixel"),
+        ("auto", {"TERM": "xterm-256color", "TERM_PROGRAM": "iTerm.app", "TERM_PROGRAM_VERSION": "3.4.23"},
+         "truecolor", "halfblock"),
+        ("auto", {"TERM": "xterm-256color", "KONSOLE_VERSION": "230805"}, "truecolor", "sixel"),
+        ("auto", {"TERM": "xterm-256color", "KONSOLE_VERSION": "211201"}, "truecolor", "halfblock"),
+        ("auto", {"TERM": "foot", "TMUX": "/tmp/tmux-1/default,1,0"}, "truecolor", "halfblock"),
+        ("auto", {"TERM": "foot", "NO_COLOR": "1"}, "truecolor", "halfblock"),
+        ("sixel", {"TERM": "xterm-256color", "TMUX": "/tmp/tmux-1/default,1,0"}, "256", "sixel"),
     ],
 )
-def test_photo_mode(setting, environ, colours, mode):
+def test_photo_mode(setting, environ, colours, mode, monkeypatch):
+    monkeypatch.setattr("crm_tui.photo_mode.cell_pixels", lambda: (10, 20))
     assert photo_mode(setting, environ, colours) == mode
+
+
+def test_auto_keeps_half_blocks_where_the_terminal_gives_no_size_in_pixels(monkeypatch):
+    monkeypatch.setattr("crm_tui.photo_mode.cell_pixels", lambda: None)
+    assert photo_mode("auto", {"TERM": "foot"}, "truecolor") == "halfblock"
 
 
 class RecordingApp(CrmApp):

@@ -1,5 +1,7 @@
-"""The real `crm-tui` in tmux with kitty graphics forced: the photo goes to the terminal through
-tmux's passthrough and the pane holds placeholder cells; a private report's photo never does."""
+"""The real `crm-tui` in tmux with terminal graphics forced. Kitty graphics: the photo goes to the
+terminal through tmux's passthrough and the pane holds placeholder cells. Sixel: the picture is
+written over the photo's cells, again after a dialog over it closes, never while it is covered.
+A private report's photo never reaches the terminal either way."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from PIL import Image
 
 from tests.support.tmux import Tmux
 from tests.widgets.kitty import commands, transmitted_png, unwrap_tmux
+from tests.widgets.sixel import decode, sixels
 from widgets import kitty_graphics as kitty
 
 CRM_TUI = Path(sys.executable).parent / "crm-tui"
@@ -45,20 +48,24 @@ def _jump(terminal: Tmux, number: str) -> None:
     terminal.send("Enter")
 
 
-def test_photos_reach_the_terminal_as_kitty_graphics_and_private_ones_never(tmp_path, terminal, demo_server):
-    shown, locked = _numbers(demo_server)
+def _start(terminal: Tmux, tmp_path: Path, server, photos: str) -> None:
     env = {
-        "CRM_TUI_SERVER": demo_server.base_url,
+        "CRM_TUI_SERVER": server.base_url,
         "CRM_TUI_USERNAME": "dispatcher",
         "CRM_TUI_PASSWORD": "dispatcher-demo",
         "CRM_TUI_CONFIG": str(tmp_path / "absent.toml"),
         "CRM_TUI_LANG": "en",
-        "CRM_TUI_PHOTOS": "kitty",
+        "CRM_TUI_PHOTOS": photos,
         "TERM": "xterm-256color",
         "COLORTERM": "truecolor",
         "LANG": "C.UTF-8",
     }
     terminal.start([str(CRM_TUI)], env)
+
+
+def test_photos_reach_the_terminal_as_kitty_graphics_and_private_ones_never(tmp_path, terminal, demo_server):
+    shown, locked = _numbers(demo_server)
+    _start(terminal, tmp_path, demo_server, "kitty")
     terminal.wait_for(lambda s: "Sari Wulandari" in s and "reports" in s, 30, "the console")
 
     _jump(terminal, shown)
@@ -89,3 +96,66 @@ def test_photos_reach_the_terminal_as_kitty_graphics_and_private_ones_never(tmp_
     after = commands(unwrap_tmux(terminal.raw().decode("utf-8", "replace")))[len(sent):]
     # Deleted when the private report came; nothing sent after it.
     assert [(c.keys.get("a"), c.keys.get("d"), c.keys.get("i")) for c in after] == [("d", "I", str(image_id))]
+
+
+def test_sixel_pictures_are_painted_over_the_photo_cells(tmp_path, terminal, demo_server):
+    shown, locked = _numbers(demo_server)
+    _start(terminal, tmp_path, demo_server, "sixel")
+    terminal.wait_for(lambda s: "Sari Wulandari" in s and "reports" in s, 30, "the console")
+    start = len(terminal.raw())
+
+    _jump(terminal, shown)
+    _wait_for_sixels(terminal, start, "the photo painted")
+    raw = terminal.raw()[start:].decode("ascii", "replace")
+    painted = sixels(raw)
+    # One sequence per line of the photo in view, each at the line's first cell, with the
+    # cursor saved before and restored after.
+    placed = re.findall(r"\x1b7\x1b\[(\d+);(\d+)H(\x1bP[\d;]*q.*?\x1b\\)\x1b8", raw, re.S)
+    assert [sequence for _, _, sequence in placed] == painted
+    rows = [int(row) - 1 for row, _, _ in placed]
+    assert rows == list(range(rows[0], rows[0] + len(rows))) and len({column for _, column, _ in placed}) == 1
+    screen = terminal.screen().splitlines()
+    assert "Photo" in screen[rows[0] - 1]  # under its heading
+    assert rows[-1] < 40 - 1  # never the terminal's last line
+    for sequence in painted:
+        # tmux reports its cells as 16x32 pixels: a line of the picture is at most 32 high.
+        picture = decode(sequence)
+        assert picture.height <= 32 and picture.width <= 120 * 16
+        assert len(picture.pixels) == picture.width * picture.height  # every pixel painted
+
+    # A dialog over it: Textual's cells replace the picture, and it is not painted while covered;
+    # closed, the picture comes back.
+    mark = len(terminal.raw())
+    terminal.type("?")
+    terminal.wait_for("Keys", 10, "the help screen")
+    assert sixels(terminal.raw()[mark:].decode("ascii", "replace")) == []
+    mark = len(terminal.raw())
+    terminal.send("Escape")
+    again = _wait_for_sixels(terminal, mark, "the photo painted again")
+    assert again and set(again) <= set(painted)
+
+    # A private report: its photo is never painted, also when a dialog over it closes.
+    mark = len(terminal.raw())
+    _jump(terminal, locked)
+    terminal.wait_for("Photo locked", 30, "the locked notice")
+    # (Until it came, the photo on screen was the one before, repainted as the command line opened.)
+    assert set(sixels(terminal.raw()[mark:].decode("ascii", "replace"))) <= set(painted)
+    mark = len(terminal.raw())
+    terminal.type("?")
+    terminal.wait_for("Keys", 10, "the help screen")
+    terminal.send("Escape")
+    terminal.wait_for(lambda s: "Keys" not in s and "Photo locked" in s, 10, "the locked notice again")
+    terminal.type("q")
+    terminal.wait_for("EXIT=0", 20, "the console to quit")
+    assert sixels(terminal.raw()[mark:].decode("ascii", "replace")) == []
+
+
+def _wait_for_sixels(terminal: Tmux, start: int, what: str) -> list[str]:
+    found: list[str] = []
+
+    def painted(_screen: str) -> bool:
+        found[:] = sixels(terminal.raw()[start:].decode("ascii", "replace"))
+        return bool(found)
+
+    terminal.wait_for(painted, 30, what)
+    return found
