@@ -2,7 +2,7 @@
 
 A private report's photo is locked: the panel says so and the photo is never asked for. Other
 photos are drawn by a `PhotoRenderer` (`photo_renderers`): half-block cells by default, which
-every colour terminal shows, or the kitty graphics protocol where the console chose it.
+every colour terminal shows, or kitty graphics or sixel where the console chose them.
 """
 
 from __future__ import annotations
