@@ -91,11 +91,18 @@ def test_photos_reach_the_terminal_as_kitty_graphics_and_private_ones_never(tmp_
 
     _jump(terminal, locked)
     terminal.wait_for(lambda s: "Photo locked" in s and kitty.PLACEHOLDER not in s, 30, "the locked notice")
+    after = commands(unwrap_tmux(terminal.raw().decode("utf-8", "replace")))[len(sent):]
+    # Deleted when the private report came; nothing sent for it.
+    assert [(c.keys.get("a"), c.keys.get("d"), c.keys.get("i")) for c in after] == [("d", "I", str(image_id))]
+
+    # Leaving the console takes the photo on screen out of the terminal too.
+    _jump(terminal, shown)
+    terminal.wait_for(lambda s: kitty.PLACEHOLDER in s, 30, "the photo again")
     terminal.type("q")
     terminal.wait_for("EXIT=0", 20, "the console to quit")
-    after = commands(unwrap_tmux(terminal.raw().decode("utf-8", "replace")))[len(sent):]
-    # Deleted when the private report came; nothing sent after it.
-    assert [(c.keys.get("a"), c.keys.get("d"), c.keys.get("i")) for c in after] == [("d", "I", str(image_id))]
+    found = commands(unwrap_tmux(terminal.raw().decode("utf-8", "replace")))
+    sent_again = [c for c in found if c.keys.get("a") == "T"][-1]
+    assert found[-1].keys == {"a": "d", "d": "I", "i": sent_again.keys["i"], "q": "2"}
 
 
 def test_sixel_pictures_are_painted_over_the_photo_cells(tmp_path, terminal, demo_server):
