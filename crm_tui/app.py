@@ -22,7 +22,7 @@ from textual.worker import WorkerFailed
 from api_client import CrmClient
 from api_client.models import Category, ReportSummary, Session
 from crm_tui.config import Config
-from crm_tui.crash import EXIT_CRASH, Incident, record_crash
+from crm_tui.crash import EXIT_CRASH, Incident, loop_error_handler, record_crash
 from crm_tui.idle import IdleClock, check_interval
 from crm_tui.photo_mode import cell_pixels, in_tmux, photo_mode
 from crm_tui.sixel_painter import SixelPainter
@@ -113,6 +113,7 @@ class CrmApp(App[None]):
             self.theme = config.theme
 
     def on_mount(self) -> None:
+        asyncio.get_running_loop().set_exception_handler(loop_error_handler(self.config.log_dir))
         if self.config.keymap:
             self.set_keymap(dict(self.config.keymap))
         if self.config.idle_lock_minutes > 0:

@@ -57,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"crm-tui: {exc}", file=sys.stderr)
             return EXIT_USAGE
         log_dir = config.log_dir
+        from crm_tui.crash import route_stray_errors
+
+        route_stray_errors(log_dir)
         return _run(args, config)
     except KeyboardInterrupt:  # Ctrl+C before the app took the terminal (the demo starting)
         return EXIT_INTERRUPTED

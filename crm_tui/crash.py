@@ -14,12 +14,14 @@ import os
 import platform
 import secrets
 import sys
+import threading
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TextIO
+from typing import Any, TextIO
 
 from widgets.i18n import Texts
 from widgets.safe_text import line
@@ -139,3 +141,32 @@ def report_crash(log_dir: Path, error: BaseException, stream: TextIO | None = No
     except (OSError, ValueError):  # the terminal is gone; the log has it
         pass
     return incident
+
+
+def route_stray_errors(log_dir: Path) -> None:
+    """Errors no code catches outside the app's own loop, which Python prints with their messages
+    on stderr (the operator's terminal once the console has left it): in threads, and in
+    finalisers ("Exception ignored in ..."). They go to the incident log instead, frames only."""
+
+    def thread_error(args: threading.ExceptHookArgs) -> None:
+        if not issubclass(args.exc_type, SystemExit):
+            record_crash(log_dir, args.exc_value or args.exc_type())
+
+    def unraisable_error(unraisable: Any) -> None:
+        record_crash(log_dir, unraisable.exc_value or unraisable.exc_type())
+
+    threading.excepthook = thread_error
+    sys.unraisablehook = unraisable_error
+
+
+def loop_error_handler(log_dir: Path) -> Callable[[Any, dict[str, Any]], None]:
+    """For the asyncio loop: an exception nobody retrieved from a task goes to the incident log.
+    (asyncio's own handler logs the exception with its message through `logging`, whose last
+    resort prints to stderr.) Reports without an exception carry no data and are dropped."""
+
+    def handle(_loop: Any, context: dict[str, Any]) -> None:
+        error = context.get("exception")
+        if isinstance(error, BaseException):
+            record_crash(log_dir, error)
+
+    return handle

@@ -6,6 +6,9 @@ from __future__ import annotations
 import io
 import re
 import stat
+import subprocess
+import sys
+import threading
 
 import pytest
 
@@ -68,6 +71,9 @@ def test_cli_main_turns_an_error_before_the_app_into_an_incident(state_dir, monk
         raise RuntimeError("while reading report " + SECRET)
 
     monkeypatch.setattr(cli, "_run", broken_run)
+    # main() routes stray errors to the log: put Python's hooks back after the test.
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
     assert cli.main([]) == EXIT_CRASH
     err = capsys.readouterr().err
     found = INCIDENT.search(err)
@@ -113,3 +119,56 @@ async def test_an_error_in_a_worker_is_logged_with_the_worker_frames(demo_server
     _assert_safe_log(log, app.incident.id)
     # The worker's own exception, unwrapped from Textual's WorkerFailed, with its frames.
     assert "LookupError (message not logged)" in log and "in load_detail" in log
+
+
+STRAY_ERRORS = f"""
+import asyncio, gc, sys, threading
+from pathlib import Path
+from crm_tui.crash import loop_error_handler, route_stray_errors
+
+log_dir = Path(sys.argv[1])
+route_stray_errors(log_dir)
+
+def in_a_thread():
+    raise RuntimeError("thread reading report {SECRET}")
+
+thread = threading.Thread(target=in_a_thread)
+thread.start()
+thread.join()
+
+class Finaliser:
+    def __del__(self):
+        raise ValueError("finalising report {SECRET}")
+
+Finaliser()
+gc.collect()
+
+async def main():
+    asyncio.get_running_loop().set_exception_handler(loop_error_handler(log_dir))
+
+    async def never_awaited():
+        raise KeyError("task holding report {SECRET}")
+
+    task = asyncio.ensure_future(never_awaited())
+    await asyncio.sleep(0)
+    del task
+    gc.collect()
+
+asyncio.run(main())
+print("done")
+"""
+
+
+def test_stray_errors_in_threads_finalisers_and_tasks_go_to_the_log_not_the_terminal(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", STRAY_ERRORS, str(tmp_path)], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout == "done\n"
+    assert result.stderr == ""  # Python would print each with its message and a traceback
+    logs = sorted(tmp_path.glob("crash-*.log"))
+    texts = [log.read_text() for log in logs]
+    kinds = sorted(kind for kind in ("RuntimeError", "ValueError", "KeyError") for text in texts if kind in text)
+    assert kinds == ["KeyError", "RuntimeError", "ValueError"]
+    for log, text in zip(logs, texts, strict=True):
+        _assert_safe_log(text, log.stem.removeprefix("crash-"))
+        assert "(message not logged)" in text
