@@ -20,7 +20,7 @@ import re
 import ssl
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import aclosing, asynccontextmanager
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -42,6 +42,7 @@ from api_client.errors import (
 from api_client.models import (
     Agency,
     Category,
+    Event,
     Health,
     Note,
     Officer,
@@ -49,6 +50,7 @@ from api_client.models import (
     Report,
     ReportPage,
     ReportSummary,
+    Resync,
     Session,
     StreamItem,
     parse_json,
@@ -90,7 +92,7 @@ class _BearerAuth(httpx.Auth):
         self.token = token
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        if self.token:
+        if self.token and "Authorization" not in request.headers:  # a call may name another token
             request.headers["Authorization"] = f"Bearer {self.token}"
         yield request
 
@@ -233,9 +235,11 @@ class CrmClient:
     ) -> httpx.Response:
         started = anyio.current_time()
         attempt = 0
+        own_token = not (headers and "Authorization" in headers)
         while True:
             log.debug("%s %s", method, template)
             retry_after: float | None = None
+            sent_with = self.token
             try:
                 response = await self._send_once(method, path, params, json, headers)
             except httpx.TransportError as exc:
@@ -244,6 +248,11 @@ class CrmClient:
             else:
                 if response.is_success:
                     return response
+                if response.status_code == 401 and own_token and self.token and self.token != sent_with:
+                    # Signed in again while the call was out, and the old token revoked: the
+                    # server refused before doing anything, so the call goes again as it is.
+                    log.debug("%s %s: token replaced meanwhile, sent again", method, template)
+                    continue
                 error = status_error = error_from_response(response, secrets=self._secrets())
                 retryable = retry and response.status_code in RETRYABLE_STATUS
                 retry_after = status_error.retry_after
@@ -297,8 +306,11 @@ class CrmClient:
 
     # --- auth --------------------------------------------------------------------------------
 
-    async def login(self, username: str, password: str) -> Session:
-        """Sign in; the client keeps the token for the calls that follow."""
+    async def login(self, username: str, password: str, *, revoke_previous: bool = False) -> Session:
+        """Sign in; the client keeps the token for the calls that follow. `revoke_previous`:
+        the token held until now is revoked on the server once the new one is in hand (signing
+        in again while still signed in, as unlocking does), best effort."""
+        previous = self.token
         response = await self._call(
             "POST", "/auth/login", "auth/login", json={"username": username, "password": password}, retry=False
         )
@@ -307,6 +319,13 @@ class CrmClient:
         if token is None:
             raise ResponseParseError(what="Session", status_code=response.status_code)
         self.token = token
+        if revoke_previous and previous and previous != token:
+            try:
+                await self._call(
+                    "POST", "/auth/logout", "auth/logout", headers={"Authorization": f"Bearer {previous}"}, retry=False
+                )
+            except CrmApiError:
+                pass  # expired already, or the server is gone: it lapses at its expiry either way
         return session
 
     async def logout(self) -> None:
@@ -440,7 +459,26 @@ class CrmClient:
         `StreamStatus` on each connection change. Reconnects by itself (backoff, Last-Event-ID);
         raises Unauthorized when the session ends. Close it with `aclose()` (or
         `contextlib.aclosing`) to hang up."""
-        return resilient_events(self._open_event_stream, last_event_id=last_event_id, policy=self._retry)
+        return self._events(last_event_id)
+
+    async def _events(self, last_event_id: int | None) -> AsyncGenerator[StreamItem, None]:
+        while True:
+            opened_with = self.token
+            stream = resilient_events(self._open_event_stream, last_event_id=last_event_id, policy=self._retry)
+            try:
+                async with aclosing(stream):
+                    async for item in stream:
+                        if isinstance(item, Event):
+                            last_event_id = item.id
+                        elif isinstance(item, Resync):
+                            last_event_id = item.latest_id
+                        yield item
+            except Unauthorized:
+                if not self.token or self.token == opened_with:
+                    raise
+                # Signed in again while the stream was open (its token is revoked): carry on
+                # from the last event with the new token.
+                log.debug("event stream: token replaced meanwhile, reconnecting")
 
     @asynccontextmanager
     async def _open_event_stream(self, last_id: int | None) -> AsyncGenerator[AsyncIterator[bytes], None]:

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
+import anyio
 from rich.console import Console, RenderableType
 from rich.text import Text
 from textual import events
@@ -20,6 +21,7 @@ from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from api_client import CrmClient
+from api_client.errors import CrmApiError
 from api_client.models import Category, ReportSummary, Session
 from crm_tui.config import Config
 from crm_tui.crash import EXIT_CRASH, Incident, loop_error_handler, record_crash
@@ -42,6 +44,8 @@ _T = Texts(
         "no_copy": "Not copied: a private report is on screen.",
     },
 )
+
+SIGN_OUT_SECONDS = 1.0  # the most quitting waits for the server to revoke the token
 
 # Textual's own palette commands that would carry the screen out of the console.
 _HIDDEN_SYSTEM_COMMANDS = frozenset({"Screenshot"})
@@ -123,6 +127,13 @@ class CrmApp(App[None]):
         self.push_screen(ConnectScreen())
 
     async def on_unmount(self) -> None:
+        # The token dies with the console rather than at the end of the shift; a server that
+        # does not answer at once is not waited for (the token then lapses at its expiry).
+        try:
+            with anyio.fail_after(SIGN_OUT_SECONDS):
+                await self.client.logout()
+        except (CrmApiError, TimeoutError):
+            pass
         await self.client.aclose()
 
     # --- photos -------------------------------------------------------------------------------

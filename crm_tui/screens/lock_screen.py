@@ -108,10 +108,11 @@ class LockScreen(Screen[None]):
     @work(exclusive=True, group="unlock")
     async def verify(self, password: str) -> None:
         """The server decides: a sign-in as the same operator (which also refreshes the token,
-        and counts against the server's throttle like any failed sign-in)."""
+        revoking the one before, and counts against the server's throttle like any failed
+        sign-in)."""
         password_input = self.query_one("#password", Input)
         try:
-            await self.app.client.login(self.username, password)
+            await self.app.client.login(self.username, password, revoke_previous=True)
         except RateLimited as exc:
             password_input.value = ""
             self._show_error(_T("wait", seconds=int(exc.retry_after or 30)))

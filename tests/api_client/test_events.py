@@ -213,6 +213,23 @@ async def test_the_session_ending_stops_the_stream(client_for, events_server):
         await stream.aclose()
 
 
+async def test_signing_in_again_keeps_the_stream_going_with_the_new_token(client_for, events_server, report_number):
+    client = await client_for("dispatcher", server=events_server)
+    stream = client.events()
+    try:
+        assert await next_item(stream) == StreamStatus(state="connected")
+        # As unlocking the console does: a new token, and the one the stream holds revoked.
+        await client.login("dispatcher", "dispatcher-demo", revoke_previous=True)
+        # At its next heartbeat the server ends the stream for the old token; the stream comes
+        # back with the new one, and events carry on without a gap.
+        assert await next_item(stream) == StreamStatus(state="connected")
+        await client.add_note(report_number, "after signing in again")
+        event = await next_item(stream)
+    finally:
+        await stream.aclose()
+    assert isinstance(event, Event) and event.type == "noted" and event.report.number == report_number
+
+
 async def test_a_401_at_connect_stops_at_once(client_for, events_server):
     recorder = Recorder()
     client = await client_for(None, server=events_server, transport=recorder)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 from textual.widgets import Footer, Input, TextArea
 
@@ -189,3 +190,23 @@ async def test_a_screen_asked_for_while_locked_waits_under_the_lock(demo_server)
         await until(pilot, lambda: isinstance(app.screen, AssignDialog), "the dialog after unlocking")
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is main, "back on the main screen")
+
+
+def _token_works(server, token: str) -> bool:
+    response = httpx.get(f"{server.base_url}/api/v1/me", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert response.status_code in (200, 401), response.status_code
+    return response.status_code == 200
+
+
+async def test_unlocking_revokes_the_token_it_replaces_and_quitting_the_last_one(demo_server):
+    async with console(demo_server) as (app, pilot):
+        before = app.client.token
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: isinstance(app.screen, LockScreen), "the lock screen")
+        await _unlock(pilot, app)
+        after = app.client.token
+        assert after != before
+        assert not _token_works(demo_server, before) and _token_works(demo_server, after)
+        await pilot.press("q")
+        await until(pilot, lambda: not app.is_running, "the console to quit")
+    assert not _token_works(demo_server, after)
