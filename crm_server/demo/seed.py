@@ -294,6 +294,7 @@ def seed_reports(db: Database, count: int, *, random_seed: int = 1, now: int | N
                 insert_history(chunk.history)
                 insert_reporters(chunk.reporters)
             _add_photos(conn, next_id, random_seed)
+        _advance_report_ids(conn)
         for day, added in sequence.items():
             if day in known_days:
                 conn.execute(daily_sequence.update().where(daily_sequence.c.day == day).values(last=known_days[day] + added))
@@ -302,6 +303,13 @@ def seed_reports(db: Database, count: int, *, random_seed: int = 1, now: int | N
     with db.write() as conn:
         conn.exec_driver_sql("ANALYZE")  # table statistics for the query planner
     return count
+
+
+def _advance_report_ids(conn: Connection) -> None:
+    """Reports were inserted with their ids given. SQLite's next id follows the largest in the
+    table; PostgreSQL's comes from a sequence, which has to be told."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('reports', 'id'), (SELECT max(id) FROM reports))")
 
 
 def _add_photos(conn: Connection, first_id: int, random_seed: int) -> None:

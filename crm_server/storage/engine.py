@@ -1,4 +1,5 @@
-"""Connections: SQLite by default (WAL, busy timeout, BEGIN IMMEDIATE for writes), or PostgreSQL."""
+"""Connections: SQLite by default (WAL, busy timeout, BEGIN IMMEDIATE for writes), or PostgreSQL
+(writes take one advisory lock, so they run one at a time as on SQLite)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 
 BUSY_TIMEOUT_MS = 30_000
 _WRITE = "crm_write"
 _BULK_PRAGMAS = {"cache_size": -512 * 1024, "synchronous": 0}  # 512 MiB; OFF
+# PostgreSQL: the advisory lock every write transaction takes first (any constant of our own).
+WRITE_LOCK_KEY = 0x43524D5F57  # "CRM_W"
+_TAKE_WRITE_LOCK = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=WRITE_LOCK_KEY)
 
 
 class Database:
@@ -43,13 +47,23 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A write transaction. On SQLite it takes the write lock up front (BEGIN IMMEDIATE):
-        a deferred transaction that reads and then writes fails at once with SQLITE_BUSY when
-        another connection committed in between, whatever the busy timeout."""
+        """A write transaction, which runs alone: writes check and then change (a version, an
+        idempotency key, the day's next report number), and rely on no other write coming in
+        between. On SQLite it takes the write lock up front (BEGIN IMMEDIATE): a deferred
+        transaction that reads and then writes fails at once with SQLITE_BUSY when another
+        connection committed in between, whatever the busy timeout. On PostgreSQL it takes an
+        advisory lock held until it ends, across every server process on the database; each
+        statement after it sees what the writes before it committed (READ COMMITTED). Reads
+        never wait for it."""
         with self._write_turn, self.engine.connect() as conn:
             conn.execution_options(**{_WRITE: True})
             with conn.begin():
+                self._take_write_lock(conn)
                 yield conn
+
+    def _take_write_lock(self, conn: Connection) -> None:
+        if not self.is_sqlite:
+            conn.execute(_TAKE_WRITE_LOCK)
 
     @contextmanager
     def bulk_write(self) -> Iterator[Connection]:
@@ -70,6 +84,7 @@ class Database:
             try:
                 conn.execution_options(**{_WRITE: True})
                 with conn.begin():
+                    self._take_write_lock(conn)
                     yield conn
             finally:
                 for pragma, value in saved.items():

@@ -19,8 +19,21 @@ def _v1_initial(conn: Connection, db: Database) -> None:
         fts.create(conn)
 
 
+def _v2_postgres_trigram_indexes(conn: Connection, db: Database) -> None:
+    if not db.is_sqlite:
+        # What FTS5's trigram table does on SQLite: substring search (ILIKE '%q%', three
+        # characters or more) read from an index. pg_trgm ships with PostgreSQL and is trusted:
+        # the database's owner may create it.
+        conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        for column in fts.COLUMNS:
+            conn.exec_driver_sql(
+                f"CREATE INDEX IF NOT EXISTS reports_{column}_trgm ON reports USING gin ({column} gin_trgm_ops)"
+            )
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection, Database], None]], ...] = (
     (1, "initial schema", _v1_initial),
+    (2, "trigram indexes for text search on PostgreSQL", _v2_postgres_trigram_indexes),
 )
 
 
