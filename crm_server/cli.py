@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import socket
 import sys
 from datetime import UTC, datetime
@@ -19,6 +20,22 @@ EXIT_USAGE = 2
 
 class CliError(Exception):
     """A one-line message for the operator."""
+
+
+DB_ENV = "CRM_SERVER_DB"  # the database, for URLs with a password that should not be on a command line
+
+
+def _shown(path: str) -> str:
+    """`--db` as printed: a URL's password replaced by ***."""
+    if "://" not in path:
+        return path
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(path).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(a database URL that does not parse)"
 
 
 def _open_db(path: str):
@@ -37,7 +54,7 @@ def _open_db(path: str):
         db = Database.open(path)
         initialise(db)
     except SQLAlchemyError as exc:
-        raise CliError(f"--db {path}: cannot open the database ({type(exc.orig or exc).__name__})") from None
+        raise CliError(f"--db {_shown(path)}: cannot open the database ({type(exc.orig or exc).__name__})") from None
     return db
 
 
@@ -53,7 +70,7 @@ def _check_port(host: str, port: int) -> None:
 
 def cmd_init(args) -> None:
     _open_db(args.db).dispose()
-    print(f"database ready: {args.db}")
+    print(f"database ready: {_shown(args.db)}")
 
 
 def _print_demo_operators(added) -> None:
@@ -146,7 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     def with_db(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)
-        p.add_argument("--db", required=True, help="SQLite file path, or a SQLAlchemy URL")
+        p.add_argument(
+            "--db", default=os.environ.get(DB_ENV), required=not os.environ.get(DB_ENV),
+            help=f"SQLite file path, or a SQLAlchemy URL such as postgresql+psycopg://crm@db/crm (else {DB_ENV})",
+        )
         return p
 
     with_db("init", "create the schema and reference data (idempotent)").set_defaults(func=cmd_init)

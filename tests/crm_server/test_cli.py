@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 import socket
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.support.server import crm_server
+from tests.support.server import crm_server, free_port, query
 
 
 def fails_with_one_line(result, *, mentions: str) -> str:
@@ -24,11 +23,6 @@ def fails_with_one_line(result, *, mentions: str) -> str:
     return lines[0]
 
 
-def query(db: Path, sql: str) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql).fetchall()
-
-
 def test_init_is_idempotent(tmp_path):
     db = tmp_path / "crm.sqlite3"
     first = crm_server("init", "--db", str(db))
@@ -39,7 +33,7 @@ def test_init_is_idempotent(tmp_path):
     assert again.returncode == 0
     assert query(db, "SELECT (SELECT count(*) FROM agencies), (SELECT count(*) FROM categories)") == counts
     assert query(db, "SELECT type, name, sql FROM sqlite_master ORDER BY name") == schema
-    assert query(db, "SELECT version FROM schema_migrations") == [(1,)]
+    assert query(db, "SELECT version FROM schema_migrations ORDER BY version") == [(1,), (2,)]
     agencies, categories = counts[0]
     assert agencies > 267 and categories >= 60
 
@@ -118,7 +112,7 @@ def test_duplicate_username_is_one_line(tmp_path):
 
 def test_operator_add_reads_the_password_from_stdin_and_the_operator_can_log_in(api):
     """Added to a running server's database: the server sees the new operator at once."""
-    db = api.server.db_path
+    db = api.server.db
     password = "kata sandi: panjang & aneh é"
     added = _add(db, "rina.k", "dispatcher", "JP.GAMBIR.PETOJO-UTARA", password, "--name", "Rina Kartika")
     assert added.returncode == 0, added.stderr
@@ -163,3 +157,21 @@ def test_audit_filters_by_report(api):
     rows = api.audit(report=viewed).splitlines()
     assert [tuple(r.split()[2:6]) for r in rows] == [("dispatcher", "view", viewed, "ok")]
     assert api.audit(report=other) == ""
+
+
+def test_a_database_url_never_shows_its_password(tmp_path):
+    url = f"postgresql+psycopg://crm:s3cret-pw@127.0.0.1:{free_port()}/crm"  # nothing listens there
+    result = crm_server("init", "--db", url, check=False)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"crm-server: --db {url.replace('s3cret-pw', '***')}: cannot open the database (OperationalError)"
+    )
+    assert "s3cret-pw" not in result.stdout + result.stderr
+
+
+def test_the_database_can_come_from_the_environment(tmp_path, monkeypatch):
+    db = tmp_path / "from-env.sqlite3"
+    monkeypatch.setenv("CRM_SERVER_DB", str(db))
+    result = crm_server("init")
+    assert result.returncode == 0 and result.stdout.strip() == f"database ready: {db}"
+    assert query(db, "SELECT count(*) FROM schema_migrations") == [(2,)]
