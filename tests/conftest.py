@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from tests.support import postgres
 from tests.support.server import ServerProcess
 
 
@@ -66,3 +67,10 @@ def plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("KITTY_WINDOW_ID", "TERM_PROGRAM", "KONSOLE_VERSION", "CRM_TUI_PHOTOS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TERM", "xterm-256color")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def postgres_cluster() -> Iterator[None]:
+    """On a PostgreSQL run, the cluster the test servers share is stopped with the session."""
+    yield
+    postgres.stop()

@@ -264,7 +264,7 @@ class Api:
     # --- the audit trail --------------------------------------------------------------------
 
     def audit(self, *, operator: str | None = None, report: str | None = None) -> str:
-        args = ["audit", "--db", str(self.server.db_path)]
+        args = ["audit", "--db", self.server.db]
         if operator:
             args += ["--operator", operator]
         if report:

@@ -104,7 +104,7 @@ def english() -> None:
 
 def add_operator(server: ServerProcess, username: str, role: str, name: str) -> None:
     crm_server(
-        "operator", "add", "--db", str(server.db_path), "--username", username, "--role", role,
+        "operator", "add", "--db", server.db, "--username", username, "--role", role,
         "--agency", "JP.GAMBIR.CIDENG", "--name", name, stdin=username + DEMO_PASSWORD_SUFFIX + "\n",
     )
 

@@ -29,7 +29,7 @@ class SeededServer(ServerProcess):
         return subprocess.Popen(
             [
                 sys.executable, "-m", "crm_server.cli", "serve",
-                "--db", str(self.db_path), "--host", "127.0.0.1", "--port", str(self.port),
+                "--db", self.db, "--host", "127.0.0.1", "--port", str(self.port),
                 "--heartbeat", str(self.heartbeat),
             ],
             stdout=log,

@@ -9,11 +9,9 @@ raw too.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 import re
-import sqlite3
 import sys
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -120,7 +118,7 @@ class HostileWorld:
 
 def _add_operator(server: ServerProcess, username: str, role: str, name: str) -> None:
     crm_server(
-        "operator", "add", "--db", str(server.db_path), "--username", username, "--role", role,
+        "operator", "add", "--db", server.db, "--username", username, "--role", role,
         "--agency", AGENCY, "--name", name, stdin=username + DEMO_PASSWORD_SUFFIX + "\n",
     )
 
@@ -163,28 +161,46 @@ def build_hostile_world(folder: Path) -> HostileWorld:
                 api.post(f"/reports/{report.number}/notes", json={"text": NOTE}).raise_for_status()
     finally:
         server.stop()
-    _plant_raw(server.db_path, [r for r in reports if r.variant == "raw"])
+    _plant_raw(server.db, [r for r in reports if r.variant == "raw"])
     server.start()
     return HostileWorld(server, reports)
 
 
-def _plant_raw(db_path: Path, raw: list[HostileReport]) -> None:
-    with contextlib.closing(sqlite3.connect(db_path)) as db, db:  # closed, and committed
-        for report in raw:
-            spec = report.spec
-            db.execute(
-                "UPDATE reports SET title = ?, description = ?, address = ? WHERE number = ?",
-                (spec.title, spec.description, spec.address, report.number),
-            )
-            (report_id,) = db.execute("SELECT id FROM reports WHERE number = ?", (report.number,)).fetchone()
-            db.execute("UPDATE notes SET text = ? WHERE report_id = ?", (NOTE, report_id))
-            db.execute(
-                "UPDATE history SET detail = ? WHERE report_id = ? AND action = 'created'", (HISTORY_DETAIL, report_id)
-            )
-        db.execute("UPDATE operators SET display_name = ? WHERE username = ?", (OFFICER_NAME, OFFICER))
-        db.execute("UPDATE operators SET display_name = ? WHERE username = ?", (DISPATCHER_NAME, DISPATCHER))
-        db.execute("UPDATE agencies SET name = ? WHERE code = ?", (AGENCY_NAME, AGENCY))
-        db.execute("UPDATE categories SET name = ? WHERE code = ?", (CATEGORY_NAME, CATEGORY))
+def _plant_raw(db: str, raw: list[HostileReport]) -> None:
+    """Write the specs' text straight into the database, past the server's sanitiser. PostgreSQL
+    cannot store NUL in text at all, so there the planted text goes without it."""
+    from sqlalchemy import text
+
+    from crm_server.storage.engine import Database
+
+    database = Database.open(db)
+    keep = (lambda value: value) if database.is_sqlite else (lambda value: value.replace("\x00", ""))
+
+    def run(conn, sql: str, **values: object) -> None:
+        conn.execute(text(sql), {k: keep(v) if isinstance(v, str) else v for k, v in values.items()})
+
+    try:
+        with database.write() as conn:
+            for report in raw:
+                spec = report.spec
+                run(conn, "UPDATE reports SET title = :title, description = :description, address = :address"
+                    " WHERE number = :number",
+                    title=spec.title, description=spec.description, address=spec.address, number=report.number)
+                report_id = conn.execute(
+                    text("SELECT id FROM reports WHERE number = :number"), {"number": report.number}
+                ).scalar_one()
+                run(conn, "UPDATE notes SET text = :text WHERE report_id = :id", text=NOTE, id=report_id)
+                run(conn, "UPDATE history SET detail = :detail WHERE report_id = :id AND action = 'created'",
+                    detail=HISTORY_DETAIL, id=report_id)
+            for table, column, key, value, where in (
+                ("operators", "display_name", "username", OFFICER_NAME, OFFICER),
+                ("operators", "display_name", "username", DISPATCHER_NAME, DISPATCHER),
+                ("agencies", "name", "code", AGENCY_NAME, AGENCY),
+                ("categories", "name", "code", CATEGORY_NAME, CATEGORY),
+            ):
+                run(conn, f"UPDATE {table} SET {column} = :value WHERE {key} = :where", value=value, where=where)
+    finally:
+        database.dispose()
 
 
 # --- what the console must show ------------------------------------------------------------------

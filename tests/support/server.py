@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import socket
@@ -35,6 +36,18 @@ def crm_server(*args: str, stdin: str | None = None, check: bool = True) -> subp
     )
 
 
+def query(db: str | Path, sql: str) -> list[tuple]:
+    """The rows of `sql` in the database at `db`: a SQLite file, or a database URL."""
+    from crm_server.storage.engine import Database
+
+    database = Database.open(db)
+    try:
+        with database.read() as conn:
+            return [tuple(row) for row in conn.exec_driver_sql(sql)]
+    finally:
+        database.dispose()
+
+
 @dataclass
 class ServerProcess:
     db_path: Path
@@ -48,6 +61,16 @@ class ServerProcess:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def db(self) -> str:
+        """What `--db` names: the SQLite file, or on a PostgreSQL run a database of its own
+        (the same one for the same path, so a restarted server finds its data)."""
+        from tests.support import postgres
+
+        if postgres.wanted():
+            return postgres.cluster().url("crm_" + hashlib.sha1(str(self.db_path).encode()).hexdigest()[:16])
+        return str(self.db_path)
 
     def start(self) -> ServerProcess:
         self.log_path = self.db_path.with_suffix(".log")
@@ -70,7 +93,7 @@ class ServerProcess:
         return subprocess.Popen(
             [
                 sys.executable, "-m", "crm_server.cli", "serve",
-                "--db", str(self.db_path), "--host", "127.0.0.1", "--port", str(self.port),
+                "--db", self.db, "--host", "127.0.0.1", "--port", str(self.port),
                 "--demo", "--reports", str(self.reports), "--random-seed", str(self.random_seed),
                 "--heartbeat", str(self.heartbeat),
             ],
@@ -103,4 +126,4 @@ class ServerProcess:
         return response.json()["token"]
 
     def intake_key(self) -> str:
-        return crm_server("intake-key", "--db", str(self.db_path)).stdout.strip()
+        return crm_server("intake-key", "--db", self.db).stdout.strip()
