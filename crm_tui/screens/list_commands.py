@@ -83,6 +83,9 @@ class ListCommands:
                 return
             match parse_command(text):
                 case Jump(number=number):
+                    # The row highlighted before must not load once the cursor "rests" and take
+                    # the detail back from the report asked for.
+                    self._detail_timer.pause()
                     self.jump(number)
                 case Quit():
                     self.app.exit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 
 import httpx
 
@@ -49,6 +50,43 @@ async def test_moving_the_cursor_follows_with_the_detail(demo_server):
         await until(pilot, lambda: screen.current.number == screen.window.row(last).number, "the last report")
         await pilot.press("g")
         await until(pilot, lambda: screen.current.number == first, "back at the top")
+
+
+async def test_the_command_line_jumps_to_a_report_and_says_when_there_is_none(demo_server, english_ui):
+    async with console(demo_server) as (app, pilot):
+        screen = app.screen
+        with _api(demo_server, "dispatcher") as api:
+            far = api.get("/reports", params={"limit": 1, "sort": "created"}).json()["items"][0]["number"]  # the oldest
+        assert screen.table.cursor != screen.window.index_of(far)
+        await pilot.press(":", *far.lower(), "enter")
+        await until(pilot, lambda: screen.current.number == far, "the report jumped to")
+        assert screen.table.cursor == screen.window.index_of(far)  # the list is on it too
+        assert far in screen_text(app)
+        await pilot.press(":", *"JK2001010001", "enter")
+        await until(pilot, lambda: "JK2001010001" in screen_text(app), "the not-found warning")
+        assert screen.current.number == far
+
+
+async def test_a_jump_is_not_undone_by_the_row_the_cursor_left(demo_server, monkeypatch):
+    """`j` then `:` at once: the moved-to row's detail, due when the cursor rests, must not
+    replace the report jumped to when it comes later than the jump began (a slow answer)."""
+    # The cursor rests 1 s after `j`: after the jump began (typing it takes less), before it ends.
+    monkeypatch.setattr("crm_tui.screens.main_screen.DETAIL_SETTLE_SECONDS", 1.0)
+    async with console(demo_server) as (app, pilot):
+        screen = app.screen
+        target = screen.window.row(5).number
+        fetch = app.client.get_report
+
+        async def slow_for_the_target(number, *args, **kwargs):
+            if number == target:
+                await asyncio.sleep(2.5)  # still out when the cursor "rests" on the row moved to
+            return await fetch(number, *args, **kwargs)
+
+        monkeypatch.setattr(app.client, "get_report", slow_for_the_target)
+        await pilot.press("j", ":", *target, "enter")
+        await until(pilot, lambda: screen.current.number == target, "the report jumped to")
+        await pilot.pause(1.2)  # the detail settle timer of the jumped-to row passes too
+        assert screen.current.number == target
 
 
 async def test_private_photos_are_never_requested_and_available_ones_are_drawn(demo_server):
