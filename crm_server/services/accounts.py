@@ -18,9 +18,13 @@ from crm_server.storage.schema import agencies, audit as audit_rows, operators, 
 from crm_text.sanitize import clean_line
 
 TOKEN_TTL_SECONDS = 12 * 3600  # one control-room shift
-# Failed sign-ins per username (since its last success) before the next attempts are refused
+# Failed sign-ins for a username (since its last success) before the next attempts are refused
 # (429) until the oldest of them is older than the window: slows guessing, locks nobody out long.
-LOGIN_FAILURES_ALLOWED = 10
+# Counted per client address, so someone guessing elsewhere does not lock the operator out at
+# their own console; and for all addresses together, with a higher bound, against guessing
+# spread over many addresses.
+LOGIN_FAILURES_ALLOWED = 10  # from one address
+LOGIN_FAILURES_PER_USERNAME = 100  # from every address
 LOGIN_FAILURE_WINDOW_SECONDS = 300
 
 
@@ -50,7 +54,7 @@ def _principal(row) -> Principal:
     return Principal(row.id, row.username, row.display_name, Role(row.role), row.agency_code, row.path)
 
 
-def _check_login_rate(db: Database, username: str) -> None:
+def _check_login_rate(db: Database, username: str, address: str | None) -> None:
     at = now()
     last_success = (
         select(func.coalesce(func.max(audit_rows.c.id), 0))
@@ -58,8 +62,8 @@ def _check_login_rate(db: Database, username: str) -> None:
         .scalar_subquery()
     )
     with db.read() as conn:
-        recent = conn.scalars(
-            select(audit_rows.c.at)
+        recent = conn.execute(
+            select(audit_rows.c.at, audit_rows.c.address)
             .where(
                 audit_rows.c.operator == username,
                 audit_rows.c.action == "login_failed",
@@ -68,17 +72,22 @@ def _check_login_rate(db: Database, username: str) -> None:
                 audit_rows.c.id > last_success,
             )
             .order_by(audit_rows.c.at.desc())
-            .limit(LOGIN_FAILURES_ALLOWED)
+            .limit(LOGIN_FAILURES_PER_USERNAME)
         ).all()
-    if len(recent) >= LOGIN_FAILURES_ALLOWED:
-        wait = max(1, recent[-1] + LOGIN_FAILURE_WINDOW_SECONDS - at)
-        raise RateLimited(
-            headers={"Retry-After": str(wait)}, audit=AuditNote(username, "login_failed", "rate_limited")
-        )
+    from_here = [row.at for row in recent if row.address == address]
+    everywhere = [row.at for row in recent]
+    for failures, allowed in ((from_here, LOGIN_FAILURES_ALLOWED), (everywhere, LOGIN_FAILURES_PER_USERNAME)):
+        if len(failures) >= allowed:
+            wait = max(1, failures[allowed - 1] + LOGIN_FAILURE_WINDOW_SECONDS - at)
+            raise RateLimited(
+                headers={"Retry-After": str(wait)}, audit=AuditNote(username, "login_failed", "rate_limited")
+            )
 
 
-def login(db: Database, username: str, password: str) -> Session:
-    _check_login_rate(db, username[:64])
+def login(db: Database, username: str, password: str, *, address: str | None = None) -> Session:
+    """`address`: the client's, which the throttling counts failures by."""
+    address = address[:64] if address else None
+    _check_login_rate(db, username[:64], address)
     with db.read() as conn:
         row = conn.execute(
             _principal_select()
@@ -88,7 +97,7 @@ def login(db: Database, username: str, password: str) -> Session:
     # The slow KDF runs outside any transaction, and for unknown names too (no timing oracle).
     ok = verify_password(password, row.password_hash if row else DUMMY_HASH) and row is not None
     if not ok:
-        audit.record_alone(db, username[:64], "login_failed", "bad_credentials")
+        audit.record_alone(db, username[:64], "login_failed", "bad_credentials", address=address)
         raise Unauthorized("Wrong username or password.")
     token, at = new_token(), now()
     with db.write() as conn:
@@ -98,7 +107,7 @@ def login(db: Database, username: str, password: str) -> Session:
                 token_hash=token_digest(token), operator_id=row.id, created_at=at, expires_at=at + TOKEN_TTL_SECONDS
             )
         )
-        audit.record(conn, row.username, "login", "ok")
+        audit.record(conn, row.username, "login", "ok", address=address)
     return Session(token, datetime.fromtimestamp(at + TOKEN_TTL_SECONDS, UTC), _principal(row))
 
 

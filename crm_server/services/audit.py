@@ -10,18 +10,35 @@ from crm_server.storage.engine import Database
 from crm_server.storage.schema import audit
 
 
-def record(conn: Connection, operator: str | None, action: str, outcome: str, report_number: str | None = None) -> None:
+def record(
+    conn: Connection,
+    operator: str | None,
+    action: str,
+    outcome: str,
+    report_number: str | None = None,
+    *,
+    address: str | None = None,
+) -> None:
     conn.execute(
         audit.insert().values(
-            at=now(), operator=operator, action=action, report_number=report_number, outcome=outcome
+            at=now(), operator=operator, action=action, report_number=report_number, outcome=outcome,
+            address=address[:64] if address else None,
         )
     )
 
 
-def record_alone(db: Database, operator: str | None, action: str, outcome: str, report_number: str | None = None) -> None:
+def record_alone(
+    db: Database,
+    operator: str | None,
+    action: str,
+    outcome: str,
+    report_number: str | None = None,
+    *,
+    address: str | None = None,
+) -> None:
     """For outcomes that end a request with an error: the audit row commits on its own."""
     with db.write() as conn:
-        record(conn, operator, action, outcome, report_number)
+        record(conn, operator, action, outcome, report_number, address=address)
 
 
 def rows(db: Database, *, report_number: str | None = None, operator: str | None = None, limit: int = 1000):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 
 from crm_server.storage import fts
 from crm_server.storage.engine import Database
@@ -31,9 +31,16 @@ def _v2_postgres_trigram_indexes(conn: Connection, db: Database) -> None:
             )
 
 
+def _v3_audit_address(conn: Connection, db: Database) -> None:
+    # Databases made before the column existed; those made since have it from the first step.
+    if "address" not in {column["name"] for column in inspect(conn).get_columns("audit")}:
+        conn.exec_driver_sql("ALTER TABLE audit ADD COLUMN address VARCHAR(64)")
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection, Database], None]], ...] = (
     (1, "initial schema", _v1_initial),
     (2, "trigram indexes for text search on PostgreSQL", _v2_postgres_trigram_indexes),
+    (3, "the client's address in the audit trail", _v3_audit_address),
 )
 
 

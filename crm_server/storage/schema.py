@@ -194,6 +194,7 @@ audit = Table(
     Column("action", String(20), nullable=False),
     Column("report_number", String(20)),
     Column("outcome", String(40), nullable=False),
+    Column("address", String(64)),  # the client's address, on sign-ins: throttling counts by it
 )
 Index("ix_audit_report", audit.c.report_number)
 Index("ix_audit_operator", audit.c.operator)

@@ -1,14 +1,18 @@
-"""Sign-in: repeated failures for one username are slowed down (429 with Retry-After).
+"""Sign-in: repeated failures for one username are slowed down (429 with Retry-After), counted
+per client address and, with a higher bound, for every address together.
 
 The operators these tests add to the suite's server are dispatchers of a kelurahan no other test
 uses, so no officer list or scope elsewhere changes."""
 
 from __future__ import annotations
 
+import httpx
+
 from tests.crm_server.helpers import API, Api, assert_error_body, audit_lines, marker
 from tests.support.server import crm_server
 
 FAILURES_ALLOWED = 10  # crm_server.services.accounts.LOGIN_FAILURES_ALLOWED
+FAILURES_PER_USERNAME = 100  # crm_server.services.accounts.LOGIN_FAILURES_PER_USERNAME
 WINDOW_SECONDS = 300
 
 
@@ -53,3 +57,37 @@ def test_a_few_failures_do_not_lock_anyone_out(api: Api):
         for _ in range(FAILURES_ALLOWED - 1):
             assert login(api, username, "kata-sandl").status_code == 401
         assert login(api, username, "kata-sandi").status_code == 200
+
+
+def _add_dispatcher(api: Api, username: str, password: str) -> None:
+    added = crm_server(
+        "operator", "add", "--db", api.server.db, "--username", username, "--role", "dispatcher",
+        "--agency", "JP.GAMBIR.GAMBIR", stdin=password + "\n",
+    )
+    assert added.returncode == 0, added.stderr
+
+
+def _login_from(api: Api, address: str, username: str, password: str) -> int:
+    """A sign-in from another loopback address (127.0.0.2, ...): another client machine."""
+    transport = httpx.HTTPTransport(local_address=address)
+    with httpx.Client(base_url=api.server.base_url, transport=transport, timeout=30) as client:
+        return client.post(f"{API}/auth/login", json={"username": username, "password": password}).status_code
+
+
+def test_guessing_from_elsewhere_does_not_lock_the_operator_out_at_their_console(api: Api):
+    username = marker("target").lower()
+    _add_dispatcher(api, username, "punya-saya")
+    codes = [_login_from(api, "127.0.0.2", username, "tebak") for _ in range(FAILURES_ALLOWED + 1)]
+    assert codes == [401] * FAILURES_ALLOWED + [429]
+    assert _login_from(api, "127.0.0.2", username, "punya-saya") == 429  # that address waits
+    assert login(api, username, "punya-saya").status_code == 200  # from the operator's own
+
+
+def test_guessing_spread_over_many_addresses_is_slowed_down_for_the_username(api: Api):
+    username = marker("spread").lower()
+    _add_dispatcher(api, username, "rahasia-benar")
+    addresses = [f"127.0.0.{10 + i}" for i in range(FAILURES_PER_USERNAME // FAILURES_ALLOWED)]
+    for address in addresses:
+        assert {_login_from(api, address, username, "tebak") for _ in range(FAILURES_ALLOWED)} == {401}
+    assert _login_from(api, "127.0.0.99", username, "rahasia-benar") == 429
+    assert login(api, username, "rahasia-benar").status_code == 429

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from crm_server.storage.engine import Database
+from crm_server.storage.migrations import MIGRATIONS
 from tests.support.server import crm_server, free_port, query
 
 
@@ -33,7 +35,7 @@ def test_init_is_idempotent(tmp_path):
     assert again.returncode == 0
     assert query(db, "SELECT (SELECT count(*) FROM agencies), (SELECT count(*) FROM categories)") == counts
     assert query(db, "SELECT type, name, sql FROM sqlite_master ORDER BY name") == schema
-    assert query(db, "SELECT version FROM schema_migrations ORDER BY version") == [(1,), (2,)]
+    assert query(db, "SELECT version FROM schema_migrations ORDER BY version") == [(v,) for v, _, _ in MIGRATIONS]
     agencies, categories = counts[0]
     assert agencies > 267 and categories >= 60
 
@@ -174,4 +176,19 @@ def test_the_database_can_come_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("CRM_SERVER_DB", str(db))
     result = crm_server("init")
     assert result.returncode == 0 and result.stdout.strip() == f"database ready: {db}"
-    assert query(db, "SELECT count(*) FROM schema_migrations") == [(2,)]
+    assert query(db, "SELECT count(*) FROM schema_migrations") == [(len(MIGRATIONS),)]
+
+
+def test_a_database_from_before_the_audit_address_gains_it(tmp_path):
+    db = tmp_path / "older.sqlite3"
+    crm_server("init", "--db", str(db))
+    database = Database.open(db)
+    try:
+        with database.write() as conn:  # as a database made before migration 3 was
+            conn.exec_driver_sql("ALTER TABLE audit DROP COLUMN address")
+            conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version = 3")
+    finally:
+        database.dispose()
+    assert crm_server("init", "--db", str(db)).returncode == 0
+    assert query(db, "SELECT version FROM schema_migrations WHERE version = 3") == [(3,)]
+    assert ("address",) in [(row[1],) for row in query(db, "PRAGMA table_info(audit)")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from crm_server.api import schemas
 from crm_server.api.deps import Caller, Db, Dir, Token
@@ -24,8 +24,10 @@ def me_of(who: Principal, directory) -> schemas.Me:
 
 
 @router.post("/auth/login", response_model=schemas.LoginResponse, responses=errors(400, 401, 413, 422, 429))
-def login(body: schemas.LoginRequest, db: Db, directory: Dir) -> schemas.LoginResponse:
-    session = accounts.login(db, body.username, body.password)
+def login(body: schemas.LoginRequest, db: Db, directory: Dir, request: Request) -> schemas.LoginResponse:
+    # The client's address as uvicorn gives it: the peer's, or a trusted proxy's X-Forwarded-For.
+    address = request.client.host if request.client else None
+    session = accounts.login(db, body.username, body.password, address=address)
     return schemas.LoginResponse(token=session.token, expires_at=session.expires_at, operator=me_of(session.who, directory))
 
 
