@@ -109,6 +109,10 @@ class MainScreen(ListCommands, ReportWrites, LiveUpdates, Screen[None]):
     MainScreen #panes.-narrow ReportDetail { width: 1fr; height: 1fr; border-left: none; border-top: hkey $foreground 20%; }
     """
 
+    header: ConsoleHeader
+    table: ReportTable
+    detail: ReportDetail
+
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.operator: Operator = session.operator
@@ -124,23 +128,16 @@ class MainScreen(ListCommands, ReportWrites, LiveUpdates, Screen[None]):
     # --- composition ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield ConsoleHeader()
+        # Kept, not queried: a worker that resumes while the console closes (the event stream,
+        # a page arriving) finds the widgets gone from the DOM, and a query would raise.
+        self.header = ConsoleHeader()
+        self.table = ReportTable(id="list")
+        self.detail = ReportDetail(id="detail", photo_renderer=self.app.photo_renderer())
+        yield self.header
         with Container(id="panes"):
-            yield ReportTable(id="list")
-            yield ReportDetail(id="detail", photo_renderer=self.app.photo_renderer())
+            yield self.table
+            yield self.detail
         yield Footer()
-
-    @property
-    def table(self) -> ReportTable:
-        return self.query_one(ReportTable)
-
-    @property
-    def detail(self) -> ReportDetail:
-        return self.query_one(ReportDetail)
-
-    @property
-    def header(self) -> ConsoleHeader:
-        return self.query_one(ConsoleHeader)
 
     def on_mount(self) -> None:
         me = self.operator
