@@ -49,36 +49,44 @@ def main() -> None:
     image = decode_image(data)
     print(f"photo: {image.width}x{image.height}, {len(data):,} bytes as served; cells {CELL[0]}x{CELL[1]} px")
     for width in (30, 45):  # a narrow detail pane, and the pane at 120 columns (4:3 fills 32 x 12)
-        print(f"\n--- {width} columns, at most {MAX_ROWS} lines ---")
-        half = timed(lambda: HalfBlockRenderer().render(image, width, MAX_ROWS))
-        print(f"half-block render (baseline)      median {median(half):7.2f} ms")
-
-        sent: list[str] = []
-
-        def kitty() -> None:
-            sent.clear()
-            KittyRenderer(sent.append, new_id=lambda: 7).render(image, width, MAX_ROWS)
-
-        kitty_times = timed(kitty)
-        print(f"kitty render + PNG                median {median(kitty_times):7.2f} ms"
-              f"  ({median(kitty_times) / median(half):.1f}x baseline)  sends {len(''.join(sent)):,} bytes")
-
-        renderer = SixelRenderer(lambda: CELL)
-
-        def sixel_cells() -> None:
-            renderer.release()
-            renderer.render(image, width, MAX_ROWS)
-
-        cells = timed(sixel_cells)
-        job = renderer.job
-        lines: list[str] = []
-        encode = timed(lambda: lines.__setitem__(slice(None), job.encode()), runs=7)
-        print(f"sixel render (blank cells)        median {median(cells):7.3f} ms"
-              f"  ({median(cells) / median(half):.2f}x baseline)")
-        print(f"sixel encode (worker thread)      median {median(encode):7.2f} ms"
-              f"  sends {sum(map(len, lines)):,} bytes for {len(lines)} lines")
+        measure(image, width)
     print()
     asyncio.run(painter_per_frame())
+
+
+def measure(image, width: int) -> None:
+    print(f"\n--- {width} columns, at most {MAX_ROWS} lines ---")
+    half = timed(lambda: HalfBlockRenderer().render(image, width, MAX_ROWS))
+    print(f"half-block render (baseline)      median {median(half):7.2f} ms")
+
+    sent: list[str] = []
+
+    def kitty() -> None:
+        sent.clear()
+        KittyRenderer(sent.append, new_id=lambda: 7).render(image, width, MAX_ROWS)
+
+    kitty_times = timed(kitty)
+    print(f"kitty render + PNG                median {median(kitty_times):7.2f} ms"
+          f"  ({median(kitty_times) / median(half):.1f}x baseline)  sends {len(''.join(sent)):,} bytes")
+
+    renderer = SixelRenderer(lambda: CELL)
+
+    def sixel_cells() -> None:
+        renderer.release()
+        renderer.render(image, width, MAX_ROWS)
+
+    cells = timed(sixel_cells)
+    job = renderer.job
+    lines: list[str] = []
+
+    def encode() -> None:
+        lines[:] = job.encode()
+
+    encoding = timed(encode, runs=7)
+    print(f"sixel render (blank cells)        median {median(cells):7.3f} ms"
+          f"  ({median(cells) / median(half):.2f}x baseline)")
+    print(f"sixel encode (worker thread)      median {median(encoding):7.2f} ms"
+          f"  sends {sum(map(len, lines)):,} bytes for {len(lines)} lines")
 
 
 async def painter_per_frame() -> None:
