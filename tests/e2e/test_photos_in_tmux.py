@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -113,17 +114,21 @@ def test_sixel_pictures_are_painted_over_the_photo_cells(tmp_path, terminal, dem
 
     _jump(terminal, shown)
     _wait_for_sixels(terminal, start, "the photo painted")
-    raw = terminal.raw()[start:].decode("ascii", "replace")
-    painted = sixels(raw)
+    raw = _settled(terminal)[start:].decode("ascii", "replace")
     # One sequence per line of the photo in view, each at the line's first cell, with the
-    # cursor saved before and restored after.
+    # cursor saved before and restored after. (A line may be painted more than once, as frames
+    # redraw it while the report settles: always with the same picture.)
     placed = re.findall(r"\x1b7\x1b\[(\d+);(\d+)H(\x1bP[\d;]*q.*?\x1b\\)\x1b8", raw, re.S)
-    assert [sequence for _, _, sequence in placed] == painted
-    rows = [int(row) - 1 for row, _, _ in placed]
+    assert [sequence for _, _, sequence in placed] == sixels(raw)
+    by_row: dict[int, str] = {}
+    for row, _, sequence in placed:
+        assert by_row.setdefault(int(row) - 1, sequence) == sequence
+    rows = sorted(by_row)
     assert rows == list(range(rows[0], rows[0] + len(rows))) and len({column for _, column, _ in placed}) == 1
     screen = terminal.screen().splitlines()
     assert "Photo" in screen[rows[0] - 1]  # under its heading
     assert rows[-1] < 40 - 1  # never the terminal's last line
+    painted = set(by_row.values())
     for sequence in painted:
         # tmux reports its cells as 16x32 pixels: a line of the picture is at most 32 high.
         picture = decode(sequence)
@@ -139,14 +144,14 @@ def test_sixel_pictures_are_painted_over_the_photo_cells(tmp_path, terminal, dem
     mark = len(terminal.raw())
     terminal.send("Escape")
     again = _wait_for_sixels(terminal, mark, "the photo painted again")
-    assert again and set(again) <= set(painted)
+    assert again and set(again) <= painted
 
     # A private report: its photo is never painted, also when a dialog over it closes.
     mark = len(terminal.raw())
     _jump(terminal, locked)
     terminal.wait_for("Photo locked", 30, "the locked notice")
     # (Until it came, the photo on screen was the one before, repainted as the command line opened.)
-    assert set(sixels(terminal.raw()[mark:].decode("ascii", "replace"))) <= set(painted)
+    assert set(sixels(terminal.raw()[mark:].decode("ascii", "replace"))) <= painted
     mark = len(terminal.raw())
     terminal.type("?")
     terminal.wait_for("Keys", 10, "the help screen")
@@ -166,3 +171,18 @@ def _wait_for_sixels(terminal: Tmux, start: int, what: str) -> list[str]:
 
     terminal.wait_for(painted, 30, what)
     return found
+
+
+def _settled(terminal: Tmux, quiet: float = 0.5, timeout: float = 30.0) -> bytes:
+    """What the console wrote, once it has written nothing new for `quiet` seconds."""
+    deadline = time.monotonic() + timeout
+    raw = terminal.raw()
+    quiet_since = time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        now = terminal.raw()
+        if now != raw:
+            raw, quiet_since = now, time.monotonic()
+        elif time.monotonic() - quiet_since >= quiet:
+            return raw
+    raise AssertionError("the console kept writing")
