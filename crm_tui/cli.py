@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -85,8 +86,6 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     credentials = None
     if args.command == "demo":
         from dataclasses import replace
-
-        import os
         from pathlib import Path
 
         from crm_tui.demo_backend import (
@@ -102,8 +101,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
             print(f"crm-tui: {exc}", file=sys.stderr)
             return 1
         credentials = (DEMO_USERNAME, DEMO_PASSWORD)
-    if backend is not None:
-        _stop_on_hangup()
+    received = _stop_on_hangup() if backend is not None else []
     try:
         from crm_tui.app import CrmApp
 
@@ -112,19 +110,28 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     finally:
         if backend is not None:
             backend.stop()
+        if received:
+            # The terminal is gone (or we were told to go): Textual's input thread, left reading a
+            # closed terminal, would spin there and keep the interpreter from ever exiting.
+            os._exit(128 + received[0])
     return app.return_code or 0  # a crash inside the app has printed its incident line already
 
 
-def _stop_on_hangup() -> None:
+def _stop_on_hangup() -> list[int]:
     """A closed SSH session or a kill ends the console through its `finally`, so the demo
-    backend (in a session of its own, it gets no hangup) is stopped too."""
+    backend (in a session of its own, it gets no hangup) is stopped too. Returns the signals
+    received, filled in as they come."""
     import signal
 
+    received: list[int] = []
+
     def leave(signum: int, _frame: object) -> None:
+        received.append(signum)
         raise SystemExit(128 + signum)
 
     for signum in (signal.SIGHUP, signal.SIGTERM):
         signal.signal(signum, leave)
+    return received
 
 
 if __name__ == "__main__":
