@@ -10,20 +10,16 @@ from api_client import CrmClient, Unauthorized
 from tests.api_client.conftest import FAST_RETRY, QUICK
 
 
-def _status_with(server, token: str) -> int:
-    return httpx.get(f"{server.base_url}/api/v1/me", headers={"Authorization": f"Bearer {token}"}, timeout=10).status_code
-
-
 async def test_revoke_previous_ends_the_old_token_only_when_asked(demo_server, client_for):
     client = await client_for("officer")
     first = client.token
     await client.login("officer", "officer-demo")
     second = client.token
-    assert _status_with(demo_server, first) == 200  # not asked: both stay valid
+    assert demo_server.me_status(first) == 200  # not asked: both stay valid
     await client.login("officer", "officer-demo", revoke_previous=True)
     third = client.token
     assert len({first, second, third}) == 3
-    assert _status_with(demo_server, second) == 401 and _status_with(demo_server, third) == 200
+    assert demo_server.me_status(second) == 401 and demo_server.me_status(third) == 200
     assert (await client.me()).username == "officer"
 
 

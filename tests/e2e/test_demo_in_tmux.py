@@ -19,13 +19,6 @@ CRM_TUI = Path(sys.executable).parent / "crm-tui"
 
 
 @pytest.fixture
-def terminal(tmp_path):
-    tmux = Tmux(tmp_path, width=100, height=30)
-    yield tmux
-    tmux.kill()
-
-
-@pytest.fixture
 def demo_dir(tmp_path):
     """The demo's folder; whatever happens in the test, its backend does not outlive it."""
     folder = tmp_path / "demo"

@@ -8,7 +8,6 @@ import re
 import sys
 from pathlib import Path
 
-import pytest
 from rich.cells import cell_len
 
 from tests.support.hostile import (
@@ -22,18 +21,11 @@ from tests.support.hostile import (
     misaligned_rows,
     tmux_widths,
 )
-from tests.support.tmux import Tmux
 
 CRM_TUI = Path(sys.executable).parent / "crm-tui"
-
-
-@pytest.fixture
-def terminal(tmp_path):
-    # Narrow enough for the list to be full width on top, tall enough for the whole detail below
-    # (keys that move focus and then scroll would race in a terminal).
-    tmux = Tmux(tmp_path, width=100, height=110)
-    yield tmux
-    tmux.kill()
+# Narrow enough for the list to be full width on top, tall enough for the whole detail below
+# (keys that move focus and then scroll would race in a terminal).
+TERMINAL_SIZE = (100, 110)
 
 
 def _check(screen: str, what: str, private: frozenset[str] = frozenset()) -> str:

@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 from PIL import Image
 
 from tests.support.tmux import Tmux
@@ -21,13 +20,7 @@ from tests.widgets.sixel import decode, sixels
 from widgets import kitty_graphics as kitty
 
 CRM_TUI = Path(sys.executable).parent / "crm-tui"
-
-
-@pytest.fixture
-def terminal(tmp_path):
-    tmux = Tmux(tmp_path, width=120, height=40)
-    yield tmux
-    tmux.kill()
+TERMINAL_SIZE = (120, 40)
 
 
 def _numbers(server) -> tuple[str, str]:

@@ -7,9 +7,7 @@ import re
 import sys
 from pathlib import Path
 
-import pytest
 
-from tests.support.tmux import Tmux
 
 CRM_TUI = Path(sys.executable).parent / "crm-tui"
 SECRET = "3174012345678901"  # a reporter's NIK, held in a local and in the exception's message
@@ -26,13 +24,6 @@ def action_help(self):
 
 MainScreen.action_help = action_help
 """
-
-
-@pytest.fixture
-def terminal(tmp_path):
-    tmux = Tmux(tmp_path, width=100, height=30)
-    yield tmux
-    tmux.kill()
 
 
 def _env(tmp_path: Path, server, **extra: str) -> dict[str, str]:

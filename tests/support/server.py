@@ -125,5 +125,11 @@ class ServerProcess:
         response.raise_for_status()
         return response.json()["token"]
 
+    def me_status(self, token: str) -> int:
+        """The status of GET /me with `token`: 200 while it is valid, 401 once it is not."""
+        return httpx.get(
+            f"{self.base_url}/api/v1/me", headers={"Authorization": f"Bearer {token}"}, timeout=10
+        ).status_code
+
     def intake_key(self) -> str:
         return crm_server("intake-key", "--db", self.db).stdout.strip()
