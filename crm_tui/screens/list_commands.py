@@ -83,9 +83,6 @@ class ListCommands:
                 return
             match parse_command(text):
                 case Jump(number=number):
-                    # The row highlighted before must not load once the cursor "rests" and take
-                    # the detail back from the report asked for.
-                    self._detail_timer.pause()
                     self.jump(number)
                 case Quit():
                     self.app.exit()
@@ -98,8 +95,15 @@ class ListCommands:
 
         self.app.push_screen(CommandLine(), run)
 
+    def jump(self, number: str) -> None:
+        """Show report `number`, and put the list's cursor on it if its row is loaded."""
+        # The row highlighted before must not load once the cursor "rests" and take the detail
+        # back from the report asked for.
+        self._detail_timer.pause()
+        self._load_jumped_to(number)
+
     @work(exclusive=True, group="detail")
-    async def jump(self, number: str) -> None:
+    async def _load_jumped_to(self, number: str) -> None:
         try:
             report = await self.app.client.get_report(number)
         except CrmApiError:
