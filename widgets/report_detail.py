@@ -51,6 +51,9 @@ t = Texts(
         "assigned_action": "ditugaskan",
         "closed_action": "ditutup",
         "noted_action": "catatan ditambahkan",
+        "detail_channel": "kanal",
+        "detail_officer": "petugas",
+        "detail_resolution": "penyelesaian",
         "empty": "Pilih laporan untuk melihat rinciannya.",
     },
     en={
@@ -78,11 +81,21 @@ t = Texts(
         "assigned_action": "assigned",
         "closed_action": "closed",
         "noted_action": "note added",
+        "detail_channel": "channel",
+        "detail_officer": "officer",
+        "detail_resolution": "resolution",
         "empty": "Choose a report to see its details.",
     },
 )
 
 _KNOWN_ACTIONS = {"created", "assigned", "closed", "noted"}
+_KNOWN_DETAILS = {"channel", "officer", "resolution"}  # "<key>: <value>" as the server words it
+
+
+def _detail_text(detail: str) -> str:
+    """A history entry's detail in the UI's language: the server's known keys are translated."""
+    key, sep, value = detail.partition(": ")
+    return f"{t('detail_' + key)}: {value}" if sep and key in _KNOWN_DETAILS else detail
 
 
 class ReportDetail(VerticalScroll, can_focus=True):
@@ -332,7 +345,7 @@ class ReportDetail(VerticalScroll, can_focus=True):
             if entry.to_status is not None:
                 parts.append(self._status(entry.to_status))
         if entry.detail:
-            parts.append(Content("\n" + safe_text.line(entry.detail)))
+            parts.append(Content("\n" + safe_text.line(_detail_text(entry.detail))))
         if entry.note:
             parts.append(Content("\n“" + safe_text.block(entry.note, max_chars=2_000) + "”"))
         return format_wib(entry.at), Content("").join(parts)
