@@ -5,23 +5,51 @@ gave. The window walks forward from the top (the operator's sort) and backward f
 (the reversed sort, for `G`), remembers every cursor it has seen (a few dozen bytes each) and
 keeps only a bounded number of pages of rows. Memory depends on the pages kept, not on how
 many reports there are.
+
+Indices are a snapshot of the result set when the window was filled: a report arriving or
+leaving shifts the rows after it on the server, not here. The screen loads a new window to see
+them (`locate` finds where the report under the cursor went), and swaps it in once it is ready.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 PAGE_SIZE = 100
 MAX_PAGES = 40  # rows kept: 4,000 summaries at most, whatever the total
 
 
-class Page(Protocol):
-    items: list
-    total: int
-    next_cursor: str | None
+class Row(Protocol):
+    """What the window needs of a row: the report it is, and which version."""
+
+    @property
+    def number(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
+
+
+RowT = TypeVar("RowT", bound=Row)
+RowT_co = TypeVar("RowT_co", bound=Row, covariant=True)
+
+
+class Page(Protocol[RowT_co]):
+    """One page of the server's answer (`api_client.models.ReportPage` is one)."""
+
+    @property
+    def items(self) -> Sequence[RowT_co]: ...
+
+    @property
+    def total(self) -> int: ...
+
+    @property
+    def next_cursor(self) -> str | None: ...
+
+    @property
+    def total_is_lower_bound(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -32,26 +60,29 @@ class PageKey:
     from_end: bool = False
 
 
-Fetch = Callable[[str | None, bool, int], Awaitable[Page]]  # (cursor, reverse, limit) -> page
+Fetch = Callable[[str | None, bool, int], Awaitable[Page[RowT]]]  # (cursor, reverse, limit) -> page
 
 
-class ReportWindow:
-    def __init__(self, fetch: Fetch, *, page_size: int = PAGE_SIZE, max_pages: int = MAX_PAGES) -> None:
+class ReportWindow(Generic[RowT]):
+    def __init__(self, fetch: Fetch[RowT], *, page_size: int = PAGE_SIZE, max_pages: int = MAX_PAGES) -> None:
         self._fetch = fetch
         self.page_size = page_size
         self.max_pages = max_pages
         self.total: int | None = None
-        self.stale = False  # the server's count has moved since the first page: offer a refresh
-        self.at_least = False  # `total` is a lower bound (a search matching very many reports)
-        self._pages: OrderedDict[PageKey, list] = OrderedDict()
+        """Rows in the result set, from the first page; None until it arrived."""
+        self.stale = False
+        """The server's count has moved since the first page: offer a refresh."""
+        self.at_least = False
+        """`total` is a lower bound (a search matching very many reports)."""
+        self._pages: OrderedDict[PageKey, list[RowT]] = OrderedDict()
         # Cursor that fetches page n; page 0 of either direction starts without one.
         self._cursors: dict[PageKey, str | None] = {PageKey(0): None, PageKey(0, True): None}
         self._index_of: dict[str, int] = {}
 
     # --- reading ------------------------------------------------------------------------------
 
-    def row(self, index: int):
-        """The summary at `index`, or None while its page is not loaded."""
+    def row(self, index: int) -> RowT | None:
+        """The row at `index`, or None while its page is not loaded."""
         for key in self._keys_for(index):
             page = self._pages.get(key)
             if page is not None:
@@ -68,7 +99,7 @@ class ReportWindow:
             return index
         return None
 
-    def loaded_rows(self) -> Iterator[tuple[int, object]]:
+    def loaded_rows(self) -> Iterator[tuple[int, RowT]]:
         for key, page in self._pages.items():
             for offset, row in enumerate(page):
                 yield self._index(key, offset), row
@@ -89,8 +120,9 @@ class ReportWindow:
     def _reachable(self, index: int) -> PageKey:
         """The page holding `index` if its cursor is known, else the known page nearest to it
         on the side it is reached from (each fetch teaches the next cursor)."""
+        total = self.total or 0
         forward = PageKey(index // self.page_size)
-        backward = PageKey((self.total - 1 - index) // self.page_size, True)
+        backward = PageKey((total - 1 - index) // self.page_size, True)
         if forward in self._cursors:
             return forward
         if backward in self._cursors:
@@ -108,10 +140,39 @@ class ReportWindow:
         page = await self._fetch(self._cursors[key], key.from_end, self.page_size)
         self.store(key, page)
 
-    def store(self, key: PageKey, page: Page) -> None:
+    async def fill(self, start: int, end: int, *, loaded: Callable[[], object] | None = None) -> None:
+        """Fetch pages until rows [start, end) are loaded; `loaded()` after each page."""
+        while (key := self.missing(start, end)) is not None:
+            await self.load(key)
+            if loaded is not None:
+                loaded()
+
+    async def locate(self, number: str, near: int, *, max_pages: int) -> int | None:
+        """Load pages around index `near` (where the report was in an older window), from the
+        end that reaches it sooner, until report `number` is found; at most `max_pages` fetches.
+        Returns its index, or None when it is no longer listed or too far away."""
+        if self.total is None:
+            await self.load(PageKey(0))
+        fetched = 1
+        near = max(0, min(near, (self.total or 0) - 1))
+        while (index := self.index_of(number)) is None and fetched < max_pages:
+            # The report is near its old place: look there first, then widen.
+            rows = self.page_size
+            candidates = [near, near - rows, near + rows]
+            key = next(
+                (self.missing(i, i + 1) for i in candidates if 0 <= i < (self.total or 0) and self.row(i) is None),
+                None,
+            )
+            if key is None:
+                return None
+            await self.load(key)
+            fetched += 1
+        return index
+
+    def store(self, key: PageKey, page: Page[RowT]) -> None:
         if self.total is None:
             self.total = page.total
-            self.at_least = getattr(page, "total_is_lower_bound", False)
+            self.at_least = page.total_is_lower_bound
         elif page.total != self.total:
             # The result set moved (reports added or closed). Cursors are key-based, so walking
             # stays consistent; the indices are a snapshot until the operator refreshes.
@@ -127,25 +188,19 @@ class ReportWindow:
         if len(self._index_of) > self.max_pages * self.page_size * 2:
             self._index_of = {row.number: i for i, row in self.loaded_rows()}
 
-    def replace(self, summary) -> int | None:
-        """Put a fresher copy of a loaded report in place; returns its index."""
-        index = self.index_of(summary.number)
+    def replace(self, row: RowT) -> int | None:
+        """Put a fresher copy of a loaded report in place (an older one is ignored); returns
+        its index, or None when the report is not loaded."""
+        index = self.index_of(row.number)
         if index is None:
             return None
         for key in self._keys_for(index):
             page = self._pages.get(key)
             offset = self._offset(key, index)
-            if page is not None and 0 <= offset < len(page) and page[offset].number == summary.number:
-                page[offset] = summary
+            if page is not None and 0 <= offset < len(page) and page[offset].number == row.number:
+                if page[offset].version <= row.version:
+                    page[offset] = row
         return index
-
-    def reset(self) -> None:
-        self.total = None
-        self.stale = False
-        self.at_least = False
-        self._pages.clear()
-        self._cursors = {PageKey(0): None, PageKey(0, True): None}
-        self._index_of.clear()
 
     # --- index arithmetic ---------------------------------------------------------------------
 
@@ -158,9 +213,9 @@ class ReportWindow:
     def _offset(self, key: PageKey, index: int) -> int:
         if not key.from_end:
             return index - key.n * self.page_size
-        return (self.total - 1 - index) - key.n * self.page_size
+        return ((self.total or 0) - 1 - index) - key.n * self.page_size
 
     def _index(self, key: PageKey, offset: int) -> int:
         if not key.from_end:
             return key.n * self.page_size + offset
-        return self.total - 1 - (key.n * self.page_size + offset)
+        return (self.total or 0) - 1 - (key.n * self.page_size + offset)
