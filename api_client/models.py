@@ -195,6 +195,7 @@ class Event(_Model):
     type: EventType
     at: AwareDatetime
     report: ReportSummary
+    actor: OperatorRef | None = None  # who made the change; None: an intake channel
 
 
 class Resync(_Model):

@@ -17,12 +17,14 @@ from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from api_client import CrmClient
 from api_client.errors import CrmApiError
 from api_client.models import Category, ReportSummary, Session
+from crm_tui.api_calls import ApiCalls, ConnectionState
 from crm_tui.config import Config
 from crm_tui.crash import EXIT_CRASH, Incident, loop_error_handler, record_crash
 from crm_tui.idle import IdleClock, check_interval
@@ -36,7 +38,7 @@ _T = Texts(
     id={
         "palette": "Perintah", "quit": "Keluar", "lock": "Kunci layar",
         "no_screenshot": "Tangkapan layar dimatikan di konsol ini.",
-        "no_copy": "Tidak disalin: laporan rahasia sedang ditampilkan.",
+        "no_copy": "Tidak disalin: laporan bersifat privasi sedang ditampilkan.",
     },
     en={
         "palette": "Commands", "quit": "Quit", "lock": "Lock screen",
@@ -83,6 +85,9 @@ class CrmApp(App[None]):
     | ctrl+p | (Textual) | The command palette. |
     """
 
+    connection: reactive[ConnectionState] = reactive("online", init=False)
+    """Whether the server answers, as the last call or the event stream found (see `ApiCalls`)."""
+
     def __init__(
         self,
         config: Config,
@@ -102,9 +107,10 @@ class CrmApp(App[None]):
         if credentials is None and config.username and config.password:
             credentials = (config.username, config.password)
         self.credentials = credentials
+        self.api = ApiCalls(self)
+        """Every screen's calls to the server go through it (signing in again, the connection)."""
         self.now = clock
         self.lock_glyph = lock_glyph
-        self.signing_in = False
         self.demo = demo  # the idle lock opens with any key
         self.idle = IdleClock()
         self._after_unlock: list[Callable[[], object]] = []  # screens asked for while locked

@@ -1,13 +1,64 @@
-"""Which actions apply to a report for the signed-in operator. The server decides; this only
-keeps keys that would be refused out of the footer (the same rules as the server's)."""
+"""Which actions apply to a report for the signed-in operator, and why not when they do not.
+
+The server decides; these are the same rules as the server's, so that a key that would be
+refused is greyed out in the footer and, pressed anyway, says why in the operator's language.
+"""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from api_client.models import Operator, ReportStatus, ReportSummary
+from widgets.i18n import Texts
+from widgets.safe_text import line
+
+Action = Literal["assign", "claim", "close", "note"]
+
+TEXTS = Texts(
+    id={
+        "no_report": "Belum ada laporan yang dipilih.",
+        "assign_not_for_officers": "Petugas tidak menugaskan laporan; gunakan Ambil untuk menanganinya sendiri.",
+        "claim_only_officers": "Hanya petugas yang mengambil laporan; gunakan Tugaskan untuk memilih petugas.",
+        "selesai": "laporan sudah Selesai",
+        "in_status": "laporan berstatus {status}",
+        "cannot_assign": "Tidak dapat menugaskan: {why}.",
+        "cannot_claim": "Tidak dapat mengambil: {why}.",
+        "cannot_close": "Tidak dapat menutup: {why}.",
+        "taken": "laporan sudah ditangani {name}",
+        "not_yours": "laporan ini tidak ditugaskan kepada Anda",
+        "cannot_note": "Tidak dapat menambah catatan: {why}.",
+    },
+    en={
+        "no_report": "No report is chosen yet.",
+        "assign_not_for_officers": "Officers do not assign reports; use Claim to take one yourself.",
+        "claim_only_officers": "Only officers claim reports; use Assign to choose an officer.",
+        "selesai": "the report is already Selesai",
+        "in_status": "the report is {status}",
+        "cannot_assign": "Cannot assign: {why}.",
+        "cannot_claim": "Cannot claim: {why}.",
+        "cannot_close": "Cannot close: {why}.",
+        "taken": "the report is already with {name}",
+        "not_yours": "the report is not assigned to you",
+        "cannot_note": "Cannot add a note: {why}.",
+    },
+)
 
 _ASSIGNABLE = frozenset(
-    {ReportStatus.MENUNGGU, ReportStatus.KOORDINASI, ReportStatus.DISPOSISI, ReportStatus.PROSES, ReportStatus.TL_DITOLAK}
+    {
+        ReportStatus.MENUNGGU,
+        ReportStatus.KOORDINASI,
+        ReportStatus.DISPOSISI,
+        ReportStatus.PROSES,
+        ReportStatus.TL_DITOLAK,
+    }
 )
+
+# Officers claim reports, they do not route them; dispatchers and supervisors route.
+NEVER_FOR_ROLE: dict[str, frozenset[Action]] = {
+    "officer": frozenset({"assign"}),
+    "dispatcher": frozenset({"claim"}),
+    "supervisor": frozenset({"claim"}),
+}
 
 
 def _routes(me: Operator) -> bool:
@@ -18,25 +69,53 @@ def _assigned_to_me(me: Operator, report: ReportSummary) -> bool:
     return report.assignee is not None and report.assignee.username == me.username
 
 
+def _status(report: ReportSummary) -> str:
+    if report.status is ReportStatus.SELESAI:
+        return TEXTS("selesai")
+    return TEXTS("in_status", status=report.status.value)
+
+
+def refusal(action: Action, me: Operator, report: ReportSummary | None) -> str | None:
+    """Why `me` cannot do `action` on `report` (plain text), or None when they can."""
+    if report is None:
+        return TEXTS("no_report")
+    if action == "assign":
+        if me.role == "officer":
+            return TEXTS("assign_not_for_officers")
+        if report.status not in _ASSIGNABLE:
+            return TEXTS("cannot_assign", why=_status(report))
+        return None
+    if action == "claim":
+        if me.role != "officer":
+            return TEXTS("claim_only_officers")
+        if report.status not in _ASSIGNABLE:
+            return TEXTS("cannot_claim", why=_status(report))
+        if report.assignee is not None:
+            return TEXTS("cannot_claim", why=TEXTS("taken", name=line(report.assignee.display_name, max_chars=60)))
+        return None
+    if action == "close":
+        if report.status is ReportStatus.SELESAI:
+            return TEXTS("cannot_close", why=_status(report))
+        if not (_routes(me) or _assigned_to_me(me, report)):
+            return TEXTS("cannot_close", why=TEXTS("not_yours"))
+        return None
+    if not (_routes(me) or _assigned_to_me(me, report)):
+        return TEXTS("cannot_note", why=TEXTS("not_yours"))
+    return None
+
+
 def can_assign(me: Operator, report: ReportSummary | None) -> bool:
-    return report is not None and _routes(me) and report.status in _ASSIGNABLE
+    return refusal("assign", me, report) is None
 
 
 def can_claim(me: Operator, report: ReportSummary | None) -> bool:
     """An officer takes an unassigned report of their agency."""
-    return (
-        report is not None
-        and me.role == "officer"
-        and report.assignee is None
-        and report.status in _ASSIGNABLE
-    )
+    return refusal("claim", me, report) is None
 
 
 def can_close(me: Operator, report: ReportSummary | None) -> bool:
-    if report is None or report.status is ReportStatus.SELESAI:
-        return False
-    return _routes(me) or _assigned_to_me(me, report)
+    return refusal("close", me, report) is None
 
 
 def can_note(me: Operator, report: ReportSummary | None) -> bool:
-    return report is not None and (_routes(me) or _assigned_to_me(me, report))
+    return refusal("note", me, report) is None

@@ -190,6 +190,7 @@ class ReportTable(ScrollView, can_focus=True):
         self._asked: tuple[int, int, int] | None = None
         self._check_scheduled = False
         self._highlighted_number: str | None = None
+        self._unavailable: str | None = None
 
     # --- what the screen sets -----------------------------------------------------------------
 
@@ -237,13 +238,27 @@ class ReportTable(ScrollView, can_focus=True):
     def highlighted_summary(self) -> ReportSummary | None:
         return self._row(self.cursor)
 
-    def set_source(self, source: RowSource | None) -> None:
-        """Show another result set (a new filter or sort); the cursor goes back to the top."""
+    @property
+    def unavailable(self) -> str | None:
+        """Why the list could not be loaded (plain text), shown instead of "Loading"; None."""
+        return self._unavailable
+
+    @unavailable.setter
+    def unavailable(self, text: str | None) -> None:
+        self._unavailable = None if text is None else safe_text.line(text)
+        self.refresh()
+
+    def set_source(self, source: RowSource | None, *, cursor: int = 0, scroll_y: int = 0) -> None:
+        """Show another result set: a new filter or sort (from the top), or the same query
+        loaded again (`cursor` on the report that was under it, the view scrolled as before
+        as far as the cursor stays in it). Highlighted is posted only when the row under the
+        cursor is another report than before."""
         self._source = source
-        self._highlighted_number = None
-        self.set_reactive(ReportTable.cursor, 0)
-        self.scroll_to(y=0, animate=False, immediate=True)
+        self.set_reactive(ReportTable.cursor, max(0, cursor))
         self.refresh_rows()
+        self.scroll_to(y=scroll_y, animate=False, immediate=True)
+        self._scroll_to_cursor()
+        self.refresh()
 
     def refresh_rows(self) -> None:
         """Rows arrived or changed in the source: redraw from it, and tell the screen if the row
@@ -299,7 +314,10 @@ class ReportTable(ScrollView, can_focus=True):
         return strip
 
     def _render_message(self, width: int) -> Strip:
-        text = t("loading") if self._total is None else t("empty")
+        if self._unavailable is not None:
+            text = self._unavailable
+        else:
+            text = t("loading") if self._total is None else t("empty")
         return Strip([Segment(fit(" " + text, width), self._style("message"))], width)
 
     def _render_row(self, index: int, width: int) -> Strip:

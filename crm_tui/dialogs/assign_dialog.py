@@ -17,8 +17,8 @@ from textual.content import Content
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from api_client.models import Officer
-from crm_tui.dialogs.action_dialog import ActionDialog, ConflictHandler, DraftKeeper, Submit
+from api_client.models import Officer, ReportSummary
+from crm_tui.dialogs.action_dialog import ActionDialog, DraftKeeper, Refusal, Reload, Submit
 from crm_tui.dialogs.key_hints import Label
 from widgets.i18n import Texts
 from widgets.safe_text import line
@@ -68,7 +68,7 @@ def matches(officer: Officer, text: str) -> bool:
 
 
 class AssignDialog(ActionDialog[str, R]):
-    """Assign `report_number` to one of `officers` (those the operator may assign to)."""
+    """Assign `report` (that version of it) to one of `officers` (those the operator may assign to)."""
 
     BINDINGS = [
         Binding("enter", "confirm", "assign", show=False, id="assign.confirm"),
@@ -101,23 +101,25 @@ class AssignDialog(ActionDialog[str, R]):
 
     def __init__(
         self,
-        report_number: str,
+        report: ReportSummary,
         officers: Sequence[Officer],
         submit: Submit[str, R],
         *,
+        reload: Reload | None = None,
+        refusal: Refusal | None = None,
         draft: Mapping[str, Any] | None = None,
         keep_draft: DraftKeeper | None = None,
-        on_conflict: ConflictHandler | None = None,
         name: str | None = None,
         id: str | None = None,  # noqa: A002
         classes: str | None = None,
     ) -> None:
         super().__init__(
-            report_number,
+            report,
             submit,
+            reload=reload,
+            refusal=refusal,
             draft=draft,
             keep_draft=keep_draft,
-            on_conflict=on_conflict,
             name=name,
             id=id,
             classes=classes,

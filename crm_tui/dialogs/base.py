@@ -58,6 +58,10 @@ class DialogScreen(ModalScreen[T]):
     DialogScreen #dialog-message.-busy {
         color: $text-muted;
     }
+    DialogScreen #dialog-message.-changed {
+        color: $text-warning;
+        background: $warning-muted;
+    }
     /* Without colour the highlight would vanish (it is a background): underline it. */
     DialogScreen OptionList:nocolor > .option-list--option-highlighted,
     DialogScreen DataTable:nocolor > .datatable--cursor {
@@ -71,6 +75,7 @@ class DialogScreen(ModalScreen[T]):
         message.update(Content(text))
         message.set_class(kind == "error", "-error")
         message.set_class(kind == "busy", "-busy")
+        message.set_class(kind == "changed", "-changed")
         message.display = bool(text)
 
     def clear_message(self) -> None:

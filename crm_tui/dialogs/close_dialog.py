@@ -100,7 +100,7 @@ class Question(Static, can_focus=True):
 
 
 class CloseDialog(ActionDialog[ClosePayload, R]):
-    """Close `report_number`; `submit(ClosePayload)` performs it."""
+    """Close `report` (that version of it); `submit(report, ClosePayload)` performs it."""
 
     BINDINGS = [
         Binding("y,enter", "yes", "yes", show=False, id="close.yes"),
@@ -278,6 +278,8 @@ class CloseDialog(ActionDialog[ClosePayload, R]):
         if self.confirming:
             self.submit_payload()
             return
+        if not self.ready_to_submit():  # a newer version shown: this confirm adopts it first
+            return
         payload = self.build_payload()
         if payload is None:
             return
@@ -301,4 +303,7 @@ class CloseDialog(ActionDialog[ClosePayload, R]):
 
     def after_failure(self, error: CrmApiError) -> None:
         if isinstance(error, PreconditionFailed):
-            self.confirming = False  # the report changed: decide again on the reloaded report
+            self.confirming = False  # the report changed: decide again on the new version
+
+    def on_offered(self) -> None:
+        self.confirming = False  # the question was about the version the operator saw

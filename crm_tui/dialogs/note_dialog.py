@@ -34,7 +34,7 @@ TEXTS = Texts(
 
 
 class NoteDialog(ActionDialog[str, R]):
-    """Write a note on `report_number`; `submit(text)` saves it.
+    """Write a note on `report`; `submit(report, text)` saves it.
 
     | Key | Binding id | Action |
     | :- | :- | :- |

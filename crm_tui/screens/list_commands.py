@@ -1,22 +1,32 @@
-"""The main screen's list commands: search, filters, sort, the `:` command line, jump, help."""
+"""The main screen's list commands: search, filters, sort, the `:` command line, jump, help,
+and going to the reports that arrived."""
 
 from __future__ import annotations
 
 from textual import work
 
-from api_client import CrmApiError
-from api_client.query import ReportQuery
+from api_client.errors import CrmApiError, NotFound
+from crm_tui.error_messages import describe
+from crm_tui.screens.report_browser import ReportBrowser
 from widgets.i18n import Texts
 from widgets.safe_text import line
 
-_T = Texts(
-    id={"not_found": "Laporan {number} tidak ditemukan."},
-    en={"not_found": "Report {number} not found."},
+TEXTS = Texts(
+    id={
+        "not_found": "Laporan {number} tidak ditemukan, atau di luar wilayah Anda.",
+        "not_loaded": "Laporan {number} belum dimuat: {reason}",
+        "no_new": "Tidak ada laporan baru yang belum dilihat.",
+    },
+    en={
+        "not_found": "Report {number} was not found, or is outside your area.",
+        "not_loaded": "Report {number} is not loaded: {reason}",
+        "no_new": "There is no new report you have not seen.",
+    },
 )
 
 
-class ListCommands:
-    """Mixed into MainScreen: what changes which reports the list shows, or where it stands."""
+class ListCommands(ReportBrowser):
+    """What changes which reports the list shows, or where it stands."""
 
     def action_help(self) -> None:
         from crm_tui.dialogs.help_screen import HelpScreen
@@ -51,31 +61,16 @@ class ListCommands:
         from crm_tui.dialogs.filter_dialog import FilterDialog
 
         try:
-            categories = await self.app.reference_categories()
-        except CrmApiError as exc:
-            self.notify(exc.message, severity="error")
+            categories = await self.crm.api(self.crm.reference_categories)
+        except CrmApiError as error:
+            self.notify(describe(error), severity="error")
             return
-        query = await self.app.push_screen_wait(
-            FilterDialog(self.query_state, categories, can_filter_assignee=True)
-        )
+        query = await self.app.push_screen_wait(FilterDialog(self.query_state, categories, can_filter_assignee=True))
         if query is not None:
             self.set_query(query)
 
-    def set_query(self, query: ReportQuery) -> None:
-        if query != self.query_state:
-            self.query_state = query
-            self.header.filtered = query.replace(sort=ReportQuery().sort) != ReportQuery()
-            self.reload_list()
-
     def action_command_line(self) -> None:
-        from crm_tui.commands import (
-            CommandError,
-            Help,
-            Jump,
-            Quit,
-            Refresh,
-            parse_command,
-        )
+        from crm_tui.commands import CommandError, Help, Jump, Quit, Refresh, parse_command
         from crm_tui.dialogs.command_line import CommandLine
 
         def run(text: str | None) -> None:
@@ -95,8 +90,27 @@ class ListCommands:
 
         self.app.push_screen(CommandLine(), run)
 
+    def action_refresh(self) -> None:
+        self.reload_list()
+        subject = self.highlighted
+        if subject is not None:
+            self.load_detail(subject.number)
+
+    def action_new_reports(self) -> None:
+        """To the newest report that arrived and has not been looked at."""
+        if not self.new_numbers:
+            self.notify(TEXTS("no_new"), severity="warning")
+            return
+        newest = max(self.new_numbers)  # report numbers sort by day and sequence
+        index = self.window.index_of(newest)
+        if index is not None:
+            self.table.cursor = index
+        else:
+            self.jump(newest)
+
     def jump(self, number: str) -> None:
-        """Show report `number`, and put the list's cursor on it if its row is loaded."""
+        """Show report `number` (one request), and put the list's cursor on it if its row is
+        loaded. Until it has arrived, the subject stays what it was."""
         # The row highlighted before must not load once the cursor "rests" and take the detail
         # back from the report asked for.
         self._detail_timer.pause()
@@ -104,12 +118,18 @@ class ListCommands:
 
     @work(exclusive=True, group="detail")
     async def _load_jumped_to(self, number: str) -> None:
+        client = self.crm.client
         try:
-            report = await self.app.client.get_report(number)
-        except CrmApiError:
-            self.notify(_T("not_found", number=line(number)), severity="warning")
+            report = await self.crm.api(lambda: client.get_report(number))
+        except NotFound:
+            self.notify(TEXTS("not_found", number=line(number)), severity="warning")
             return
+        except CrmApiError as error:
+            self.notify(TEXTS("not_loaded", number=line(number), reason=describe(error)), severity="error")
+            return
+        self.highlighted = report
+        self._seen(report.number)
         index = self.window.index_of(report.number)
         if index is not None:
-            self.table.cursor = index
+            self.table.cursor = index  # its Highlighted finds this report loaded: no second request
         self.show_report(report)

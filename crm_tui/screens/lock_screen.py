@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 from textual.widgets._toast import ToastRack
 
 from api_client import CrmApiError, RateLimited, Unauthorized
+from crm_tui.error_messages import describe
 from widgets.i18n import Texts
 from widgets.safe_text import line
 
@@ -122,6 +123,6 @@ class LockScreen(Screen[None]):
             self._show_error(_T("wrong"))
             return
         except CrmApiError as exc:
-            self._show_error(exc.message)
+            self._show_error(describe(exc))
             return
         self.dismiss(None)

@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 
 from api_client import CrmApiError, RateLimited, Unauthorized
 from api_client.models import Session
+from crm_tui.error_messages import describe
 from widgets.i18n import Texts
 from widgets.safe_text import line
 
@@ -50,7 +51,7 @@ def sign_in_error(error: CrmApiError) -> str:
         return _T("wait", seconds=int(error.retry_after or 30))
     if isinstance(error, Unauthorized):
         return _T("refused")
-    return error.message
+    return describe(error)
 
 
 class LoginScreen(Screen[Session]):

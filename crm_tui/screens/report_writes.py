@@ -1,47 +1,89 @@
-"""The main screen's writes: assign, claim, close, note. Each runs in a worker that is never
-exclusive (a second key press must not cancel a write in flight), with one idempotency key per
-operator action, and keeps the operator's drafts."""
+"""The main screen's writes: assign, claim, close, note.
+
+Each acts on the report the operator is looking at when the key is pressed, in the version
+they see: a dialog is bound to that report and version (see `ActionDialog`), and so is a claim.
+Nothing the screen does afterwards (the cursor moving, a report arriving, a live update of the
+detail) changes what the action applies to. Writes run in workers that are never exclusive (a
+second key press must not cancel a write in flight), with one idempotency key per version and
+payload of an operator action; the operator's drafts are kept per report.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import work
 
-from api_client import CrmApiError, PreconditionFailed, Unauthorized
-from api_client.models import Report
+from api_client.errors import CrmApiError, PreconditionFailed
+from api_client.models import Note, Report, ReportSummary
 from crm_tui import permissions
 from crm_tui.dialogs.action_dialog import one_key_per_payload
+from crm_tui.error_messages import describe
+from crm_tui.report_changes import describe_changes
+from crm_tui.screens.report_browser import ReportBrowser
 from widgets.i18n import Texts
 from widgets.safe_text import line
 
-_T = Texts(
+if TYPE_CHECKING:
+    from crm_tui.dialogs.close_dialog import ClosePayload
+
+TEXTS = Texts(
     id={
-        "assigned": "{number} ditugaskan ke {officer}.", "closed": "{number} ditutup ({resolution}).",
-        "noted": "Catatan ditambahkan ke {number}.", "claimed": "{number} kini Anda tangani.",
-        "changed_by": "Diubah oleh {who}; laporan dimuat ulang.", "someone": "operator lain",
+        "assigned": "{number} ditugaskan ke {officer}.",
+        "closed": "{number} ditutup ({resolution}).",
+        "noted": "Catatan ditambahkan ke {number}.",
+        "claimed": "{number} kini Anda tangani.",
+        "not_claimed": "{number} tidak diambil: telah diubah oleh {who}{changes}. Periksa lalu ambil lagi bila masih perlu.",
+        "someone": "operator lain",
     },
     en={
-        "assigned": "{number} assigned to {officer}.", "closed": "{number} closed ({resolution}).",
-        "noted": "Note added to {number}.", "claimed": "{number} is now yours.",
-        "changed_by": "Changed by {who}; the report was reloaded.", "someone": "another operator",
+        "assigned": "{number} assigned to {officer}.",
+        "closed": "{number} closed ({resolution}).",
+        "noted": "Note added to {number}.",
+        "claimed": "{number} is now yours.",
+        "not_claimed": "{number} was not claimed: it was changed by {who}{changes}. Check it and claim again if still needed.",
+        "someone": "another operator",
     },
 )
 
 
-class ReportWrites:
-    """Mixed into MainScreen."""
+class ReportWrites(ReportBrowser):
+    """The actions that change a report on the server."""
 
-    def _draft_keeper(self, action: str, number: str):
-        def keep(draft: Mapping) -> None:
+    def _subject(self) -> ReportSummary | None:
+        """The report the keys act on, in the version on screen (its full report once loaded)."""
+        subject, current = self.highlighted, self.current
+        if subject is not None and current is not None and current.number == subject.number:
+            return current if current.version >= subject.version else subject
+        return subject
+
+    def refusal(self, action: permissions.Action) -> str | None:
+        """Why `action` does not apply to the subject now, or None when it does."""
+        return permissions.refusal(action, self.operator, self._subject())
+
+    def _target(self, action: permissions.Action) -> ReportSummary | None:
+        """The subject, bound now, if `action` applies to it; else say why and give None."""
+        reason = self.refusal(action)
+        if reason is not None:
+            self.notify(reason, severity="warning")
+            return None
+        return self._subject()
+
+    def _draft_keeper(self, action: str, number: str) -> Callable[[Mapping[str, object]], None]:
+        def keep(draft: Mapping[str, object]) -> None:
             self.drafts[(action, number)] = dict(draft)
 
         return keep
 
-    def _conflict(self, error: PreconditionFailed) -> None:
-        if self.current is not None:
-            who = line(error.changed_by) if error.changed_by else _T("someone")
-            self.load_detail(self.current.number, notice=_T("changed_by", who=who))
+    async def newest(self, number: str) -> Report:
+        """The report as it is now on the server (a dialog's view after a conflict); the row
+        and, for the subject, the detail show it too."""
+        client = self.crm.client
+        report = await self.crm.api(lambda: client.get_report(number))
+        self.show_report(report)
+        return report
 
     def _written(self, report: Report, toast: str) -> None:
         self._own_versions[report.number] = report.version
@@ -52,104 +94,125 @@ class ReportWrites:
     async def action_assign(self) -> None:
         from crm_tui.dialogs.assign_dialog import AssignDialog
 
-        report = await self._target()
-        if report is None or not permissions.can_assign(self.operator, report):
+        report = self._target("assign")
+        if report is None:
             return
+        client = self.crm.client
         try:
-            officers = await self.app.client.officers()
-        except CrmApiError as exc:
-            self.notify(exc.message, severity="error")
+            officers = await self.crm.api(client.officers)
+        except CrmApiError as error:
+            self.notify(describe(error), severity="error")
             return
 
-        async def assign(officer: str, key: str) -> Report:
-            return await self.app.client.assign(self.current, officer, idempotency_key=key)
-
-        result = await self.app.push_screen_wait(
-            AssignDialog(
-                report.number,
-                officers,
-                one_key_per_payload(assign),
-                draft=self.drafts.pop(("assign", report.number), None),
-                keep_draft=self._draft_keeper("assign", report.number),
-                on_conflict=self._conflict,
-            )
-        )
-        if isinstance(result, Report):
-            officer = result.assignee.display_name if result.assignee else ""
-            self._written(result, _T("assigned", number=result.number, officer=line(officer)))
-
-    @work(group="write")
-    async def action_claim(self) -> None:
-        report = await self._target()
-        if report is None or not permissions.can_claim(self.operator, report):
-            return
-        try:
-            result = await one_key_per_payload(self._claim)(report.number)
-        except PreconditionFailed as exc:
-            self._conflict(exc)
-            return
-        except Unauthorized:
-            self.relogin()
-            return
-        except CrmApiError as exc:
-            self.notify(exc.message, severity="error")
-            return
-        self._written(result, _T("claimed", number=result.number))
-
-    async def _claim(self, number: str, key: str) -> Report:
-        return await self.app.client.assign(self.current, self.operator.username, idempotency_key=key)
-
-    @work(group="write")
-    async def action_close_report(self) -> None:
-        from crm_tui.dialogs.close_dialog import CloseDialog
-
-        report = await self._target()
-        if report is None or not permissions.can_close(self.operator, report):
-            return
-
-        async def close(payload: tuple, key: str) -> Report:
-            resolution, note, duplicate_of = payload
-            return await self.app.client.close(
-                self.current, resolution, note, duplicate_of=duplicate_of, idempotency_key=key
-            )
+        async def assign(version: ReportSummary, officer: str, key: str) -> Report:
+            return await self.crm.api(lambda: client.assign(version, officer, idempotency_key=key))
 
         def done(result: Report | None) -> None:
             if isinstance(result, Report):
-                self._written(result, _T("closed", number=result.number, resolution=result.resolution or ""))
+                officer = result.assignee.display_name if result.assignee else ""
+                self._written(result, TEXTS("assigned", number=result.number, officer=line(officer)))
 
         self.app.push_screen(
-            CloseDialog(
-                report.number,
-                one_key_per_payload(close),
-                draft=self.drafts.pop(("close", report.number), None),
-                keep_draft=self._draft_keeper("close", report.number),
-                on_conflict=self._conflict,
+            AssignDialog(
+                report,
+                officers,
+                one_key_per_payload(assign),
+                reload=self.newest,
+                refusal=partial(permissions.refusal, "assign", self.operator),
+                draft=self.drafts.pop(("assign", report.number), None),
+                keep_draft=self._draft_keeper("assign", report.number),
             ),
             done,
         )
 
     @work(group="write")
-    async def action_note(self) -> None:
+    async def action_claim(self) -> None:
+        report = self._target("claim")
+        if report is None:
+            return
+        client, me = self.crm.client, self.operator.username
+
+        async def claim(version: ReportSummary, _payload: None, key: str) -> Report:
+            return await self.crm.api(lambda: client.assign(version, me, idempotency_key=key))
+
+        try:
+            result = await one_key_per_payload(claim)(report, None)
+        except PreconditionFailed as error:
+            await self._not_claimed(report, error)
+            return
+        except CrmApiError as error:
+            self.notify(describe(error), severity="error")
+            return
+        self._written(result, TEXTS("claimed", number=result.number))
+
+    async def _not_claimed(self, report: ReportSummary, error: PreconditionFailed) -> None:
+        """Someone changed the report before the claim: say who and what, show the new version,
+        and leave claiming it to the operator."""
+        who = line(error.changed_by) if error.changed_by else TEXTS("someone")
+        changes = ""
+        try:
+            newer = await self.newest(report.number)
+        except CrmApiError:
+            pass
+        else:
+            what = describe_changes(report, newer)
+            changes = (": " + "; ".join(what)) if what else ""
+        self.notify(TEXTS("not_claimed", number=report.number, who=who, changes=changes), severity="warning")
+
+    def action_close_report(self) -> None:
+        from crm_tui.dialogs.close_dialog import CloseDialog
+
+        report = self._target("close")
+        if report is None:
+            return
+        client = self.crm.client
+
+        async def close(version: ReportSummary, payload: ClosePayload, key: str) -> Report:
+            return await self.crm.api(
+                lambda: client.close(
+                    version, payload.resolution, payload.note, duplicate_of=payload.duplicate_of, idempotency_key=key
+                )
+            )
+
+        def done(result: Report | None) -> None:
+            if isinstance(result, Report):
+                self._written(result, TEXTS("closed", number=result.number, resolution=result.resolution or ""))
+
+        self.app.push_screen(
+            CloseDialog(
+                report,
+                one_key_per_payload(close),
+                reload=self.newest,
+                refusal=partial(permissions.refusal, "close", self.operator),
+                draft=self.drafts.pop(("close", report.number), None),
+                keep_draft=self._draft_keeper("close", report.number),
+            ),
+            done,
+        )
+
+    def action_note(self) -> None:
         from crm_tui.dialogs.note_dialog import NoteDialog
 
-        report = await self._target()
-        if report is None or not permissions.can_note(self.operator, report):
+        report = self._target("note")
+        if report is None:
             return
-        number = report.number
+        client, number = self.crm.client, report.number
 
-        async def add(text: str, key: str):
-            return await self.app.client.add_note(number, text, idempotency_key=key)
+        async def add(_version: ReportSummary, text: str, key: str) -> Note:
+            return await self.crm.api(lambda: client.add_note(number, text, idempotency_key=key))
 
-        def done(result) -> None:
+        def done(result: Note | None) -> None:
             if result is not None:
-                self.notify(_T("noted", number=number))
-                if self.current is not None and self.current.number == number:
+                self.notify(TEXTS("noted", number=number))
+                if self.is_subject(number):
                     self.load_detail(number)
 
         self.app.push_screen(
             NoteDialog(
-                number,
+                report,
                 one_key_per_payload(add),
+                reload=self.newest,
+                refusal=partial(permissions.refusal, "note", self.operator),
                 draft=self.drafts.pop(("note", number), None),
                 keep_draft=self._draft_keeper("note", number),
             ),

@@ -71,7 +71,7 @@ async def test_a_jump_is_not_undone_by_the_row_the_cursor_left(demo_server, monk
     """`j` then `:` at once: the moved-to row's detail, due when the cursor rests, must not
     replace the report jumped to when it comes later than the jump began (a slow answer)."""
     # The cursor rests 1 s after `j`: after the jump began (typing it takes less), before it ends.
-    monkeypatch.setattr("crm_tui.screens.main_screen.DETAIL_SETTLE_SECONDS", 1.0)
+    monkeypatch.setattr("crm_tui.screens.report_browser.DETAIL_SETTLE_SECONDS", 1.0)
     async with console(demo_server) as (app, pilot):
         screen = app.screen
         target = screen.window.row(5).number

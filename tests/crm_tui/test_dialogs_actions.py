@@ -14,18 +14,20 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, TextArea
 
-from api_client import CrmClient, Report, ReportQuery, ReportStatus, Resolution, RetryPolicy, Timeouts
+from api_client import CrmClient, Report, ReportQuery, ReportStatus, ReportSummary, Resolution, RetryPolicy, Timeouts
 from crm_tui.dialogs.action_dialog import one_key_per_payload
 from crm_tui.dialogs.assign_dialog import AssignDialog
 from crm_tui.dialogs.close_dialog import ClosePayload, CloseDialog
 from crm_tui.dialogs.note_dialog import NoteDialog
 from tests.support.server import DEMO_PASSWORD_SUFFIX, ServerProcess
+from tests.widgets import fixtures
 from widgets.i18n import language, set_language
 
 SIZE = (80, 24)
 FAST_RETRY = RetryPolicy(max_retries=2, initial_backoff=0.01, max_backoff=0.05, retry_after_cap=1.0)
 QUICK = Timeouts(connect=2.0, read=5.0, write=5.0, pool=2.0, deadline=10.0, stream_read=5.0)
 UNASSIGNED = ReportQuery(status=("Menunggu",), assignee="unassigned")
+REPORT = fixtures.summary(0, number="JK2503050007")
 IN_PROGRESS = ReportQuery(status=("Proses",))
 
 
@@ -41,38 +43,45 @@ class Host(App[None]):
 
 
 class Loaded:
-    """The report as the screen holds it: reloaded on a conflict, used by the next try."""
+    """What the main screen hands a dialog: writes on the version the dialog is bound to, and the
+    newest version of the report when the server says it changed."""
 
     def __init__(self, client: CrmClient, report: Report) -> None:
         self.client = client
         self.report = report
         self.keys: list[tuple[object, str]] = []  # (payload, idempotency key) of each try
+        self.versions: list[int] = []  # the version each try acted on
         self.conflicts = 0
 
-    async def reload(self, _error: Exception) -> None:
+    async def reload(self, number: str) -> Report:
         self.conflicts += 1
-        self.report = await self.client.get_report(self.report.number)
+        self.report = await self.client.get_report(number)
+        return self.report
+
+    def _tried(self, version: ReportSummary, payload: object, key: str) -> None:
+        self.keys.append((payload, key))
+        self.versions.append(version.version)
 
     def assign(self):
-        async def call(username: str, key: str) -> Report:
-            self.keys.append((username, key))
-            return await self.client.assign(self.report, username, idempotency_key=key)
+        async def call(version: ReportSummary, username: str, key: str) -> Report:
+            self._tried(version, username, key)
+            return await self.client.assign(version, username, idempotency_key=key)
 
         return one_key_per_payload(call)
 
     def close(self):
-        async def call(payload: ClosePayload, key: str) -> Report:
-            self.keys.append((payload, key))
+        async def call(version: ReportSummary, payload: ClosePayload, key: str) -> Report:
+            self._tried(version, payload, key)
             return await self.client.close(
-                self.report, payload.resolution, payload.note, duplicate_of=payload.duplicate_of, idempotency_key=key
+                version, payload.resolution, payload.note, duplicate_of=payload.duplicate_of, idempotency_key=key
             )
 
         return one_key_per_payload(call)
 
     def note(self):
-        async def call(text: str, key: str):
-            self.keys.append((text, key))
-            return await self.client.add_note(self.report.number, text, idempotency_key=key)
+        async def call(version: ReportSummary, text: str, key: str):
+            self._tried(version, text, key)
+            return await self.client.add_note(version.number, text, idempotency_key=key)
 
         return one_key_per_payload(call)
 
@@ -130,7 +139,7 @@ async def test_assign_narrows_as_the_operator_types_and_the_server_shows_the_ass
     officers = await dispatcher.officers()
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
-        app.show(AssignDialog(loaded.report.number, officers, loaded.assign()))
+        app.show(AssignDialog(loaded.report, officers, loaded.assign()))
         await pilot.pause()
         dialog = app.screen
         text = screen_text(app)
@@ -165,7 +174,7 @@ async def test_a_stale_version_says_who_changed_it_keeps_the_input_and_reloads(f
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
         officers = await dispatcher.officers()
-        dialog = AssignDialog(loaded.report.number, officers, loaded.assign(), on_conflict=loaded.reload)
+        dialog = AssignDialog(loaded.report, officers, loaded.assign(), reload=loaded.reload)
         app.show(dialog)
         await pilot.pause()
         await pilot.press(*named(officers, "officer2"), "enter")
@@ -176,9 +185,14 @@ async def test_a_stale_version_says_who_changed_it_keeps_the_input_and_reloads(f
         assert dialog.query_one("#officer-filter", Input).value == named(officers, "officer2")
         assert dialog.highlighted_officer.username == "officer2"
         assert loaded.conflicts == 1 and loaded.report.assignee.username == "officer"
-        await pilot.press("enter")  # decide again, on the reloaded version
+        officer_name = next(o.display_name for o in officers if o.username == "officer")
+        assert f"status Menunggu → Proses; officer — → {officer_name}." in dialog.message_text
+        assert "press Enter to apply it to the new version" in dialog.message_text
+        assert len(loaded.versions) == 1  # nothing is sent again until the operator confirms
+        await pilot.press("enter")  # the operator's yes: on the new version
         await settle(app, pilot)
         assert app.screen is not dialog
+    assert loaded.versions == [loaded.versions[0], loaded.versions[0] + 1]
     assert app.results[-1].assignee.username == "officer2"
     assert (await dispatcher.get_report(loaded.report.number)).assignee.username == "officer2"
 
@@ -193,7 +207,7 @@ async def test_server_down_keeps_the_dialog_and_its_input_and_retry_succeeds_onc
         server.stop()
         app = Host()
         async with app.run_test(size=SIZE) as pilot:
-            dialog = AssignDialog(loaded.report.number, officers, loaded.assign())
+            dialog = AssignDialog(loaded.report, officers, loaded.assign())
             app.show(dialog)
             await pilot.pause()
             await pilot.press(*named(officers, "officer3"), "enter")
@@ -223,7 +237,7 @@ async def test_close_needs_a_note_and_a_confirmation(dispatcher):
     number = loaded.report.number
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
-        dialog = CloseDialog(number, loaded.close())
+        dialog = CloseDialog(loaded.report, loaded.close())
         app.show(dialog)
         await pilot.pause()
         await pilot.press("ctrl+s")  # no note yet
@@ -258,7 +272,7 @@ async def test_duplikat_needs_a_valid_report_number(dispatcher):
     original = (await dispatcher.list_reports(ReportQuery(status=("Selesai",)), limit=1)).items[0].number
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
-        dialog = CloseDialog(loaded.report.number, loaded.close())
+        dialog = CloseDialog(loaded.report, loaded.close())
         app.show(dialog)
         await pilot.pause()
         assert "Duplicate of" not in screen_text(app)  # shown for duplikat only
@@ -289,7 +303,7 @@ async def test_note_is_required_and_saved_with_ctrl_s(dispatcher):
     loaded = Loaded(dispatcher, await first(dispatcher, IN_PROGRESS))
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
-        dialog = NoteDialog(loaded.report.number, loaded.note())
+        dialog = NoteDialog(loaded.report, loaded.note())
         app.show(dialog)
         await pilot.pause()
         assert "^s save" in screen_text(app)
@@ -310,7 +324,7 @@ async def test_drafts_survive_cancel_a_covering_screen_and_reopening(dispatcher)
     drafts: list[dict] = []
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
-        app.show(CloseDialog(loaded.report.number, loaded.close(), keep_draft=lambda d: drafts.append(dict(d))))
+        app.show(CloseDialog(loaded.report, loaded.close(), keep_draft=lambda d: drafts.append(dict(d))))
         await pilot.pause()
         await pilot.press("down", "down", "tab", *original, "tab", *"Ganda.")
         await pilot.press("escape")
@@ -318,7 +332,7 @@ async def test_drafts_survive_cancel_a_covering_screen_and_reopening(dispatcher)
         assert app.results == [None]
         assert drafts[-1] == {"resolution": "duplikat", "note": "Ganda.", "duplicate_of": original}
 
-        dialog = CloseDialog(loaded.report.number, loaded.close(), draft=drafts[-1], keep_draft=drafts.append)
+        dialog = CloseDialog(loaded.report, loaded.close(), draft=drafts[-1], keep_draft=drafts.append)
         app.show(dialog)
         await pilot.pause()
         assert dialog.resolution is Resolution.DUPLIKAT
@@ -344,7 +358,7 @@ async def test_the_draft_is_kept_when_the_app_closes_with_the_dialog_open():
     drafts: list[dict] = []
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
-        app.show(NoteDialog("JK2503050007", Gate(), keep_draft=lambda d: drafts.append(dict(d))))
+        app.show(NoteDialog(REPORT, Gate(), keep_draft=lambda d: drafts.append(dict(d))))
         await pilot.pause()
         await pilot.press(*"half")
         await pilot.pause()
@@ -355,13 +369,13 @@ async def test_indonesian_labels_and_question():
     set_language("id")
     sent: list[object] = []
 
-    async def submit(payload: ClosePayload) -> ClosePayload:
+    async def submit(_report: ReportSummary, payload: ClosePayload) -> ClosePayload:
         sent.append(payload)
         return payload
 
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
-        app.show(CloseDialog("JK2503050007", submit))
+        app.show(CloseDialog(REPORT, submit))
         await pilot.pause()
         text = screen_text(app)
         assert "Tutup JK2503050007" in text and "bukan wewenang" in text and "Catatan (wajib)" in text
@@ -384,7 +398,7 @@ class Gate:
         self.calls: list[object] = []
         self.open = asyncio.Event()
 
-    async def __call__(self, payload: object) -> str:
+    async def __call__(self, _report: ReportSummary, payload: object) -> str:
         self.calls.append(payload)
         await self.open.wait()
         return f"done:{payload}"
@@ -394,7 +408,7 @@ async def test_keys_pressed_while_saving_neither_cancel_nor_repeat_the_write():
     gate = Gate()
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
-        dialog = NoteDialog("JK2503050007", gate)
+        dialog = NoteDialog(REPORT, gate)
         app.show(dialog)
         await pilot.pause()
         await pilot.press(*"ok", "ctrl+s")
@@ -414,7 +428,7 @@ async def test_a_result_arriving_under_another_screen_waits_for_it_to_close():
     gate = Gate()
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
-        dialog = NoteDialog("JK2503050007", gate)
+        dialog = NoteDialog(REPORT, gate)
         app.show(dialog)
         await pilot.pause()
         await pilot.press(*"ok", "ctrl+s")

@@ -19,7 +19,10 @@ from crm_tui.dialogs.note_dialog import NoteDialog
 from crm_tui.dialogs import sort_dialog
 from crm_tui.dialogs.sort_dialog import SortDialog
 from crm_tui.dialogs.text_filter import TextFilterDialog
+from tests.widgets import fixtures
 from widgets.i18n import language, set_language
+
+REPORT = fixtures.summary(0, number="JK2503050007")
 
 SIZE = (80, 24)
 CATEGORIES = [
@@ -45,7 +48,7 @@ def screen_text(app: App) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
-async def never(_payload: object) -> object:
+async def never(_report: object, _payload: object) -> object:
     raise AssertionError("these tests make no request")
 
 
@@ -208,7 +211,7 @@ async def test_keys_are_remapped_by_binding_id():
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
         app.set_keymap({"dialog.confirm": "ctrl+o", "dialog.cancel": "ctrl+g"})
-        dialog = NoteDialog("JK2503050007", never, keep_draft=lambda draft: app.results.append(dict(draft)))
+        dialog = NoteDialog(REPORT, never, keep_draft=lambda draft: app.results.append(dict(draft)))
         app.show(dialog)
         await pilot.pause()
         assert "^o save" in screen_text(app) and "^g cancel" in screen_text(app)
@@ -224,9 +227,9 @@ async def test_keys_are_remapped_by_binding_id():
 @pytest.mark.parametrize(
     "make",
     [
-        lambda: AssignDialog("JK2503050007", OFFICERS * 20, never),
-        lambda: CloseDialog("JK2503050007", never, draft={"resolution": "duplikat"}),
-        lambda: NoteDialog("JK2503050007", never),
+        lambda: AssignDialog(REPORT, OFFICERS * 20, never),
+        lambda: CloseDialog(REPORT, never, draft={"resolution": "duplikat"}),
+        lambda: NoteDialog(REPORT, never),
         lambda: FilterDialog(ReportQuery(assignee="someone"), CATEGORIES * 10, True),
         lambda: SortDialog("-created"),
         lambda: HelpScreen([("a.b", "a", "b")] * 40),
@@ -261,7 +264,7 @@ async def test_without_colour_the_highlighted_choice_is_still_visible(monkeypatc
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
         assert app.no_color
-        app.show(AssignDialog("JK2503050007", officers, never))
+        app.show(AssignDialog(REPORT, officers, never))
         await pilot.pause()
         await pilot.press("down")  # typing focus stays in the filter input
         await pilot.pause()

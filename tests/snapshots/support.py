@@ -26,7 +26,8 @@ WIDE = (120, 32)
 
 # --- fixed data for the dialogs (built on the widget fixtures) --------------------------------
 
-REPORT_NUMBER = fixtures.summaries()[0].number
+REPORT = fixtures.summary(0)
+REPORT_NUMBER = REPORT.number
 AGENCY = AgencyRef(**fixtures.KEL)
 OFFICERS = [
     Officer(**fixtures.BUDI, agency=AGENCY, open_workload=3),

@@ -20,29 +20,29 @@ from crm_tui.dialogs.sort_dialog import SortDialog
 from crm_tui.dialogs.text_filter import TextFilterDialog
 from tests.crm_tui.harness import until
 from tests.snapshots.support import (
-    CATEGORIES, HELP_ROWS, OFFICERS, REPORT_NUMBER, SMALL, WIDE, DialogHost, dialog_shown,
+    CATEGORIES, HELP_ROWS, OFFICERS, REPORT, REPORT_NUMBER, SMALL, WIDE, DialogHost, dialog_shown,
 )
 
 
-async def never(_payload: object) -> object:
+async def never(_report: object, _payload: object) -> object:
     raise AssertionError("a snapshot never submits")
 
 
-async def unreachable(_payload: object) -> object:
+async def unreachable(_report: object, _payload: object) -> object:
     raise APIConnectionError(cause="ConnectError")
 
 
 def test_assign_dialog(snap_compare, ui_language) -> None:
     """Officers with their open workload; the first highlighted; a name with markup shown as typed."""
     ui_language("id")
-    app = DialogHost(lambda: AssignDialog(REPORT_NUMBER, OFFICERS, never))
+    app = DialogHost(lambda: AssignDialog(REPORT, OFFICERS, never))
     assert snap_compare(app, run_before=dialog_shown(AssignDialog), terminal_size=SMALL)
 
 
 def test_assign_dialog_narrowed(snap_compare, ui_language) -> None:
     """Typing narrows the list; the English UI."""
     ui_language("en")
-    app = DialogHost(lambda: AssignDialog(REPORT_NUMBER, OFFICERS, never))
+    app = DialogHost(lambda: AssignDialog(REPORT, OFFICERS, never))
     assert snap_compare(app, run_before=dialog_shown(AssignDialog, *"pra"), terminal_size=SMALL)
 
 
@@ -50,7 +50,7 @@ def test_assign_dialog_narrowed(snap_compare, ui_language) -> None:
 def test_assign_dialog_server_unreachable(snap_compare, ui_language, lang: str) -> None:
     """The action failed on the network: the dialog stays open with its choice and offers a retry."""
     ui_language(lang)
-    app = DialogHost(lambda: AssignDialog(REPORT_NUMBER, OFFICERS, unreachable))
+    app = DialogHost(lambda: AssignDialog(REPORT, OFFICERS, unreachable))
 
     async def failed(pilot: Pilot) -> None:
         dialog = pilot.app.screen
@@ -62,14 +62,14 @@ def test_assign_dialog_server_unreachable(snap_compare, ui_language, lang: str) 
 
 def test_close_dialog_form(snap_compare, ui_language) -> None:
     ui_language("id")
-    app = DialogHost(lambda: CloseDialog(REPORT_NUMBER, never))
+    app = DialogHost(lambda: CloseDialog(REPORT, never))
     assert snap_compare(app, run_before=dialog_shown(CloseDialog), terminal_size=SMALL)
 
 
 def test_close_dialog_duplicate_form(snap_compare, ui_language) -> None:
     """'duplikat' asks for the original report's number."""
     ui_language("en")
-    app = DialogHost(lambda: CloseDialog(REPORT_NUMBER, never))
+    app = DialogHost(lambda: CloseDialog(REPORT, never))
     keys = ["down", "down", "tab", *"JK2611270012", "tab", *"Same pipe as JK2611270012."]
     assert snap_compare(app, run_before=dialog_shown(CloseDialog, *keys), terminal_size=SMALL)
 
@@ -77,7 +77,7 @@ def test_close_dialog_duplicate_form(snap_compare, ui_language) -> None:
 def test_close_dialog_confirmation(snap_compare, ui_language) -> None:
     """After a note and ctrl+s: the question, on a read-only form."""
     ui_language("id")
-    app = DialogHost(lambda: CloseDialog(REPORT_NUMBER, never))
+    app = DialogHost(lambda: CloseDialog(REPORT, never))
     keys = ["tab", *"Pipa sudah diperbaiki PAM Jaya.", "ctrl+s"]
 
     async def asking(pilot: Pilot) -> None:
@@ -88,7 +88,7 @@ def test_close_dialog_confirmation(snap_compare, ui_language) -> None:
 
 def test_note_dialog(snap_compare, ui_language) -> None:
     ui_language("id")
-    app = DialogHost(lambda: NoteDialog(REPORT_NUMBER, never))
+    app = DialogHost(lambda: NoteDialog(REPORT, never))
     keys = [*"Warga sudah dihubungi.", "enter", *"Petugas menuju lokasi."]
     assert snap_compare(app, run_before=dialog_shown(NoteDialog, *keys), terminal_size=SMALL)
 

@@ -65,6 +65,13 @@ def summaries() -> list[ReportSummary]:
     return [parse_json(ReportSummary, json.dumps(summary_dict(row)), what="summary") for row in _ROWS]
 
 
+def summary(index: int = 0, **changes: Any) -> ReportSummary:
+    """Row `index` as the list holds it, with `changes` (e.g. `number=`, `version=`)."""
+    data = summary_dict(_ROWS[index])
+    data.update(changes)
+    return parse_json(ReportSummary, json.dumps(data), what="summary")
+
+
 def hostile_summaries() -> list[ReportSummary]:
     """One row per hostile text, carried in every text column a row shows."""
     base = summary_dict(_ROWS[0])
