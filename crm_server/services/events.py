@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, delete, func, select
 
-from crm_server.api import schemas
+from crm_server import schemas
 from crm_server.clock import now
 from crm_server.services.principal import Principal, scope_clause
 from crm_server.storage.engine import Database

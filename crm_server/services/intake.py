@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, select, update
 
-from crm_server.api import schemas
+from crm_server import schemas
 from crm_server.clock import DUE_AFTER, now
 from crm_server.errors import PayloadTooLarge, Unauthorized, Unprocessable
 from crm_server.images import MAX_PHOTO_BYTES, clean_photo

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Row, select, update
 
-from crm_server.api import schemas
+from crm_server import schemas
 from crm_server.clock import now
 from crm_server.errors import AuditNote, Conflict, Forbidden, NotFound, PreconditionFailed, PreconditionRequired, Unprocessable
 from crm_server.roles import ROUTING_ROLES, Role

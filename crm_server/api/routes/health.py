@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy import func, select, table, column
 
-from crm_server.api import schemas
+from crm_server import schemas
 from crm_server.api.deps import Db
 
 router = APIRouter(tags=["meta"])

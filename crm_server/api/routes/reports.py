@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Path, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import Connection, select
 
-from crm_server.api import schemas
+from crm_server import schemas
 from crm_server.api.deps import Caller, Db, Dir
 from crm_server.api.routes.errors_doc import errors
 from crm_server.errors import AuditNote, Forbidden, NotFound, Unprocessable
