@@ -44,6 +44,11 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection, Database], None]], ...] 
 )
 
 
+def applied_version(conn: Connection) -> int:
+    """The newest step this database has applied (what the health check reports)."""
+    return conn.execute(text("SELECT max(version) FROM schema_migrations")).scalar_one()
+
+
 def migrate(db: Database) -> int:
     """Bring the schema up to date; safe to run on every start. Returns the schema version."""
     with db.write() as conn:
