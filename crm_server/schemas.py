@@ -223,6 +223,7 @@ class Event(_Out):
     id: int
     type: Literal["created", "assigned", "closed", "noted"]
     at: datetime
+    actor: OperatorRef | None = Field(description="Who made the change; null: the intake channel.")
     report: ReportSummary
 
 

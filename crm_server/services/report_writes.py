@@ -105,7 +105,7 @@ def _log(
     )
     summary = load_summary(conn, row.id, directory)
     fresh = find_report(conn, row.number)
-    events.append(conn, action, row.id, summary, fresh.agency_path, fresh.assignee_id)
+    events.append(conn, action, row.id, summary, fresh.agency_path, fresh.assignee_id, actor_id=who.id)
     audit.record(conn, who.username, _AUDIT_ACTION[action], "ok", row.number)
 
 
