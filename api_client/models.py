@@ -195,6 +195,8 @@ class Event(_Model):
     type: EventType
     at: AwareDatetime
     report: ReportSummary
+    # Who made the change. None: the intake channel, or a server that does not say.
+    actor: OperatorRef | None = None
 
 
 class Resync(_Model):
