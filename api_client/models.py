@@ -195,7 +195,8 @@ class Event(_Model):
     type: EventType
     at: AwareDatetime
     report: ReportSummary
-    actor: OperatorRef | None = None  # who made the change; None: an intake channel
+    # Who made the change. None: the intake channel, or a server that does not say.
+    actor: OperatorRef | None = None
 
 
 class Resync(_Model):

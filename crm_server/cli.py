@@ -1,7 +1,8 @@
 """`crm-server`: initialise, seed, administer and serve the reference backend.
 
-Every failure the operator can cause (a bad path, a port in use, an unknown role or agency) ends
-with one clear line on stderr and a non-zero exit, never a traceback.
+Every failure the operator can cause (a bad path, a database URL that cannot be used, a port in
+use, an unknown role or agency) ends with one clear line on stderr and a non-zero exit, never a
+traceback.
 """
 
 from __future__ import annotations
@@ -38,6 +39,22 @@ def _shown(path: str) -> str:
         return "(a database URL that does not parse)"
 
 
+def _cannot_open(path: str, exc: Exception) -> CliError:
+    """Why the database cannot be opened, by the kind of failure alone: a driver's message may
+    quote the URL, password included."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    if isinstance(exc, NoSuchModuleError):  # before ArgumentError, which it extends
+        why = "unknown database or driver; use a file path, sqlite:/// or postgresql+psycopg://"
+    elif isinstance(exc, ArgumentError):
+        why = "not a database URL"
+    elif isinstance(exc, ImportError):
+        why = f"its driver {exc.name} is not installed" if exc.name else "its driver is not installed"
+    else:  # a DBAPIError carries the driver's own exception, which names the failure better
+        why = type(getattr(exc, "orig", None) or exc).__name__
+    return CliError(f"--db {_shown(path)}: cannot open the database ({why})")
+
+
 def _open_db(path: str):
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -51,10 +68,14 @@ def _open_db(path: str):
         if not target.parent.exists():
             raise CliError(f"--db {path}: folder {target.parent} does not exist")
     try:
-        db = Database.open(path)
+        db = Database.open(path)  # loads the URL's dialect and driver
+    except (SQLAlchemyError, ImportError) as exc:
+        raise _cannot_open(path, exc) from None
+    try:
         initialise(db)
     except SQLAlchemyError as exc:
-        raise CliError(f"--db {_shown(path)}: cannot open the database ({type(exc.orig or exc).__name__})") from None
+        db.dispose()
+        raise _cannot_open(path, exc) from None
     return db
 
 

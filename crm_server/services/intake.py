@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, select, update
 
-from crm_server.api import schemas
+from crm_server import schemas
 from crm_server.clock import DUE_AFTER, now
 from crm_server.errors import PayloadTooLarge, Unauthorized, Unprocessable
 from crm_server.images import MAX_PHOTO_BYTES, clean_photo
@@ -123,5 +123,7 @@ def submit(db: Database, directory: Directory, body: schemas.IntakeReport) -> st
                 report_id=report_id, at=at, action="created", to_status=int(Status.MENUNGGU), detail=f"channel: {body.channel}"
             )
         )
-        events.append(conn, "created", report_id, load_summary(conn, report_id, directory), agency.path, None)
+        # No operator made this change, and the reporter is never anyone's actor.
+        summary = load_summary(conn, report_id, directory)
+        events.append(conn, "created", report_id, summary, agency.path, None, actor_id=None)
     return number

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, and_, func, select
 
-from crm_server.api import schemas
+from crm_server import schemas
 from crm_server.roles import Role
 from crm_server.services.principal import Principal, subtree_range
 from crm_server.statuses import Status

@@ -14,7 +14,7 @@ from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 from sqlalchemy.sql.visitors import replacement_traverse
 
-from crm_server.api import schemas
+from crm_server import schemas
 from crm_server.clock import now
 from crm_server.errors import NotFound, Unprocessable
 from crm_server.roles import Role

@@ -8,28 +8,18 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Row, select, update
 
-from crm_server.api import schemas
+from crm_server import schemas
 from crm_server.clock import now
-from crm_server.errors import AuditNote, Conflict, Forbidden, NotFound, PreconditionFailed, PreconditionRequired, Unprocessable
+from crm_server.errors import AuditNote, Conflict, Forbidden, PreconditionFailed, PreconditionRequired, Unprocessable
 from crm_server.roles import ROUTING_ROLES, Role
 from crm_server.services import audit, events
 from crm_server.services.directory import Directory
-from crm_server.services.principal import Principal, in_scope, path_in_scope
+from crm_server.services.principal import Principal, path_in_scope
+from crm_server.services.report_access import load_in_scope
 from crm_server.services.report_reads import find_report, load_summary, report_detail
 from crm_server.statuses import ASSIGNABLE, Resolution, Status
 from crm_server.storage.schema import agencies, history, notes, operators, reports
 from crm_text.sanitize import clean_text
-
-
-def load_in_scope(conn: Connection, who: Principal, number: str, action: str) -> Row:
-    """The report, or 404 whether it is missing or outside the caller's scope (its existence is
-    not revealed); the latter is audited as a denial."""
-    row = find_report(conn, number)
-    if row is None:
-        raise NotFound()
-    if not in_scope(who, row.agency_code, row.agency_path, row.assignee_id):
-        raise NotFound(audit=AuditNote(who.username, "denied", f"out_of_scope:{action}", number))
-    return row
 
 
 def _forbidden(who: Principal, action: str, number: str) -> Forbidden:
@@ -115,7 +105,7 @@ def _log(
     )
     summary = load_summary(conn, row.id, directory)
     fresh = find_report(conn, row.number)
-    events.append(conn, action, row.id, summary, fresh.agency_path, fresh.assignee_id)
+    events.append(conn, action, row.id, summary, fresh.agency_path, fresh.assignee_id, actor_id=who.id)
     audit.record(conn, who.username, _AUDIT_ACTION[action], "ok", row.number)
 
 

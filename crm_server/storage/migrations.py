@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import defaultdict, deque
 from collections.abc import Callable
 
 from sqlalchemy import Connection, inspect, text
@@ -37,11 +38,45 @@ def _v3_audit_address(conn: Connection, db: Database) -> None:
         conn.exec_driver_sql("ALTER TABLE audit ADD COLUMN address VARCHAR(64)")
 
 
+def _v4_event_actor(conn: Connection, db: Database) -> None:
+    # Databases made before the column existed; those made since have it from the first step.
+    if "actor_id" in {column["name"] for column in inspect(conn).get_columns("events")}:
+        return
+    conn.exec_driver_sql("ALTER TABLE events ADD COLUMN actor_id INTEGER")
+    # The events logged so far take their actor from the history row of the same change. Each
+    # change wrote one history row and one event in one transaction, and writes run one at a
+    # time: the newest events of a report and action pair off with the newest history rows of
+    # that report and action. The oldest may have no partner (seeded history has no events, old
+    # events are pruned), so they pair from the newest. `created` is always the intake: NULL.
+    actors: defaultdict[tuple[int, str], deque[int]] = defaultdict(deque)
+    for report_id, action, actor_id in conn.execute(
+        text(
+            "SELECT report_id, action, actor_id FROM history WHERE action <> 'created'"
+            " AND report_id IN (SELECT report_id FROM events) ORDER BY id DESC"
+        )
+    ):
+        actors[report_id, action].append(actor_id)
+    updates = []
+    for event_id, report_id, kind in conn.execute(
+        text("SELECT id, report_id, type FROM events WHERE type <> 'created' ORDER BY id DESC")
+    ):
+        if actors[report_id, kind]:
+            updates.append({"id": event_id, "actor": actors[report_id, kind].popleft()})
+    if updates:
+        conn.execute(text("UPDATE events SET actor_id = :actor WHERE id = :id"), updates)
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection, Database], None]], ...] = (
     (1, "initial schema", _v1_initial),
     (2, "trigram indexes for text search on PostgreSQL", _v2_postgres_trigram_indexes),
     (3, "the client's address in the audit trail", _v3_audit_address),
+    (4, "who made each change, in the event log", _v4_event_actor),
 )
+
+
+def applied_version(conn: Connection) -> int:
+    """The newest step this database has applied (what the health check reports)."""
+    return conn.execute(text("SELECT max(version) FROM schema_migrations")).scalar_one()
 
 
 def migrate(db: Database) -> int:

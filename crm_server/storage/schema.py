@@ -181,6 +181,7 @@ events = Table(
     Column("report_id", Integer, ForeignKey("reports.id"), nullable=False),
     Column("agency_path", String(300), nullable=False),
     Column("assignee_id", Integer),
+    Column("actor_id", Integer),  # the operator who made the change; NULL: the intake channel
     Column("payload", Text, nullable=False),  # the report summary as JSON, no identity
 )
 

@@ -12,13 +12,14 @@ import pytest
 from api_client import (
     CrmClient,
     Event,
+    OperatorRef,
     Resync,
     StreamItem,
     StreamStatus,
     Timeouts,
     Unauthorized,
 )
-from tests.api_client.conftest import FAST_RETRY, QUICK, Recorder
+from tests.api_client.conftest import DISPLAY_NAMES, FAST_RETRY, HOME, QUICK, Recorder
 from tests.support.server import ServerProcess, free_port
 
 WAIT = 10.0  # seconds any single expected item may take (the server polls every 0.25 s)
@@ -73,6 +74,34 @@ async def test_a_live_event_arrives(dispatcher, report_number):
     assert isinstance(event, Event)
     assert event.type == "noted" and event.report.number == report_number
     assert event.at.tzinfo is not None and event.at >= note.at.replace(microsecond=0)
+
+
+def submit_by_intake(server: ServerProcess, category: str) -> str:
+    body = {"channel": "JAKI", "category": category, "title": "Lampu jalan padam", "location": {"kelurahan": HOME},
+            "reporter": {"name": "Ibu Pelapor", "phone": "081234567890"}}
+    response = httpx.post(
+        f"{server.base_url}/api/v1/intake/reports", json=body, headers={"X-Intake-Key": server.intake_key()}, timeout=10
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["number"]
+
+
+async def test_an_event_names_who_made_the_change(dispatcher, events_server, report_number):
+    """The operator behind a change; no one for a report the intake created (never its reporter)."""
+    category = next(c.code for c in await dispatcher.categories() if c.dinas_code is None)  # lands in HOME
+    stream = dispatcher.events()
+    try:
+        assert await next_item(stream) == StreamStatus(state="connected")
+        await dispatcher.add_note(report_number, "siapa yang mengubah")
+        noted = await next_item(stream)
+        number = await anyio.to_thread.run_sync(submit_by_intake, events_server, category)
+        created = await next_item(stream)
+    finally:
+        await stream.aclose()
+    assert isinstance(noted, Event) and noted.type == "noted"
+    assert noted.actor == OperatorRef(username="dispatcher", display_name=DISPLAY_NAMES["dispatcher"])
+    assert isinstance(created, Event) and (created.type, created.report.number) == ("created", number)
+    assert created.actor is None
 
 
 async def test_last_event_id_replays_what_was_missed(dispatcher, report_number):

@@ -120,6 +120,12 @@ async def test_events_a_server_replays_again_are_dropped():
     assert streams.last_ids[:2] == [None, "2"]
 
 
+async def test_an_event_from_a_server_that_names_no_actor_still_parses():
+    items = await items_of(Streams(frame(1, "assigned")), 2)
+    assert isinstance(items[1], Event) and items[1].type == "assigned"
+    assert items[1].actor is None
+
+
 async def test_a_resumed_stream_drops_ids_at_or_below_the_resume_point():
     items = await items_of(Streams(frame(4) + frame(5) + frame(6)), 3, last_event_id=5)
     assert ids(items) == ["connected", 6, "reconnecting"]

@@ -3,6 +3,7 @@ deterministic seeding."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import socket
 from datetime import UTC, datetime, timedelta
@@ -169,6 +170,23 @@ def test_a_database_url_never_shows_its_password(tmp_path):
         f"crm-server: --db {url.replace('s3cret-pw', '***')}: cannot open the database (OperationalError)"
     )
     assert "s3cret-pw" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "mentions"),
+    [
+        ("nosuchdb://x/y", "(unknown database or driver; use a file path"),
+        ("postgresql+nosuchdriver://crm:s3cret-pw@db.internal/crm", "(unknown database or driver; use a file path"),
+        ("://crm:s3cret-pw@db.internal/crm", "does not parse): cannot open the database (not a database URL)"),
+        ("mssql+pymssql://crm:s3cret-pw@db.internal/crm", "(its driver pymssql is not installed)"),
+    ],
+    ids=["unknown-database", "unknown-driver", "no-url", "driver-not-installed"],
+)
+def test_a_database_url_that_cannot_be_used_is_one_line(url, mentions):
+    if "pymssql" in url and importlib.util.find_spec("pymssql") is not None:
+        pytest.skip("this machine has the driver")
+    line = fails_with_one_line(crm_server("init", "--db", url, check=False), mentions=mentions)
+    assert "s3cret-pw" not in line
 
 
 def test_the_database_can_come_from_the_environment(tmp_path, monkeypatch):

@@ -124,12 +124,16 @@ def test_the_checker_sees_an_undeclared_property(api: Api, spec):
     assert undeclared({**me, "agency": {**me["agency"], "path": "DKI/"}}, schema, spec) == ["$.agency.path: undeclared"]
 
 
-def test_events_carry_a_declared_report_summary(api: Api, spec):
+def test_events_carry_a_declared_report_summary_and_actor(api: Api, spec):
     content = spec["paths"][f"{API}/events"]["get"]["responses"]["200"]["content"]
     assert list(content) == ["text/event-stream"]
     with EventStream(api, "supervisor") as stream:
         stream.started()
         number = api.submit(photo=jpeg_bytes())
-        event = stream.until(lambda f: f.kind == "event" and f.json["report"]["number"] == number).json
-    assert set(event) == {"id", "type", "at", "report"}
+        assert api.assign("dispatcher", number, "officer").status_code == 200
+        event = stream.until(
+            lambda f: f.kind == "event" and f.event == "assigned" and f.json["report"]["number"] == number
+        ).json
+    assert set(event) == {"id", "type", "at", "actor", "report"}
     assert undeclared(event["report"], {"$ref": "#/components/schemas/ReportSummary"}, spec) == []
+    assert undeclared(event["actor"], {"$ref": "#/components/schemas/OperatorRef"}, spec) == []

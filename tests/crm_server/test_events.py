@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from tests.crm_server.helpers import Api, EventStream, assert_error_body
+from tests.crm_server.helpers import DISPLAY_NAMES, Api, EventStream, assert_error_body
 
 
 def about(number: str, kind: str | None = None):
@@ -31,13 +31,32 @@ def test_a_write_yields_an_event_with_id_type_and_summary(api: Api):
     for frame, kind in ((created, "created"), (assigned, "assigned")):
         data = frame.json
         assert frame.id == data["id"] and frame.event == data["type"] == kind
-        assert set(data) == {"id", "type", "at", "report"}
+        assert set(data) == {"id", "type", "at", "actor", "report"}
     assert assigned.id > created.id
     assert created.json["report"]["status"] == "Menunggu" and created.json["report"]["version"] == 1
     summary = assigned.json["report"]
     assert summary["status"] == "Proses" and summary["assignee"]["username"] == "officer"
     assert summary["version"] == assigned_response.json()["version"] == 2
     assert "description" not in summary and "history" not in summary  # a summary, not the report
+
+
+def test_an_event_names_the_operator_who_made_the_change(api: Api):
+    with EventStream(api, "supervisor") as stream:
+        stream.started()
+        number = api.submit(reporter={"name": "Ibu Pelapor", "phone": "081234567890"})
+        assert api.assign("dispatcher", number, "officer").status_code == 200
+        assert api.note("officer", number).status_code == 201
+        stream.until(about(number, "noted"))
+    live = [f for f in stream.events() if about(number)(f)]
+    with EventStream(api, "supervisor", last_event_id=str(live[0].id - 1)) as replay:  # a replay too
+        replay.started()
+        replayed = [f for f in replay.caught_up() if about(number)(f)]
+    for frames in (live, replayed):
+        assert [(f.event, f.json["actor"]) for f in frames] == [
+            ("created", None),  # the intake channel: no operator, and never the reporter
+            ("assigned", {"username": "dispatcher", "display_name": DISPLAY_NAMES["dispatcher"]}),
+            ("noted", {"username": "officer", "display_name": DISPLAY_NAMES["officer"]}),
+        ]
 
 
 def test_note_and_close_events(api: Api):

@@ -182,6 +182,12 @@ def _crawl(api: Api, seen: Collector, user: str, mark: str, ident: dict, numbers
     replayed = stream.caught_up()
     seen.blobs.append((f"{user} events", stream.raw))
     assert len({f.id for f in replayed}) == len(replayed)
+    # Each event names the operator who made the change, or no one for the intake channel: the
+    # reporter who filed the report is never its actor.
+    for frame in replayed:
+        actor = frame.json["actor"]
+        assert (actor is None) == (frame.event == "created"), frame.data
+        assert actor is None or actor["username"] in DEMO_USERS, frame.data
     if user == "supervisor":
         assert set(numbers.values()) <= set(in_scope)
         assert {f.json["report"]["number"] for f in replayed} >= set(numbers.values())

@@ -9,7 +9,7 @@ import time
 from sqlalchemy import text
 
 from crm_server.storage.engine import Database
-from tests.support.server import query
+from tests.support.server import crm_server, query
 
 
 def test_text_search_can_be_answered_from_an_index(api):
@@ -67,3 +67,46 @@ def test_writers_of_two_processes_run_one_at_a_time(api):
         one.dispose()
         other.dispose()
     assert seen == [marker]
+
+
+def _event_actors(db: str) -> list[tuple[str, str, str | None]]:
+    return query(
+        db,
+        "SELECT r.number, e.type, o.username FROM events e JOIN reports r ON r.id = e.report_id"
+        " LEFT JOIN operators o ON o.id = e.actor_id ORDER BY e.id",
+    )
+
+
+def test_events_logged_before_actors_were_recorded_gain_them(make_api):
+    """A database from before migration 4: each logged event takes its actor from the history
+    row of the same change, even where a report's older history has no event (seeded)."""
+    api = make_api(reports=60)
+    seeded = next(r for r in api.reports("supervisor", status="Proses", limit=100)["items"]
+                  if r["assignee"] and r["assignee"]["username"] != "officer2")
+    new, other = api.submit(), api.submit()
+    assert api.assign("supervisor", seeded["number"], "officer2").status_code == 200
+    assert api.assign("dispatcher", new, "officer").status_code == 200
+    for user in ("officer", "dispatcher", "officer"):  # one report's notes, in quick succession
+        assert api.note(user, new).status_code == 201
+    assert api.assign("supervisor", other, "officer2").status_code == 200
+    api.server.stop()
+    recorded = _event_actors(api.server.db)
+    assert recorded == [
+        (new, "created", None),
+        (other, "created", None),
+        (seeded["number"], "assigned", "supervisor"),
+        (new, "assigned", "dispatcher"),
+        (new, "noted", "officer"),
+        (new, "noted", "dispatcher"),
+        (new, "noted", "officer"),
+        (other, "assigned", "supervisor"),
+    ]
+    database = Database.open(api.server.db)
+    try:
+        with database.write() as conn:  # as a database made before migration 4 was
+            conn.exec_driver_sql("ALTER TABLE events DROP COLUMN actor_id")
+            conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version = 4")
+    finally:
+        database.dispose()
+    assert crm_server("init", "--db", api.server.db).returncode == 0
+    assert _event_actors(api.server.db) == recorded

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from crm_server.api import schemas
+from crm_server import schemas
 from crm_server.api.deps import Caller, Db, Dir, Token
 from crm_server.api.routes.errors_doc import errors
 from crm_server.services import accounts

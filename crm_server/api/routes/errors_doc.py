@@ -3,7 +3,7 @@ declare 400 (a body that is not JSON text at all) and 413 (over the size limit) 
 
 from __future__ import annotations
 
-from crm_server.api.schemas import ErrorBody, PreconditionFailedBody, ValidationErrorBody
+from crm_server.schemas import ErrorBody, PreconditionFailedBody, ValidationErrorBody
 
 _MODELS = {412: PreconditionFailedBody, 422: ValidationErrorBody}
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header
 
-from crm_server.api import schemas
+from crm_server import schemas
 from crm_server.api.deps import Db, Dir
 from crm_server.api.routes.errors_doc import errors
 from crm_server.services import intake

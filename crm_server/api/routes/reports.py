@@ -8,17 +8,16 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from pydantic import BaseModel
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
-from crm_server.api import schemas
+from crm_server import schemas
 from crm_server.api.deps import Caller, Db, Dir
 from crm_server.api.routes.errors_doc import errors
-from crm_server.errors import AuditNote, Forbidden, NotFound, Unprocessable
-from crm_server.services import audit, idempotency, report_writes
+from crm_server.errors import Unprocessable
+from crm_server.services import idempotency, report_access, report_writes
 from crm_server.services.principal import Principal
-from crm_server.services.report_reads import MAX_PAGE, ReportFilter, decode_cursor, list_reports, report_detail
+from crm_server.services.report_reads import MAX_PAGE, ReportFilter, decode_cursor, list_reports
 from crm_server.statuses import Status
-from crm_server.storage.schema import photos
 from crm_text.sanitize import clean_line
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -80,10 +79,9 @@ def get_reports(
     description="The full report. Its `ETag` header is the version to send back in `If-Match`.",
 )
 def get_report(number: Number, who: Caller, db: Db, directory: Dir) -> Response:
+    # A write transaction for a read: every view is audited, and the audit row is a write.
     with db.write() as conn:
-        row = report_writes.load_in_scope(conn, who, number, "view")
-        audit.record(conn, who.username, "view", "ok", number)
-        report = report_detail(conn, directory, row.id)
+        report = report_access.view_report(conn, directory, who, number)
     return _report_response(report.model_dump_json(), 200, report.version)
 
 
@@ -97,19 +95,9 @@ def get_report(number: Number, who: Caller, db: Db, directory: Dir) -> Response:
     description="403 for a private report: its photo is locked for every operator.",
 )
 def get_photo(number: Number, who: Caller, db: Db) -> Response:
+    # A write transaction for a read, as for the report: the view's audit row is a write.
     with db.write() as conn:
-        row = report_writes.load_in_scope(conn, who, number, "view_photo")
-        if row.private:
-            raise Forbidden(
-                "This report is private: its photo is locked.",
-                audit=AuditNote(who.username, "denied", "private_photo", number),
-            )
-        photo = conn.execute(
-            select(photos.c.content_type, photos.c.data).where(photos.c.report_id == row.id)
-        ).one_or_none()
-        if photo is None:
-            raise NotFound("This report has no photo.")
-        audit.record(conn, who.username, "view_photo", "ok", number)
+        photo = report_access.view_photo(conn, who, number)
     return Response(
         photo.data,
         media_type=photo.content_type,

@@ -2,6 +2,9 @@
 
 None of these models has a field for reporter identity, and none is built from the reporter table.
 Request models forbid unknown fields, so a client cannot set status, version or ids.
+
+The services build these models and the routes declare them, so they live below both layers
+and import neither: a service never imports the HTTP layer to say what it returns.
 """
 
 from __future__ import annotations
@@ -220,6 +223,7 @@ class Event(_Out):
     id: int
     type: Literal["created", "assigned", "closed", "noted"]
     at: datetime
+    actor: OperatorRef | None = Field(description="Who made the change; null: the intake channel.")
     report: ReportSummary
 
 
