@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import anyio
 from rich.console import Console, RenderableType
 from rich.text import Text
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
@@ -48,6 +48,8 @@ _T = Texts(
 )
 
 SIGN_OUT_SECONDS = 1.0  # the most quitting waits for the server to revoke the token
+PROBE_FIRST_SECONDS = 1.0  # offline: the first health probe, then backing off
+PROBE_MAX_SECONDS = 15.0
 
 # Textual's own palette commands that would carry the screen out of the console.
 _HIDDEN_SYSTEM_COMMANDS = frozenset({"Screenshot"})
@@ -107,8 +109,9 @@ class CrmApp(App[None]):
         if credentials is None and config.username and config.password:
             credentials = (config.username, config.password)
         self.credentials = credentials
-        self.api = ApiCalls(self)
+        self.api = ApiCalls(sign_in_again=self.sign_in_again, set_state=self._set_connection)
         """Every screen's calls to the server go through it (signing in again, the connection)."""
+        self._sign_in: asyncio.Future[bool] | None = None
         self.now = clock
         self.lock_glyph = lock_glyph
         self.demo = demo  # the idle lock opens with any key
@@ -198,6 +201,53 @@ class CrmApp(App[None]):
 
         self.operator_username = session.operator.username
         self.switch_screen(MainScreen(session))
+
+    # --- the session and the connection ---------------------------------------------------------
+
+    async def sign_in_again(self) -> bool:
+        """The session ended: ask the operator to sign in again, over whatever is on screen, and
+        wait for it. Calls that need it at the same time share one sign-in. False when nobody
+        has signed in yet."""
+        username = self.operator_username
+        if username is None:
+            return False
+        if self._sign_in is None:
+            from crm_tui.screens.login_screen import LoginScreen
+
+            future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+            self._sign_in = future
+
+            def signed_in(session: Session | None) -> None:
+                self._sign_in = None
+                if not future.done():
+                    future.set_result(session is not None)
+
+            self.push_screen(LoginScreen(username=username, again=True), signed_in)
+        # Shielded: a worker cancelled while it waits (a newer load) must not cancel the sign-in.
+        return await asyncio.shield(self._sign_in)
+
+    def _set_connection(self, state: ConnectionState) -> None:
+        self.connection = state
+
+    def watch_connection(self, state: ConnectionState) -> None:
+        if state == "offline":
+            self._probe_connection()
+
+    @work(exclusive=True, group="connection-probe", exit_on_error=False)
+    async def _probe_connection(self) -> None:
+        """While offline, ask the server's health now and then (backing off), so the state
+        comes back, and what failed reloads, without waiting for a key press."""
+        delay = PROBE_FIRST_SECONDS
+        while self.connection == "offline":
+            await asyncio.sleep(delay)
+            if self.connection != "offline":
+                return
+            try:
+                await self.client.health()
+            except CrmApiError:
+                delay = min(delay * 2, PROBE_MAX_SECONDS)
+            else:
+                self.connection = "online"
 
     # --- reference data, loaded once --------------------------------------------------------------
 

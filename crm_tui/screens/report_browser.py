@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -37,6 +37,7 @@ from api_client.errors import CrmApiError, NotFound
 from api_client.models import Operator, Report, ReportPage, ReportSummary, Session
 from api_client.query import ReportQuery
 from crm_tui.error_messages import describe, is_unreachable
+from crm_tui.host import ConsoleHost, console_host
 from crm_tui.report_window import ReportWindow
 from widgets.console_header import ConsoleHeader
 from widgets.i18n import Texts
@@ -46,7 +47,6 @@ from widgets.safe_text import line
 
 if TYPE_CHECKING:
     from crm_tui.api_calls import ConnectionState
-    from crm_tui.app import CrmApp
 
 DETAIL_SETTLE_SECONDS = 0.12  # load the detail once the cursor rests, not on every key
 NARROW_BELOW = 110  # columns: list and detail stacked instead of side by side
@@ -115,9 +115,9 @@ class ReportBrowser(Screen[None]):
         self._detail_failed: str | None = None  # the subject whose detail could not be loaded
 
     @property
-    def crm(self) -> CrmApp:
-        """The app, typed (every screen of the console runs in a `CrmApp`)."""
-        return cast("CrmApp", self.app)
+    def crm(self) -> ConsoleHost:
+        """The app, as the screens see it (typed)."""
+        return console_host(self)
 
     # --- composition ----------------------------------------------------------------------------
 
@@ -145,7 +145,7 @@ class ReportBrowser(Screen[None]):
         # One paused timer, restarted on every highlight: cheaper per key than a worker that
         # the next key cancels. It fires once the cursor has rested.
         self._detail_timer: Timer = self.set_interval(DETAIL_SETTLE_SECONDS, self._cursor_rested, pause=True)
-        self.watch(self.crm, "connection", self._connection_changed, init=False)
+        self.watch(self.app, "connection", self._connection_changed, init=False)
         self.fill(0, self.size.height)
 
     def on_resize(self, event: Resize) -> None:

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from textual.pilot import Pilot
 
+from api_client import CrmClient
 from crm_tui.app import CrmApp
 from crm_tui.config import Config
 from tests.support.server import DEMO_PASSWORD_SUFFIX
@@ -32,6 +33,11 @@ def screen_text(app: CrmApp) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
+def toasts(app: CrmApp) -> str:
+    """The toasts' text as drawn."""
+    return "\n".join(str(toast.render()) for toast in app.screen.query("Toast"))
+
+
 def main_loaded(app: CrmApp) -> bool:
     screen = app.screen
     return type(screen).__name__ == "MainScreen" and screen.window.total is not None and (
@@ -47,11 +53,17 @@ async def console(
     size: tuple[int, int] = (120, 32),
     clock: Callable[[], datetime] | None = None,
     wait: bool = True,
+    client: CrmClient | None = None,
     **config: object,
 ) -> AsyncIterator[tuple[CrmApp, Pilot]]:
+    """The console signed in as `username` (demo password) on `server`; `client`: one of the
+    test's own (over a transport that injects faults)."""
     credentials = (username, username + DEMO_PASSWORD_SUFFIX) if username else None
-    kwargs = {"clock": clock} if clock else {}
-    app = CrmApp(Config(server=server.base_url if server else "http://127.0.0.1:9", **config), credentials=credentials, **kwargs)
+    kwargs: dict[str, object] = {"clock": clock} if clock else {}
+    if client is not None:
+        kwargs["client"] = client
+    url = server.base_url if server else "http://127.0.0.1:9"
+    app = CrmApp(Config(server=url, **config), credentials=credentials, **kwargs)
     async with app.run_test(size=size, notifications=True) as pilot:
         if wait and username:
             await until(pilot, lambda: main_loaded(app), "the main screen with its first page")
