@@ -14,6 +14,18 @@ if TYPE_CHECKING:
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+MAX_DEMO_REPORTS = 2_000_000  # seeding more takes the demo backend minutes to start
+
+
+def _demo_report_count(text: str) -> int:
+    """`--reports N`: a whole number from 1 to MAX_DEMO_REPORTS (argparse names the option)."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a whole number of reports") from None
+    if not 1 <= count <= MAX_DEMO_REPORTS:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_DEMO_REPORTS:,}")
+    return count
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,8 +42,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command")
     demo = sub.add_parser("demo", help="run on a temporary demo backend, signed in as its dispatcher")
-    demo.add_argument("--reports", type=int, default=None, help="demo reports to seed (default 2,000)")
-    demo.add_argument("--lang", choices=("id", "en"), dest="demo_lang", help=argparse.SUPPRESS)
+    demo.add_argument(
+        "--reports", type=_demo_report_count, default=None, metavar="N",
+        help=f"demo reports to seed, 1 to {MAX_DEMO_REPORTS:,} (default 2,000)",
+    )
+    # Also after `demo` (`crm-tui demo --lang en`, as the README has it).
+    demo.add_argument(
+        "--lang", choices=("id", "en"), dest="demo_lang", help="interface language (banners stay Indonesian)"
+    )
     return parser
 
 
