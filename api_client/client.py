@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import re
 import ssl
+import threading
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Mapping
 from contextlib import aclosing, asynccontextmanager
@@ -157,12 +158,16 @@ class CrmClient:
         self._auth = _BearerAuth(token)
         self._timeouts = timeouts
         self._retry = retry
+        # Kept for `logout_blocking`, which cannot use the async client (nor an injected transport).
+        self._verify = _ssl_verify(verify)
+        self._trust_env = trust_env
+        self._own_transport = transport is None
         self._http = httpx.AsyncClient(
             base_url=_api_root(self._base_url),
             auth=self._auth,
             transport=transport,
             timeout=timeouts.for_calls(),
-            verify=_ssl_verify(verify),
+            verify=self._verify,
             trust_env=trust_env,
             follow_redirects=False,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
@@ -339,6 +344,31 @@ class CrmClient:
             pass
         finally:
             self.token = None
+
+    def logout_blocking(self, within: float) -> None:
+        """`logout` for a process about to end where the event loop cannot be awaited (a signal
+        handler, another thread): the request goes from a thread of its own on a client of its
+        own, and this returns after at most `within` seconds, answered or not. Best effort, like
+        `logout`: the token is forgotten here whatever happens; one the server did not revoke
+        lapses at its expiry. Never raises. A client on an injected transport only forgets the
+        token (the transport is async)."""
+        token, self.token = self.token, None
+        if token is None or not self._own_transport:
+            return
+        url = _api_root(self._base_url) + "/auth/logout"
+        verify, trust_env = self._verify, self._trust_env
+
+        def revoke() -> None:
+            # No logging here: the thread this was called from may hold the logging lock.
+            try:
+                with httpx.Client(verify=verify, trust_env=trust_env, timeout=within, follow_redirects=False) as http:
+                    http.post(url, headers={"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT})
+            except Exception:  # noqa: BLE001  (best effort: whatever went wrong, the process is ending)
+                pass
+
+        sender = threading.Thread(target=revoke, name="crm-logout", daemon=True)
+        sender.start()
+        sender.join(within)
 
     async def me(self) -> Operator:
         return self._parse(Operator, await self._call("GET", "/me", "me"), what="Operator")

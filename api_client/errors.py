@@ -249,11 +249,13 @@ def _int_or_none(value: Any) -> int | None:
 def _datetime_or_none(value: Any) -> datetime | None:
     if not isinstance(value, str) or len(value) > 64:
         return None
+    from api_client.models import showable_everywhere  # models imports this module
+
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo is not None else None
+    return parsed if parsed.tzinfo is not None and showable_everywhere(parsed) else None
 
 
 def error_from_response(response: httpx.Response, *, secrets: tuple[str, ...] = ()) -> APIStatusError:

@@ -3,19 +3,49 @@
 Fields the models do not declare are dropped on parse, so a backend that leaks more (reporter
 identity above all) cannot leak it through the client: no model has a field for reporter
 identity. Text is kept as the server sent it; the console's widgets sanitise it before drawing.
-Every datetime is timezone-aware (a naive one fails the parse).
+Every datetime is timezone-aware (a naive one fails the parse), and can be shown in every
+timezone: Python's datetime ends at years 1 and 9999, so a `due_at` of 9999-12-31T23:30Z from a
+misbehaving server has no form in WIB (UTC+7) and would fail whoever converts it. It fails the
+parse instead, where the client's other checks of a payload fail.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 from functools import cache
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import pydantic
-from pydantic import AwareDatetime, BaseModel, ConfigDict, TypeAdapter
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, TypeAdapter
 
 from api_client.errors import ResponseParseError
+
+
+# The farthest any timezone in use is from UTC (Kiribati's Line Islands, UTC+14).
+MAX_UTC_OFFSET = timedelta(hours=14)
+_FARTHEST_ZONES = (timezone(MAX_UTC_OFFSET), timezone(-MAX_UTC_OFFSET))
+
+
+def showable_everywhere(moment: datetime) -> bool:
+    """Whether an aware datetime has a local form in every timezone (it is not within 14 hours
+    of the ends of Python's calendar)."""
+    try:
+        for zone in _FARTHEST_ZONES:
+            moment.astimezone(zone)
+    except (OverflowError, ValueError):
+        return False
+    return True
+
+
+def _showable(moment: datetime) -> datetime:
+    if not showable_everywhere(moment):
+        raise ValueError("a time too close to the ends of the calendar to show in every timezone")
+    return moment
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_showable)]
+"""The type of every datetime the models hold: aware, and showable in every timezone."""
 
 
 class _Model(BaseModel):
@@ -80,7 +110,7 @@ class Session(_Model):
     """What a sign-in gives the caller. The token stays inside the client."""
 
     operator: Operator
-    expires_at: AwareDatetime
+    expires_at: Moment
 
 
 class Agency(_Model):
@@ -124,9 +154,9 @@ class ReportSummary(_Model):
     assignee: OperatorRef | None
     private: bool
     photo: PhotoState
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
-    due_at: AwareDatetime
+    created_at: Moment
+    updated_at: Moment
+    due_at: Moment
     version: int
 
 
@@ -159,7 +189,7 @@ class PhotoInfo(_Model):
 
 
 class HistoryEntry(_Model):
-    at: AwareDatetime
+    at: Moment
     actor: OperatorRef | None  # None: the intake channel
     action: str
     from_status: ReportStatus | None
@@ -170,7 +200,7 @@ class HistoryEntry(_Model):
 
 class Note(_Model):
     id: int
-    at: AwareDatetime
+    at: Moment
     author: OperatorRef
     text: str
 
@@ -193,7 +223,7 @@ class Event(_Model):
 
     id: int
     type: EventType
-    at: AwareDatetime
+    at: Moment
     report: ReportSummary
     # Who made the change. None: the intake channel, or a server that does not say.
     actor: OperatorRef | None = None

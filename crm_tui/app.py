@@ -119,6 +119,9 @@ class CrmApp(App[None]):
         self._after_unlock: list[Callable[[], object]] = []  # screens asked for while locked
         self.operator_username: str | None = None  # set once signed in: the lock asks for their password
         self.incident: Incident | None = None  # the first unexpected error, once logged
+        # Set by `exit`: keys already typed after `q` (and screens workers ask for) then do
+        # nothing, rather than open a dialog on a console that is taking its screens down.
+        self.exiting = False
         self._categories: list[Category] | None = None
         self.sixel_painter: SixelPainter | None = None  # once a photo panel draws sixel
         self.animation_level = "none"
@@ -295,9 +298,13 @@ class CrmApp(App[None]):
 
     def push_screen(self, screen, callback=None, wait_for_dismiss: bool = False, *, mode: str | None = None):  # noqa: ANN001
         """A screen asked for while locked (a worker that finished under the lock: a dialog, the
-        sign-in after an expired session) waits for the unlock: nothing is drawn over the lock."""
+        sign-in after an expired session) waits for the unlock: nothing is drawn over the lock.
+        One asked for once the console is exiting is never shown (a waiting worker is cancelled
+        with the app)."""
         from crm_tui.screens.lock_screen import LockScreen
 
+        if self.exiting:
+            return asyncio.get_running_loop().create_future() if wait_for_dismiss else AwaitComplete()
         if not self.locked or isinstance(screen, LockScreen):
             return super().push_screen(screen, callback, wait_for_dismiss=wait_for_dismiss, mode=mode)
         result: asyncio.Future = asyncio.get_running_loop().create_future()
@@ -318,7 +325,20 @@ class CrmApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While locked, none of the app's keys work (quit, palette, help): only the password's.
-        return not self.locked
+        return not self.locked and not self.exiting
+
+    # --- exiting ----------------------------------------------------------------------------------
+
+    def exit(self, result: None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
+        self.exiting = True
+        super().exit(result, return_code, message)
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:  # noqa: ANN001
+        """Every key binding, click and palette command of any screen comes through here: once
+        exiting, none runs (screens' own `check_action` know nothing of the app leaving)."""
+        if self.exiting:
+            return False
+        return await super().run_action(action, default_namespace, namespaces)
 
     # --- channels out of the console --------------------------------------------------------------
 

@@ -11,9 +11,22 @@ from crm_tui.photo_mode import PHOTO_SETTINGS
 
 if TYPE_CHECKING:
     from crm_tui.config import Config
+    from crm_tui.departure import Departure
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+MAX_DEMO_REPORTS = 2_000_000  # seeding more takes the demo backend minutes to start
+
+
+def _demo_report_count(text: str) -> int:
+    """`--reports N`: a whole number from 1 to MAX_DEMO_REPORTS (argparse names the option)."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a whole number of reports") from None
+    if not 1 <= count <= MAX_DEMO_REPORTS:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_DEMO_REPORTS:,}")
+    return count
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,8 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command")
     demo = sub.add_parser("demo", help="run on a temporary demo backend, signed in as its dispatcher")
-    demo.add_argument("--reports", type=int, default=None, help="demo reports to seed (default 2,000)")
-    demo.add_argument("--lang", choices=("id", "en"), dest="demo_lang", help=argparse.SUPPRESS)
+    demo.add_argument(
+        "--reports", type=_demo_report_count, default=None, metavar="N",
+        help=f"demo reports to seed, 1 to {MAX_DEMO_REPORTS:,} (default 2,000)",
+    )
+    # Also after `demo` (`crm-tui demo --lang en`, as the README has it).
+    demo.add_argument(
+        "--lang", choices=("id", "en"), dest="demo_lang", help="interface language (banners stay Indonesian)"
+    )
     return parser
 
 
@@ -59,11 +78,18 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_USAGE
         log_dir = config.log_dir
         from crm_tui.crash import route_stray_errors
+        from crm_tui.departure import Departure
 
-        route_stray_errors(log_dir)
-        return _run(args, config)
+        departure = Departure()
+        route_stray_errors(log_dir, terminal_gone=departure.terminal_gone)
+        return _run(args, config, departure)
     except KeyboardInterrupt:  # Ctrl+C before the app took the terminal (the demo starting)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # a line of ours (the demo starting) went to a pipe already closed
+        from crm_tui.departure import EXIT_BROKEN_PIPE
+
+        _silence_output()
+        return EXIT_BROKEN_PIPE
     except Exception as exc:
         # Python's own report would print the exception's message, which can hold report text.
         from crm_tui.crash import EXIT_CRASH, report_crash
@@ -76,62 +102,60 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CRASH
 
 
-def _run(args: argparse.Namespace, config: Config) -> int:
+def _run(args: argparse.Namespace, config: Config, departure: Departure) -> int:
     from api_client import quiet_httpx_logging
     from widgets.i18n import set_language
 
     quiet_httpx_logging()  # httpx logs full URLs (with what the operator searched) at INFO
     set_language(config.lang)
+    # A hang-up or a stop request from here on signs out and stops the demo backend (see departure).
+    departure.install()
     backend = None
     credentials = None
-    if args.command == "demo":
-        from dataclasses import replace
-        from pathlib import Path
-
-        from crm_tui.demo_backend import (
-            DEFAULT_REPORTS, DEMO_DIR_ENV, DEMO_PASSWORD, DEMO_USERNAME, DemoBackend, DemoBackendError,
-        )
-
-        folder = Path(os.environ[DEMO_DIR_ENV]) if os.environ.get(DEMO_DIR_ENV) else None
-        backend = DemoBackend(args.reports if args.reports is not None else DEFAULT_REPORTS, folder)
-        print(f"crm-tui: starting the demo backend ({backend.reports:,} reports)…", file=sys.stderr, flush=True)
-        try:
-            config = replace(config, server=backend.start())
-        except DemoBackendError as exc:
-            print(f"crm-tui: {exc}", file=sys.stderr)
-            return 1
-        credentials = (DEMO_USERNAME, DEMO_PASSWORD)
-    received = _stop_on_hangup() if backend is not None else []
     try:
-        from crm_tui.app import CrmApp
+        if args.command == "demo":
+            from dataclasses import replace
+            from pathlib import Path
+
+            from crm_tui.demo_backend import (
+                DEFAULT_REPORTS, DEMO_DIR_ENV, DEMO_PASSWORD, DEMO_USERNAME, DemoBackend, DemoBackendError,
+            )
+
+            folder = Path(os.environ[DEMO_DIR_ENV]) if os.environ.get(DEMO_DIR_ENV) else None
+            reports = args.reports if args.reports is not None else DEFAULT_REPORTS
+            backend = departure.backend = DemoBackend(reports, folder)
+            print(f"crm-tui: starting the demo backend ({backend.reports:,} reports)…", file=sys.stderr, flush=True)
+            try:
+                config = replace(config, server=backend.start())
+            except DemoBackendError as exc:
+                print(f"crm-tui: {exc}", file=sys.stderr)
+                return 1
+            credentials = (DEMO_USERNAME, DEMO_PASSWORD)
+        from crm_tui.app import SIGN_OUT_SECONDS, CrmApp
 
         app = CrmApp(config, credentials=credentials, lock_glyph=_lock_glyph(), demo=backend is not None)
+        departure.signs_out(app.client, within=SIGN_OUT_SECONDS)
         app.run()
     finally:
         if backend is not None:
             backend.stop()
-        if received:
-            # The terminal is gone (or we were told to go): Textual's input thread, left reading a
-            # closed terminal, would spin there and keep the interpreter from ever exiting.
-            os._exit(128 + received[0])
+        if departure.status is not None:
+            # Told to stop: Textual's input thread may be left reading a terminal that is gone,
+            # spinning there, and would keep the interpreter from ever exiting.
+            os._exit(departure.status)
     return app.return_code or 0  # a crash inside the app has printed its incident line already
 
 
-def _stop_on_hangup() -> list[int]:
-    """A closed SSH session or a kill ends the console through its `finally`, so the demo
-    backend (in a session of its own, it gets no hangup) is stopped too. Returns the signals
-    received, filled in as they come."""
-    import signal
-
-    received: list[int] = []
-
-    def leave(signum: int, _frame: object) -> None:
-        received.append(signum)
-        raise SystemExit(128 + signum)
-
-    for signum in (signal.SIGHUP, signal.SIGTERM):
-        signal.signal(signum, leave)
-    return received
+def _silence_output() -> None:
+    """Point stdout and stderr at /dev/null: Python flushes them at exit, and a write to the closed
+    pipe would print "Exception ignored ... BrokenPipeError" (to nowhere, or to the terminal)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (AttributeError, OSError, ValueError):
+            pass
+    os.close(devnull)
 
 
 if __name__ == "__main__":

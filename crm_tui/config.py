@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime, time
 from pathlib import Path
 from types import MappingProxyType
+from urllib.parse import urlsplit
 
 from platformdirs import user_config_path, user_state_path
 
+from crm_text.sanitize import clean_line
 from crm_tui.photo_mode import PHOTO_SETTINGS
 
 APP_NAME = "crm-tui"
@@ -59,23 +63,124 @@ def _lang_from_locale(environ: Mapping[str, str]) -> str | None:
     return None
 
 
+# What each key of the file must hold, as an error message puts it ("server must be ...").
+_FILE_EXPECTS = {
+    "server": 'a string (a URL such as "https://crm.example")',
+    "lang": 'a string ("id" or "en")',
+    "theme": 'a string (a theme name such as "textual-dark")',
+    "ca_bundle": "a string (the path of a CA bundle file)",
+    "username": "a string",
+    "idle_lock_minutes": "a number of minutes (0: never lock)",
+    "copy_private": "true or false",
+    "photos": "a string (" + ", ".join(f'"{setting}"' for setting in PHOTO_SETTINGS) + ")",
+    "keymap": 'a table of binding ids and keys ([keymap] "main.assign" = "a,ctrl+a")',
+}
+_STRING_KEYS = frozenset({"server", "lang", "theme", "ca_bundle", "username", "photos"})
+# "(at line 3, column 7)" or "(at end of document)": all of a TOML error that is repeated. The
+# rest of tomllib's message can quote the file ("Cannot declare ('token',) twice"), and the
+# file could hold a secret.
+_TOML_POSITION = re.compile(r"\(at (line \d+, column \d+|end of document)\)$")
+MAX_SHOWN_VALUE_CHARS = 80  # of a bad setting's value echoed in an error message
+SERVER_EXAMPLE = "https://crm.example"
+
+
+def _toml_kind(value: object) -> str:
+    """What a TOML value is, in the words of an error message."""
+    if isinstance(value, bool):
+        return "a boolean"
+    for kind, words in (
+        (int, "an integer"), (float, "a float"), (str, "a string"), (dict, "a table"), (list, "an array"),
+        (datetime, "a date-time"), (date, "a date"), (time, "a time"),
+    ):
+        if isinstance(value, kind):
+            return words
+    return type(value).__name__
+
+
+def _type_problem(key: str, value: object) -> str | None:
+    """Why a known key of the file has the wrong type, or None."""
+    if key == "keymap" and isinstance(value, dict):
+        for binding, keys in value.items():
+            if not isinstance(keys, str):
+                return f'[keymap] {_shown(binding, 40)} must be a string of keys such as "a,ctrl+a", not {_toml_kind(keys)}'
+        return None
+    if key in _STRING_KEYS:
+        fits = isinstance(value, str)
+    elif key == "idle_lock_minutes":
+        fits = isinstance(value, (int, float)) and not isinstance(value, bool)
+    elif key == "copy_private":
+        fits = isinstance(value, bool)
+    else:  # keymap, not a table
+        fits = False
+    return None if fits else f"{key} must be {_FILE_EXPECTS[key]}, not {_toml_kind(value)}"
+
+
+def _shown(value: object, max_chars: int = MAX_SHOWN_VALUE_CHARS) -> str:
+    """A setting's value quoted in an error message: one line, no control characters, bounded."""
+    return repr(clean_line(str(value), max_chars=max_chars))
+
+
 def _from_file(path: Path) -> dict:
+    """The known settings of the config file, each of the type it must have."""
     if not path.exists():
         return {}
+    where = clean_line(str(path), max_chars=500)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read {path}: {type(exc).__name__}") from None
+    except tomllib.TOMLDecodeError as exc:
+        found = _TOML_POSITION.search(str(exc))
+        raise ConfigError(f"{where}: not valid TOML{f' (at {found.group(1)})' if found else ''}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{where}: not UTF-8 text") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {where}: {exc.strerror or type(exc).__name__}") from None
     known = {f.name for f in fields(Config)} - {"password"}  # a password never lives in a file
     values = {k: v for k, v in data.items() if k in known}
-    keymap = values.get("keymap", {})
-    if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
-        raise ConfigError(f"{path}: [keymap] maps binding ids to key strings")
+    for key, value in values.items():
+        if problem := _type_problem(key, value):
+            raise ConfigError(f"{where}: {problem}")
+    try:
+        _checked(dict(values))  # values of the right type can still be out of range
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
     return values
+
+
+def server_url_problem(url: str) -> str | None:
+    """What is wrong with a server URL, or None: it must be http:// or https:// with a host."""
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        return "it holds spaces or control characters"
+    if "://" not in url:
+        return "no scheme"
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed "[" of an IPv6 address
+        return "not a URL"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "the scheme is not http or https"
+    if not parts.hostname:
+        return "no host"
+    try:
+        parts.port  # noqa: B018  (raises for a port that is not a number from 0 to 65535)
+    except ValueError:
+        return "the port is not a number from 0 to 65535"
+    return None
+
+
+def _without_userinfo(url: str) -> str:
+    """A URL to echo in an error message: a user name and password in it are left out."""
+    return re.sub(r"(//)[^/@]*@", r"\1…@", url, count=1)
 
 
 def _checked(values: dict) -> dict:
     """Type and range checks for the settings a file, the environment or a flag can hold."""
+    if "server" in values and (problem := server_url_problem(values["server"])):
+        raise ConfigError(
+            f"server must be an http:// or https:// URL, e.g. {SERVER_EXAMPLE} "
+            f"(got {_shown(_without_userinfo(values['server']))}: {problem})"
+        )
+    if "lang" in values and values["lang"] not in LANGUAGES:
+        raise ConfigError(f"lang must be one of {', '.join(LANGUAGES)}")
     minutes = values.get("idle_lock_minutes", DEFAULT_IDLE_LOCK_MINUTES)
     try:
         if isinstance(minutes, bool):
@@ -125,8 +230,6 @@ def load_config(
         values["photos"] = photos
     if not file_lang and "lang" not in values:
         values["lang"] = _lang_from_locale(environ) or "id"
-    if values.get("lang") not in LANGUAGES:
-        raise ConfigError(f"lang must be one of {', '.join(LANGUAGES)}")
     values = _checked(values)
     config = Config(**{k: v for k, v in values.items() if k != "keymap"})
     return replace(config, keymap=MappingProxyType(dict(values.get("keymap", {}))))

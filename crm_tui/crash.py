@@ -30,6 +30,8 @@ EXIT_CRASH = 70  # EX_SOFTWARE (sysexits.h): the program failed, not its input
 MAX_CHAIN = 8  # causes and contexts followed from the exception that reached the top
 MAX_FRAMES = 60  # per exception; a deep recursion keeps its first and last frames
 _ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base 32: no I, L, O, U to misread
+# Textual's thread that writes the screen out (textual/drivers/_writer_thread.py).
+TERMINAL_WRITER_THREAD = "textual-output"
 
 _T = Texts(
     id={
@@ -143,14 +145,27 @@ def report_crash(log_dir: Path, error: BaseException, stream: TextIO | None = No
     return incident
 
 
-def route_stray_errors(log_dir: Path) -> None:
+def route_stray_errors(log_dir: Path, *, terminal_gone: Callable[[BaseException], object] | None = None) -> None:
     """Errors no code catches outside the app's own loop, which Python prints with their messages
     on stderr (the operator's terminal once the console has left it): in threads, and in
-    finalisers ("Exception ignored in ..."). They go to the incident log instead, frames only."""
+    finalisers ("Exception ignored in ..."). They go to the incident log instead, frames only.
+
+    Except an OSError in Textual's writer thread: the terminal hung up (EIO) or the pipe it writes
+    to was closed (EPIPE). That is no crash: `terminal_gone` is called with it instead, from that
+    thread."""
 
     def thread_error(args: threading.ExceptHookArgs) -> None:
-        if not issubclass(args.exc_type, SystemExit):
-            record_crash(log_dir, args.exc_value or args.exc_type())
+        if issubclass(args.exc_type, SystemExit):
+            return
+        if (
+            terminal_gone is not None
+            and issubclass(args.exc_type, OSError)
+            and args.thread is not None
+            and args.thread.name == TERMINAL_WRITER_THREAD
+        ):
+            terminal_gone(args.exc_value or args.exc_type())
+            return
+        record_crash(log_dir, args.exc_value or args.exc_type())
 
     def unraisable_error(unraisable: Any) -> None:
         record_crash(log_dir, unraisable.exc_value or unraisable.exc_type())

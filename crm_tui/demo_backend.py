@@ -15,6 +15,7 @@ from pathlib import Path
 
 DEFAULT_REPORTS = 2_000
 STARTUP_TIMEOUT_SECONDS = 120.0
+STOP_GRACE_SECONDS = 10.0  # for the backend to finish its requests once asked to stop
 DEMO_USERNAME = "dispatcher"
 DEMO_PASSWORD = "dispatcher-demo"  # printed by the demo seeding; the demo has no secrets
 # A folder of the caller's for the demo database and log, kept after exit (tests inspect it).
@@ -74,11 +75,12 @@ class DemoBackend:
         self.stop()
         raise DemoBackendError("the demo backend did not start in time")
 
-    def stop(self) -> None:
+    def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
+        """Ask the backend to stop, and kill it if it has not after `grace` seconds."""
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=grace)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)

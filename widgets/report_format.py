@@ -58,8 +58,12 @@ def status_class(status: ReportStatus) -> str:
 
 
 def format_wib(moment: datetime) -> str:
-    """"28 Nov 2026 14:05", in WIB."""
-    local = moment.astimezone(WIB)
+    """"28 Nov 2026 14:05", in WIB. A time with no WIB form (hours from the end of year 9999;
+    the client's models refuse those, a widget is not to rely on it) shows as it came, in ISO."""
+    try:
+        local = moment.astimezone(WIB)
+    except (OverflowError, ValueError):
+        return moment.isoformat(timespec="minutes")
     month = _MONTHS[language()][local.month - 1]
     return f"{local.day} {month} {local.year} {local.hour:02d}:{local.minute:02d}"
 

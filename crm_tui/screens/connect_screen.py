@@ -26,6 +26,7 @@ _T = Texts(
         "unreachable": "Server CRM tidak dapat dihubungi",
         "retry": "Mencoba lagi dalam {seconds} detik (percobaan ke-{attempt}).",
         "signing_in": "Masuk sebagai {user}…",
+        "quit_hint": "Tekan {quit_key} untuk keluar.",
         "quit": "Keluar",
     },
     en={
@@ -33,6 +34,7 @@ _T = Texts(
         "unreachable": "The CRM server cannot be reached",
         "retry": "Trying again in {seconds} s (attempt {attempt}).",
         "signing_in": "Signing in as {user}…",
+        "quit_hint": "Press {quit_key} to quit.",
         "quit": "Quit",
     },
 )
@@ -49,7 +51,9 @@ class ConnectScreen(Screen[None]):
     ConnectScreen Static { width: auto; text-align: center; }
     ConnectScreen #title { text-style: bold; }
     ConnectScreen.-unreachable #title { color: $error; }
-    ConnectScreen #server, ConnectScreen #detail { color: $foreground-muted; }
+    ConnectScreen #server, ConnectScreen #detail, ConnectScreen #hint { color: $foreground-muted; }
+    ConnectScreen #hint { display: none; }
+    ConnectScreen.-unreachable #hint { display: block; }
     """
 
     def compose(self) -> ComposeResult:
@@ -57,9 +61,18 @@ class ConnectScreen(Screen[None]):
             yield Static(Content(_T("connecting")), id="title")
             yield Static(Content(line(self.app.client.base_url)), id="server")
             yield Static("", id="detail")
+            # While it retries, the way out: the screen has no footer to show the key.
+            yield Static("", id="hint")
 
     def on_mount(self) -> None:
         self.connect()
+
+    def _quit_key(self) -> str:
+        """The key that quits here, as the keymap has it ("q" unless remapped)."""
+        for active in self.active_bindings.values():
+            if active.binding.id == "connect.quit":
+                return self.app.get_key_display(active.binding)
+        return "q"
 
     def _say(self, title: str, detail: str = "") -> None:
         self.query_one("#title", Static).update(Content(title))
@@ -74,6 +87,7 @@ class ConnectScreen(Screen[None]):
                 break
             except CrmApiError:
                 self.add_class("-unreachable")
+                self.query_one("#hint", Static).update(Content(_T("quit_hint", quit_key=self._quit_key())))
                 # The title says what happened in the operator's language; the client's own
                 # message (English) would only repeat it.
                 self._say(_T("unreachable"), _T("retry", seconds=int(delay), attempt=attempt))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
+import socket
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -67,6 +70,28 @@ async def test_logout_revokes_the_token_on_the_server(demo_server, client_for):
         await other.me()
     await other.logout()  # an already revoked token: signed out all the same
     assert other.token is None
+
+
+async def test_logout_blocking_revokes_the_token_without_the_event_loop(demo_server, client_for):
+    client = await client_for("officer3")
+    token = client.token
+    assert demo_server.me_status(token) == 200
+    # From a thread with no event loop of its own, as a signal handler or Textual's writer thread.
+    await asyncio.to_thread(client.logout_blocking, 5.0)
+    assert client.token is None
+    assert demo_server.me_status(token) == 401
+    client.logout_blocking(5.0)  # signed out already: nothing to send
+
+
+def test_logout_blocking_waits_no_longer_than_it_is_told():
+    with socket.socket() as silent:  # accepts connections (the backlog), never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        client = CrmClient(f"http://127.0.0.1:{silent.getsockname()[1]}", token="t0ken")
+        started = time.monotonic()
+        client.logout_blocking(0.3)
+        assert time.monotonic() - started < 1.5
+        assert client.token is None
 
 
 async def test_signed_out_calls_are_unauthorized(client_for):

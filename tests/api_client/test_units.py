@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import inspect
+import json
 import random
 import typing
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
+import httpx
 import pydantic
 import pytest
 
 import api_client.models as models
 from api_client import CrmClient, ReportQuery, ReportStatus, RetryPolicy
+from api_client.errors import error_from_response
 from api_client.retry import parse_retry_after
 
 
@@ -91,6 +94,52 @@ def test_every_datetime_field_must_be_aware():
         for name, field in model.model_fields.items():
             if field.annotation is datetime or datetime in typing.get_args(field.annotation):
                 pytest.fail(f"{model.__name__}.{name} accepts naive datetimes")
+
+
+# Times with no local form in some timezone: Python's calendar ends at years 1 and 9999.
+UNSHOWABLE = ["9999-12-31T23:30Z", "9999-12-31T10:00:00+00:00", "9999-12-31T20:00:00-05:00", "0001-01-01T00:00:00Z"]
+
+
+def _report_payload() -> dict:
+    from tests.widgets import fixtures
+
+    return json.loads(fixtures.report(0).model_dump_json(exclude={"etag"}))
+
+
+@pytest.mark.parametrize("moment", UNSHOWABLE)
+@pytest.mark.parametrize("path", ["created_at", "updated_at", "due_at", "history.0.at", "notes.0.at"])
+def test_a_time_that_some_timezone_cannot_show_fails_the_parse(path, moment):
+    payload = _report_payload()
+    *parents, name = path.split(".")
+    target = payload
+    for part in parents:
+        target = target[int(part)] if part.isdigit() else target[part]
+    target[name] = moment
+    with pytest.raises(models.ResponseParseError) as caught:
+        models.parse_json(models.Report, json.dumps(payload), what="Report")
+    assert caught.value.problems == (f"{path}: value_error",)
+    assert moment not in str(caught.value) and moment not in repr(caught.value)
+
+
+@pytest.mark.parametrize("moment", UNSHOWABLE)
+def test_events_sessions_and_412s_refuse_such_times_too(moment):
+    report = _report_payload()
+    event = {"id": 1, "type": "created", "at": moment, "report": report}
+    with pytest.raises(models.ResponseParseError):
+        models.parse_json(models.Event, json.dumps(event), what="Event")
+    session = {"operator": {"username": "a", "display_name": "A", "role": "officer", "agency": report["agency"]},
+               "expires_at": moment}
+    with pytest.raises(models.ResponseParseError):
+        models.parse_json(models.Session, json.dumps(session), what="Session")
+    body = {"error": "precondition_failed", "message": "changed", "changed_at": moment}
+    assert error_from_response(httpx.Response(412, json=body)).changed_at is None
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T09:59:59Z", "0001-01-01T14:00:00Z", "2026-11-28T05:05:00+14:00"])
+def test_times_every_timezone_can_show_are_taken(moment):
+    payload = {**_report_payload(), "due_at": moment}
+    parsed = models.parse_json(models.Report, json.dumps(payload), what="Report")
+    assert parsed.due_at == datetime.fromisoformat(moment)
 
 
 def test_client_token_and_repr():

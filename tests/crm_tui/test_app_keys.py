@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from textual import events
+from textual.screen import Screen
+
 from crm_tui.dialogs.assign_dialog import AssignDialog
 from crm_tui.dialogs.help_screen import HelpScreen
 from tests.crm_tui.harness import console, screen_text, until
@@ -58,3 +61,23 @@ async def test_english_interface_keeps_the_indonesian_banner(demo_server):
             assert "reports" in screen_text(app)
     finally:
         set_language("id")
+
+
+
+async def test_keys_typed_right_after_quit_do_nothing(demo_server):
+    async with console(demo_server) as (app, pilot):
+        pushed: list[Screen] = []
+        push_screen = app.push_screen
+
+        def recorded(screen: Screen, *args: object, **kwargs: object) -> object:
+            pushed.append(screen)
+            return push_screen(screen, *args, **kwargs)
+
+        app.push_screen = recorded
+        # All in the queue at once, as when they arrive in one read from the terminal: `pilot.press`
+        # would let each key's handling finish before sending the next.
+        for key, char in (("q", "q"), ("s", "s"), ("f", "f"), ("slash", "/"), ("colon", ":")):
+            app.post_message(events.Key(key, char))
+        await until(pilot, lambda: not app.is_running, "the console to quit")
+    assert app.return_code == 0 and app.incident is None
+    assert pushed == []

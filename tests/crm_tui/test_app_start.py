@@ -48,3 +48,23 @@ async def test_unreachable_server_is_a_message_that_keeps_retrying():
         await until(pilot, lambda: "2" in screen_text(app).split("attempt")[-1] or "ke-2" in screen_text(app),
                     "a second attempt", timeout=10)
         assert app.is_running
+
+
+async def test_while_it_retries_the_connect_screen_says_how_to_quit(english_ui):
+    class Nowhere:
+        base_url = f"http://127.0.0.1:{free_port()}"
+
+    async with console(Nowhere(), "dispatcher", wait=False, keymap={"connect.quit": "x"}) as (app, pilot):
+        await until(pilot, lambda: "cannot be reached" in screen_text(app), "the unreachable message")
+        assert "Press x to quit." in screen_text(app)  # the key as remapped
+        await pilot.press("x")
+        await until(pilot, lambda: not app.is_running, "the console to quit")
+
+
+async def test_the_quit_hint_in_indonesian():
+    class Nowhere:
+        base_url = f"http://127.0.0.1:{free_port()}"
+
+    async with console(Nowhere(), "dispatcher", wait=False) as (app, pilot):
+        await until(pilot, lambda: "tidak dapat dihubungi" in screen_text(app), "the unreachable message")
+        assert "Tekan q untuk keluar." in screen_text(app)

@@ -172,3 +172,26 @@ def test_stray_errors_in_threads_finalisers_and_tasks_go_to_the_log_not_the_term
     for log, text in zip(logs, texts, strict=True):
         _assert_safe_log(text, log.stem.removeprefix("crash-"))
         assert "(message not logged)" in text
+
+
+def test_the_terminal_writer_failing_is_the_terminal_gone_not_a_crash(tmp_path, monkeypatch):
+    import threading
+
+    from crm_tui.crash import TERMINAL_WRITER_THREAD, route_stray_errors
+
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)  # both put back after the test
+    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
+    gone: list[BaseException] = []
+    route_stray_errors(tmp_path, terminal_gone=gone.append)
+
+    def fail(error: OSError) -> None:
+        raise error
+
+    for name, error in ((TERMINAL_WRITER_THREAD, BrokenPipeError(32, "Broken pipe")), (TERMINAL_WRITER_THREAD, OSError(5, "EIO")),
+                        ("another-thread", OSError(5, "EIO")), (TERMINAL_WRITER_THREAD, RuntimeError("a bug"))):
+        thread = threading.Thread(target=fail, args=(error,), name=name)
+        thread.start()
+        thread.join()
+    assert [type(e) for e in gone] == [BrokenPipeError, OSError]  # the writer's OSErrors only
+    logs = [log.read_text() for log in tmp_path.glob("crash-*.log")]
+    assert sorted("RuntimeError" in text for text in logs) == [False, True]  # the other two are crashes

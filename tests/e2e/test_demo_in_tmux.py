@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import select
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -13,6 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.processes import processes_with
+from tests.support.server import query
 from tests.support.tmux import Tmux
 
 CRM_TUI = Path(sys.executable).parent / "crm-tui"
@@ -98,33 +102,71 @@ def test_demo_assign_and_close_by_keys(tmp_path, terminal, demo_dir):
     assert b"Traceback" not in terminal.raw()
 
 
-def _processes_with(variable: str, value: str) -> set[int]:
-    """Live processes whose environment holds variable=value (zombies have none left)."""
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                if f"{variable}={value}".encode() in (entry / "environ").read_bytes().split(b"\0"):
-                    found.add(int(entry.name))
-    return found
-
-
 def test_demo_backend_and_console_end_when_the_terminal_goes_away(tmp_path, terminal, demo_dir):
-    env = {"CRM_TUI_DEMO_DIR": str(demo_dir), "CRM_TUI_CONFIG": str(tmp_path / "absent.toml"), "TERM": "xterm-256color"}
+    state = tmp_path / "state"
+    env = {"CRM_TUI_DEMO_DIR": str(demo_dir), "CRM_TUI_CONFIG": str(tmp_path / "absent.toml"), "TERM": "xterm-256color",
+           "XDG_STATE_HOME": str(state)}
     terminal.start([str(CRM_TUI), "demo", "--reports", "50"], env)
     terminal.wait_for("Jangan berikan informasi", 90, "the console")
     backend = int((demo_dir / "server.pid").read_text())
-    ours = _processes_with("CRM_TUI_DEMO_DIR", str(demo_dir))  # the console, its backend (and the pane's shell)
+    ours = processes_with("CRM_TUI_DEMO_DIR", str(demo_dir))  # the console, its backend (and the pane's shell)
     assert backend in ours and len(ours) >= 2
     terminal.kill()  # the pane's processes get a hangup, as when an SSH session drops
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and _processes_with("CRM_TUI_DEMO_DIR", str(demo_dir)):
+    while time.monotonic() < deadline and processes_with("CRM_TUI_DEMO_DIR", str(demo_dir)):
         time.sleep(0.1)
-    left = _processes_with("CRM_TUI_DEMO_DIR", str(demo_dir))
+    left = processes_with("CRM_TUI_DEMO_DIR", str(demo_dir))
     for pid in left:  # ours to end, whatever the outcome
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     assert not left, "the console or its demo backend outlived the terminal"
+    assert not list(state.rglob("crash-*.log")), "a hang-up is not a crash"
+    assert query(demo_dir / "crm.sqlite3", "SELECT count(*) FROM tokens") == [(0,)]  # signed out first
+
+
+def _read_until(stream, marker: bytes, timeout: float) -> bytes:
+    """What the process wrote to `stream` up to and including `marker`."""
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while marker not in seen:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([stream], [], [], remaining)[0]:
+            raise AssertionError(f"{marker!r} never came; the last output was {seen[-300:]!r}")
+        chunk = os.read(stream.fileno(), 65536)
+        if not chunk:
+            raise AssertionError(f"the output ended before {marker!r}: {seen[-300:]!r}")
+        seen += chunk
+    return seen
+
+
+def test_demo_whose_output_pipe_closes_ends_at_once_and_quietly(tmp_path, demo_dir):
+    state = tmp_path / "state"
+    env = {**os.environ, "CRM_TUI_DEMO_DIR": str(demo_dir), "CRM_TUI_CONFIG": str(tmp_path / "absent.toml"),
+           "XDG_STATE_HOME": str(state), "CRM_TUI_LANG": "en", "TERM": "xterm-256color"}
+    # As `crm-tui demo 2>&1 | head -5`: the screen (written to stderr) and stdout go to one pipe,
+    # whose reader goes away. Keys come from a pipe of the test's.
+    console = subprocess.Popen(
+        [str(CRM_TUI), "demo", "--reports", "50"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+    )
+    try:
+        _read_until(console.stdout, b"Wulandari", 90)  # signed in, the main screen drawn
+        console.stdout.close()
+        console.stdin.write(b"j")  # the cursor moves: the console draws into the closed pipe
+        console.stdin.flush()
+        written = time.monotonic()
+        status = console.wait(timeout=30)
+        took = time.monotonic() - written
+    finally:
+        if console.poll() is None:
+            console.kill()
+            console.wait()
+    assert status == 141  # 128 + SIGPIPE, as a shell reports a process a broken pipe ended
+    assert took < 5, took
+    assert not list(state.rglob("crash-*.log"))
+    with pytest.raises(ProcessLookupError):  # the demo backend stopped with the console
+        os.kill(int((demo_dir / "server.pid").read_text()), 0)
+    assert query(demo_dir / "crm.sqlite3", "SELECT count(*) FROM tokens") == [(0,)]  # signed out
 
 
 _GREYS = {0, 7, 8, 15, 16, 231, *range(232, 256)}

@@ -1,13 +1,18 @@
-"""The real `crm-tui` in a real terminal: what a crash leaves in the scrollback and the log, and
-Textual's log and screenshot variables doing nothing."""
+"""The real `crm-tui` in a real terminal: what a crash leaves in the scrollback and the log,
+Textual's log and screenshot variables doing nothing, and a hang-up signing the operator out."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import signal
 import sys
+import time
 from pathlib import Path
 
-
+from tests.support.processes import processes_with
+from tests.support.server import query
 
 CRM_TUI = Path(sys.executable).parent / "crm-tui"
 SECRET = "3174012345678901"  # a reporter's NIK, held in a local and in the exception's message
@@ -79,3 +84,46 @@ def test_textual_log_and_screenshot_variables_do_nothing(tmp_path, terminal, dem
     terminal.wait_for("EXIT=0", 20, "the console to quit")
     assert not textual_log.exists()
     assert list(shots.iterdir()) == []
+
+
+_CONSOLE_TOKENS = (
+    "SELECT t.token_hash FROM tokens t JOIN operators o ON o.id = t.operator_id WHERE o.username = 'dispatcher'"
+)
+
+
+def _signed_in_console(tmp_path, terminal, server) -> tuple[dict[str, str], set]:
+    """The console started and signed in; its environment and the token it holds (as stored)."""
+    before = set(query(server.db, _CONSOLE_TOKENS))
+    env = _env(tmp_path, server)
+    terminal.start([str(CRM_TUI)], env)
+    terminal.wait_for(lambda s: "Sari Wulandari" in s and "reports" in s, 30, "the console")
+    console_token = set(query(server.db, _CONSOLE_TOKENS)) - before
+    assert len(console_token) == 1
+    return env, console_token
+
+
+def test_a_hang_up_signs_the_operator_out(tmp_path, terminal, demo_server):
+    env, console_token = _signed_in_console(tmp_path, terminal, demo_server)
+    terminal.kill()  # the pane's processes get a hang-up, as when an SSH session drops
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and (
+        console_token & set(query(demo_server.db, _CONSOLE_TOKENS)) or processes_with("XDG_STATE_HOME", env["XDG_STATE_HOME"])
+    ):
+        time.sleep(0.1)
+    left = processes_with("XDG_STATE_HOME", env["XDG_STATE_HOME"])
+    for pid in left:  # ours to end, whatever the outcome
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    assert not left, "the console outlived its terminal"
+    assert not console_token & set(query(demo_server.db, _CONSOLE_TOKENS)), "the token outlived the session"
+    assert not list((tmp_path / "state").rglob("crash-*.log")), "a hang-up is not a crash"
+
+
+def test_a_stop_request_signs_out_and_gives_the_terminal_back(tmp_path, terminal, demo_server):
+    env, console_token = _signed_in_console(tmp_path, terminal, demo_server)
+    (console,) = processes_with("XDG_STATE_HOME", env["XDG_STATE_HOME"])
+    os.kill(console, signal.SIGTERM)
+    # The shell's line shows on the terminal's own screen: the console left the alternate one.
+    terminal.wait_for("EXIT=143", 20, "the console to stop")
+    assert not console_token & set(query(demo_server.db, _CONSOLE_TOKENS)), "the token outlived the console"
+    assert not list((tmp_path / "state").rglob("crash-*.log"))

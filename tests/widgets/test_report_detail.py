@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from rich.cells import cell_len
 
 from tests.widgets import fixtures
@@ -110,6 +112,16 @@ async def test_wib_times_and_fixed_fields() -> None:
         assert "Tenggat 5 Des 2026 12:05 (6 hari 22 jam lagi)" in text
         assert "28 Nov 2026 13:30 Budi Santoso Sudah koordinasi dengan PAM Jaya." in text
         assert "Siti Rahma · ditugaskan · Menunggu → Menunggu to Budi Santoso “Tolong dicek hari ini.”" in text
+
+
+async def test_a_deadline_with_no_wib_form_does_not_stop_the_pane() -> None:
+    # The client's models refuse such a time; the pane does not depend on it (model_copy skips checks).
+    report = fixtures.private_report().model_copy(update={"due_at": datetime(9999, 12, 31, 23, 30, tzinfo=UTC)})
+    app = DetailHost()
+    async with app.run_test(size=SIZE) as pilot:
+        app.detail.show_report(report)
+        await pilot.pause()
+        assert "Tenggat 9999-12-31T23:30+00:00" in flat(app)
 
 
 async def test_public_report_with_photo_asks_for_it_and_draws_it(served) -> None:

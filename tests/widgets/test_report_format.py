@@ -29,6 +29,12 @@ def test_wib_is_utc_plus_seven_whatever_the_input_zone() -> None:
     assert format_wib(datetime(2026, 8, 17, 9, 0, tzinfo=timezone(timedelta(hours=9)))) == "17 Aug 2026 07:00"
 
 
+def test_a_time_with_no_wib_form_is_shown_as_it_came() -> None:
+    # 23:30 UTC on the last day of year 9999 is past the end of Python's calendar in WIB.
+    assert format_wib(datetime(9999, 12, 31, 23, 30, tzinfo=UTC)) == "9999-12-31T23:30+00:00"
+    assert format_wib(datetime(9999, 12, 31, 16, 59, tzinfo=UTC)) == "31 Des 9999 23:59"  # still has one
+
+
 @pytest.mark.parametrize(
     ("seconds", "indonesian", "english"),
     [
