@@ -112,7 +112,7 @@ from crm_tui import cli
 
 real_run = cli._run
 
-def probe(args, config):
+def probe(args, config, *rest):
     from crm_tui.app import CrmApp  # imported by the console itself, after main started
 
     def run(self, **kwargs):
@@ -126,7 +126,7 @@ def probe(args, config):
         }))
 
     CrmApp.run = run
-    return real_run(args, config)
+    return real_run(args, config, *rest)
 
 cli._run = probe
 sys.exit(cli.main(["--idle-lock-minutes", "2.5"]))
