@@ -86,6 +86,7 @@ t = Texts(
         "detail_resolution": "resolution",
         "empty": "Choose a report to see its details.",
     },
+    same=frozenset({"kelurahan", "kecamatan"}),
 )
 
 _KNOWN_ACTIONS = {"created", "assigned", "closed", "noted"}

@@ -41,6 +41,7 @@ t = Texts(
         "overdue": "overdue by {span}",
         "due_now": "due now",
     },
+    same=frozenset({"minute"}),
 )
 
 _MONTHS = {

@@ -35,6 +35,7 @@ t = Texts(
         "left": "Left",
         "assignee": "Assignee",
     },
+    same=frozenset({"status", "kelurahan"}),
 )
 
 ELLIPSIS = "…"

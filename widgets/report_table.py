@@ -38,6 +38,7 @@ t = Texts(
         "down": "Down", "up": "Up", "top": "Top", "bottom": "Bottom",
         "page_down": "Page down", "page_up": "Page up", "open": "Open",
     },
+    same=frozenset({"row_loading"}),
 )
 
 

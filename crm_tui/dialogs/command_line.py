@@ -24,6 +24,7 @@ MAX_COMMAND_CHARS = 100
 TEXTS = Texts(
     id={"placeholder": "JK2503050007, r, help, q", "run": "jalankan", "cancel": "batal"},
     en={"placeholder": "JK2503050007, r, help, q", "run": "run", "cancel": "cancel"},
+    same=frozenset({"placeholder"}),
 )
 
 

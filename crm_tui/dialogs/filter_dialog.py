@@ -74,6 +74,7 @@ TEXTS = Texts(
         "toggle": "toggle",
         "cancel": "cancel",
     },
+    same=frozenset({"status", "other"}),
 )
 
 

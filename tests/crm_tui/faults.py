@@ -33,7 +33,7 @@ class Faults(httpx.AsyncBaseTransport):
         self.inner = httpx.AsyncHTTPTransport()
         self.requests: list[httpx.Request] = []
         self._stall: list[tuple[Match, asyncio.Event]] = []
-        self._time_out_once: list[Match] = []
+        self._time_out: list[Match] = []
 
     def stall(self, match: Match) -> asyncio.Event:
         """Requests that `match` wait until the returned event is set (for ever, if never)."""
@@ -41,19 +41,19 @@ class Faults(httpx.AsyncBaseTransport):
         self._stall.append((match, gate))
         return gate
 
-    def time_out_once(self, match: Match) -> None:
-        """The next request that `match` times out before the server answers."""
-        self._time_out_once.append(match)
+    def time_out(self, match: Match) -> Callable[[], None]:
+        """Requests that `match` time out before the server answers (retries included), until
+        the returned function is called."""
+        self._time_out.append(match)
+        return lambda: self._time_out.remove(match)
 
     def count(self, match: Match) -> int:
         return sum(1 for request in self.requests if match(request))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
-        for match in self._time_out_once:
-            if match(request):
-                self._time_out_once.remove(match)
-                raise httpx.ReadTimeout("injected", request=request)
+        if any(match(request) for match in self._time_out):
+            raise httpx.ReadTimeout("injected", request=request)
         for match, gate in self._stall:
             if match(request):
                 await gate.wait()
