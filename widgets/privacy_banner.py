@@ -33,8 +33,9 @@ class PrivacyBanner(Widget):
     }
     """
 
-    private: reactive[bool] = reactive(True)
-    """Whether the report is private (the default, as in JAKI)."""
+    private: reactive[bool] = reactive(True, layout=True)
+    """Whether the report is private (the default, as in JAKI). The two texts differ in length,
+    so a change lays the banner out again."""
 
     def __init__(
         self,

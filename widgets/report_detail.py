@@ -123,6 +123,8 @@ class ReportDetail(VerticalScroll, can_focus=True):
         &.-message > * { display: none; }
         &.-message > #message { display: block; }
         &.-summary > .-full { display: none; }
+        &.-pending > * { display: none; }
+        &.-pending > #banner, &.-pending > #heading, &.-pending > #notice { display: block; }
         & > .report-detail--number { text-style: bold; }
         & > .report-detail--late { color: $text-error; text-style: bold; }
         & > .report-detail--actor { text-style: bold; }
@@ -229,6 +231,22 @@ class ReportDetail(VerticalScroll, can_focus=True):
         notice.update(Content(safe_text.line(text) if text else ""))
         notice.set_class(bool(text), "-shown")
 
+    def show_pending(self, summary: ReportSummary, notice: str) -> None:
+        """Another report, whose details are on their way: its banner, number and status now,
+        with `notice` ("loading..."), the rest hidden until they arrive. Cheap enough for every
+        key of a fast cursor: once pending, moving on only redraws the heading's line (and the
+        banner when the privacy changes)."""
+        shown = self._shown
+        if shown is not None and shown.number == summary.number and not self.has_class("-pending"):
+            return  # that report is on screen already
+        self._shown = summary
+        self.query_one(PrivacyBanner).private = summary.private
+        self.query_one("#heading", Static).update(self._heading(summary), layout=False)
+        if not self.has_class("-pending"):
+            self.scroll_home(animate=False, immediate=True)
+            self._set_mode("-pending")
+            self.show_notice(notice)
+
     def show_summary(self, summary: ReportSummary) -> None:
         """A quick preview from the list's row while the full report loads. Ignored when the
         full report of that version (or a newer one) is already shown."""
@@ -292,11 +310,14 @@ class ReportDetail(VerticalScroll, can_focus=True):
             self.scroll_home(animate=False, immediate=True)
 
     def _set_mode(self, mode: str) -> None:
-        for name in ("-message", "-summary", "-report"):
+        for name in ("-message", "-pending", "-summary", "-report"):
             self.set_class(name == mode, name)
 
     def _style(self, name: str):
         return self.get_visual_style(f"report-detail--{name}", partial=True)
+
+    def _heading(self, summary: ReportSummary) -> Content:
+        return Content.assemble((safe_text.line(summary.number), self._style("number")), "  ", self._status(summary.status))
 
     def _status(self, status: ReportStatus) -> Content:
         return Content.styled(status.value, self._style(status_class(status)))
@@ -304,9 +325,7 @@ class ReportDetail(VerticalScroll, can_focus=True):
     def _show_common(self, summary: ReportSummary) -> None:
         now = self.now or datetime.now(UTC)
         self.query_one(PrivacyBanner).private = summary.private
-        self.query_one("#heading", Static).update(
-            Content.assemble((safe_text.line(summary.number), self._style("number")), "  ", self._status(summary.status))
-        )
+        self.query_one("#heading", Static).update(self._heading(summary))
         self.query_one("#title", Static).update(Content(safe_text.line(summary.title)))
         due = Content(format_wib(summary.due_at))
         if summary.status.is_open:

@@ -56,7 +56,7 @@ TEXTS = Texts(
     id={
         "empty": "Tidak ada laporan yang cocok.",
         "loading": "Memuat\u2026",
-        "loading_detail": "Memuat rincian {number}\u2026",
+        "loading_detail": "Memuat rinciannya\u2026",
         "not_loaded": "Rincian {number} belum dimuat: {reason} Dimuat ulang sendiri setelah tersambung lagi.",
         "not_found": "Laporan {number} tidak ditemukan, atau di luar wilayah Anda.",
         "list_not_loaded": "Daftar belum dimuat: {reason}",
@@ -66,7 +66,7 @@ TEXTS = Texts(
     en={
         "empty": "No report matches.",
         "loading": "Loading\u2026",
-        "loading_detail": "Loading the details of {number}\u2026",
+        "loading_detail": "Loading its details\u2026",
         "not_loaded": "The details of {number} are not loaded: {reason} They load by themselves once connected again.",
         "not_found": "Report {number} was not found, or is outside your area.",
         "list_not_loaded": "The list is not loaded: {reason}",
@@ -256,9 +256,8 @@ class ReportBrowser(Screen[None]):
             self._detail_timer.pause()
             self.show_report(current)
             return
-        # At once, the subject's own row (banner first); the full report once the cursor rests.
-        self.detail.show_summary(summary)
-        self.detail.show_notice(TEXTS("loading_detail", number=line(summary.number)))
+        # At once, the subject's banner, number and status; its full report once the cursor rests.
+        self.detail.show_pending(summary, TEXTS("loading_detail"))
         self._detail_timer.reset()
         self._detail_timer.resume()
 
@@ -310,6 +309,9 @@ class ReportBrowser(Screen[None]):
             self.detail.show_message(TEXTS("not_found", number=line(number)))
             return
         self._detail_failed = number
+        subject = self.highlighted
+        if subject is not None and not isinstance(subject, Report):
+            self.detail.show_summary(subject)  # what the list knows of it, under its banner
         if is_unreachable(error):
             self.detail.show_notice(TEXTS("not_loaded", number=line(number), reason=describe(error)))
         else:
