@@ -34,7 +34,7 @@ from widgets.i18n import Texts
 from widgets.photo_renderers import HalfBlockRenderer, KittyRenderer, PhotoRenderer, SixelRenderer
 from widgets.safe_text import block
 
-_T = Texts(
+TEXTS = Texts(
     id={
         "palette": "Perintah", "quit": "Keluar", "lock": "Kunci layar",
         "no_screenshot": "Tangkapan layar dimatikan di konsol ini.",
@@ -75,9 +75,9 @@ class CrmApp(App[None]):
     TITLE = "CRM"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("ctrl+q", "quit", _T("quit"), id="app.quit", show=False),
+        Binding("ctrl+q", "quit", TEXTS("quit"), id="app.quit", show=False),
         # Priority: locks from inside a dialog's text area too.
-        Binding("ctrl+l", "lock", _T("lock"), id="app.lock", show=False, priority=True),
+        Binding("ctrl+l", "lock", TEXTS("lock"), id="app.lock", show=False, priority=True),
     ]
     """
     | Key | Binding id | Action |
@@ -354,7 +354,7 @@ class CrmApp(App[None]):
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None
     ) -> str | None:
         """Off: a screenshot is an SVG file of the report on screen, outside the console."""
-        self.notify(_T("no_screenshot"), severity="warning")
+        self.notify(TEXTS("no_screenshot"), severity="warning")
         return None
 
     def copy_to_clipboard(self, text: str) -> None:
@@ -364,7 +364,7 @@ class CrmApp(App[None]):
         if self.locked:
             return
         if not self.config.copy_private and private_report_shown(self.screen_stack):
-            self.notify(_T("no_copy"), severity="warning")
+            self.notify(TEXTS("no_copy"), severity="warning")
             return
         super().copy_to_clipboard(text)
 

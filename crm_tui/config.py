@@ -16,10 +16,10 @@ from platformdirs import user_config_path, user_state_path
 
 from crm_text.sanitize import clean_line
 from crm_tui.photo_mode import PHOTO_SETTINGS
+from widgets.i18n import LANGUAGES
 
 APP_NAME = "crm-tui"
 CONFIG_ENV = "CRM_TUI_CONFIG"  # points tests (and kiosks) at a config file of their own
-LANGUAGES = ("id", "en")
 DEFAULT_SERVER = "http://127.0.0.1:8080"
 DEFAULT_IDLE_LOCK_MINUTES = 5.0
 

@@ -33,7 +33,7 @@ _ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base 32: no I, L,
 # Textual's thread that writes the screen out (textual/drivers/_writer_thread.py).
 TERMINAL_WRITER_THREAD = "textual-output"
 
-_T = Texts(
+TEXTS = Texts(
     id={
         "stopped": "crm-tui berhenti tiba-tiba (insiden {incident}). Rinciannya ada di {path}.",
         "stopped_no_log": "crm-tui berhenti tiba-tiba (insiden {incident}). Log rincian tidak dapat ditulis.",
@@ -54,8 +54,8 @@ class Incident:
     def message(self) -> str:
         """The one line shown to the operator: plain text, nothing from the error itself."""
         if self.log_path is None:
-            return _T("stopped_no_log", incident=self.id)
-        return _T("stopped", incident=self.id, path=line(str(self.log_path), max_chars=500))
+            return TEXTS("stopped_no_log", incident=self.id)
+        return TEXTS("stopped", incident=self.id, path=line(str(self.log_path), max_chars=500))
 
 
 def new_incident_id() -> str:

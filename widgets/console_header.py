@@ -14,7 +14,7 @@ from widgets.safe_text import line
 
 Connection = Literal["online", "reconnecting", "offline"]
 
-_T = Texts(
+TEXTS = Texts(
     id={
         "online": "terhubung",
         "reconnecting": "menyambung ulang…",
@@ -88,20 +88,20 @@ class ConsoleHeader(Widget):
         sep = Content(" · ")
         state = self.connection
         if self.total is None:
-            count = _T("loading")
+            count = TEXTS("loading")
         else:
-            count = _T("at_least" if self.total_is_lower_bound else "total", total=f"{self.total:,}")
+            count = TEXTS("at_least" if self.total_is_lower_bound else "total", total=f"{self.total:,}")
         tail = [
-            Content.styled("● " + _T(state), self.get_visual_style(f"console-header--{state}", partial=True)),
+            Content.styled("● " + TEXTS(state), self.get_visual_style(f"console-header--{state}", partial=True)),
             sep,
             Content(count),
         ]
         if self.filtered:
-            tail += [Content(" "), Content.styled(f"({_T('filtered')})", self._muted)]
+            tail += [Content(" "), Content.styled(f"({TEXTS('filtered')})", self._muted)]
         if self.new_count:
-            tail += [sep, Content.styled(_T("new", count=self.new_count), self.get_visual_style("console-header--new", partial=True))]
+            tail += [sep, Content.styled(TEXTS("new", count=self.new_count), self.get_visual_style("console-header--new", partial=True))]
         if self.stale:
-            tail += [sep, Content.styled(_T("stale"), self._muted)]
+            tail += [sep, Content.styled(TEXTS("stale"), self._muted)]
         who = [Content(" " + line(self.operator, max_chars=40)), sep]
         where = [Content(line(self.agency, max_chars=40)), sep]
         # Narrow terminals lose the agency first, then the operator: state and counts stay.

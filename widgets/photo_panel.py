@@ -29,7 +29,7 @@ MAX_SOURCE_SIDE = 640  # pixels kept after decoding: more than any panel can sho
 MAX_PIXELS = 40_000_000  # refuse to decode images claiming more (decompression bombs)
 MAX_ROWS = 12  # terminal lines a photo may take: the fields around it must stay in view
 
-t = Texts(
+TEXTS = Texts(
     id={
         "locked": "Foto dikunci: laporan bersifat privasi",
         "none": "Tidak ada foto.",
@@ -103,13 +103,13 @@ class PhotoPanel(Widget):
 
     def show_locked(self) -> None:
         """A private report: the notice in place of the photo."""
-        self._set_state("locked", t("locked"))
+        self._set_state("locked", TEXTS("locked"))
 
     def show_none(self) -> None:
-        self._set_state("none", t("none"))
+        self._set_state("none", TEXTS("none"))
 
     def show_loading(self) -> None:
-        self._set_state("loading", t("loading"))
+        self._set_state("loading", TEXTS("loading"))
 
     def show_error(self, text: str) -> None:
         self._set_state("error", safe_text.line(text))
@@ -119,7 +119,7 @@ class PhotoPanel(Widget):
         try:
             image = decode_image(data)
         except ValueError:
-            self.show_error(t("bad_image"))
+            self.show_error(TEXTS("bad_image"))
             return
         self._set_state("shown", "", image)
 

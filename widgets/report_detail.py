@@ -25,7 +25,7 @@ from widgets.photo_renderers import PhotoRenderer
 from widgets.privacy_banner import PrivacyBanner
 from widgets.report_format import describe_time_left, format_wib, is_late, status_class
 
-t = Texts(
+TEXTS = Texts(
     id={
         "category": "Kategori",
         "channel": "Kanal",
@@ -96,7 +96,7 @@ _KNOWN_DETAILS = {"channel", "officer", "resolution"}  # "<key>: <value>" as the
 def _detail_text(detail: str) -> str:
     """A history entry's detail in the UI's language: the server's known keys are translated."""
     key, sep, value = detail.partition(": ")
-    return f"{t('detail_' + key)}: {value}" if sep and key in _KNOWN_DETAILS else detail
+    return f"{TEXTS('detail_' + key)}: {value}" if sep and key in _KNOWN_DETAILS else detail
 
 
 class ReportDetail(VerticalScroll, can_focus=True):
@@ -194,17 +194,17 @@ class ReportDetail(VerticalScroll, can_focus=True):
         yield Static(id="heading", markup=False)
         yield Static(id="title", markup=False)
         yield FieldList(id="fields")
-        yield Static(t("description"), classes="section -full", markup=False)
+        yield Static(TEXTS("description"), classes="section -full", markup=False)
         yield Static(id="description", classes="-full", markup=False)
-        yield Static(t("photo"), classes="section", markup=False)
+        yield Static(TEXTS("photo"), classes="section", markup=False)
         yield PhotoPanel(id="photo", renderer=self._photo_renderer)
-        yield Static(t("history"), classes="section -full", markup=False)
-        yield FieldList(id="history", classes="-full", empty_text=t("no_history"))
-        yield Static(t("notes"), classes="section -full", markup=False)
-        yield FieldList(id="notes", classes="-full", empty_text=t("no_notes"))
+        yield Static(TEXTS("history"), classes="section -full", markup=False)
+        yield FieldList(id="history", classes="-full", empty_text=TEXTS("no_history"))
+        yield Static(TEXTS("notes"), classes="section -full", markup=False)
+        yield FieldList(id="notes", classes="-full", empty_text=TEXTS("no_notes"))
 
     def on_mount(self) -> None:
-        self.show_message(t("empty"))
+        self.show_message(TEXTS("empty"))
         self.watch(self.app, "theme", self._on_theme_change, init=False)
 
     @property
@@ -333,30 +333,30 @@ class ReportDetail(VerticalScroll, can_focus=True):
             if is_late(summary.created_at, summary.due_at, now, summary.status):
                 due = due.stylize(self._style("late"))
         rows: list[tuple[str, Content]] = [
-            (t("category"), Content(safe_text.line(summary.category_name))),
-            (t("channel"), Content(safe_text.line(summary.channel))),
-            (t("agency"), Content(safe_text.line(summary.agency.name))),
-            (t("assignee"), Content(safe_text.line(summary.assignee.display_name if summary.assignee else None))),
-            (t("created"), Content(format_wib(summary.created_at))),
-            (t("updated"), Content(format_wib(summary.updated_at))),
-            (t("due"), due),
+            (TEXTS("category"), Content(safe_text.line(summary.category_name))),
+            (TEXTS("channel"), Content(safe_text.line(summary.channel))),
+            (TEXTS("agency"), Content(safe_text.line(summary.agency.name))),
+            (TEXTS("assignee"), Content(safe_text.line(summary.assignee.display_name if summary.assignee else None))),
+            (TEXTS("created"), Content(format_wib(summary.created_at))),
+            (TEXTS("updated"), Content(format_wib(summary.updated_at))),
+            (TEXTS("due"), due),
         ]
         if isinstance(summary, Report):
             location = summary.location
-            rows.append((t("address"), Content(safe_text.line(location.address))))
+            rows.append((TEXTS("address"), Content(safe_text.line(location.address))))
             place = (location.kelurahan, location.kecamatan, location.city)
         else:
             place = (summary.kelurahan, summary.kecamatan, summary.city)
-        rows += [(t(key), Content(safe_text.line(value))) for key, value in zip(("kelurahan", "kecamatan", "city"), place)]
+        rows += [(TEXTS(key), Content(safe_text.line(value))) for key, value in zip(("kelurahan", "kecamatan", "city"), place)]
         if isinstance(summary, Report) and summary.resolution is not None:
-            rows.append((t("resolution"), Content(summary.resolution.value)))
+            rows.append((TEXTS("resolution"), Content(summary.resolution.value)))
         if isinstance(summary, Report) and summary.duplicate_of:
-            rows.append((t("duplicate_of"), Content(safe_text.line(summary.duplicate_of))))
+            rows.append((TEXTS("duplicate_of"), Content(safe_text.line(summary.duplicate_of))))
         self.query_one("#fields", FieldList).set_rows(rows)
 
     def _history_row(self, entry: HistoryEntry) -> tuple[str, Content]:
-        actor = safe_text.line(entry.actor.display_name) if entry.actor else t("intake")
-        action = t(f"{entry.action}_action") if entry.action in _KNOWN_ACTIONS else safe_text.line(entry.action)
+        actor = safe_text.line(entry.actor.display_name) if entry.actor else TEXTS("intake")
+        action = TEXTS(f"{entry.action}_action") if entry.action in _KNOWN_ACTIONS else safe_text.line(entry.action)
         parts: list[Content] = [Content.styled(actor, self._style("actor")), Content(" · " + action)]
         if entry.from_status is not None or entry.to_status is not None:
             parts.append(Content(" · "))

@@ -18,7 +18,7 @@ RED_FROM = timedelta(days=6)  # since 2025 a report unanswered after 6 days is f
 _HOUR = 3600
 _DAY = 24 * _HOUR
 
-t = Texts(
+TEXTS = Texts(
     id={
         "minute": "m",
         "hour": "j",
@@ -78,10 +78,10 @@ def compact_span(seconds: int) -> str:
     sign = "-" if seconds < 0 else ""
     seconds = abs(seconds)
     if seconds < _HOUR:
-        return f"{sign}{seconds // 60}{t('minute')}"
+        return f"{sign}{seconds // 60}{TEXTS('minute')}"
     if seconds < _DAY:
-        return f"{sign}{seconds // _HOUR}{t('hour')}"
-    return f"{sign}{seconds // _DAY}{t('day')}"
+        return f"{sign}{seconds // _HOUR}{TEXTS('hour')}"
+    return f"{sign}{seconds // _DAY}{TEXTS('day')}"
 
 
 def long_span(seconds: int) -> str:
@@ -89,10 +89,10 @@ def long_span(seconds: int) -> str:
     days, rest = divmod(abs(seconds), _DAY)
     hours, rest = divmod(rest, _HOUR)
     if days:
-        return t("days", n=days) + (" " + t("hours", n=hours) if hours else "")
+        return TEXTS("days", n=days) + (" " + TEXTS("hours", n=hours) if hours else "")
     if hours:
-        return t("hours", n=hours)
-    return t("minutes", n=rest // 60)
+        return TEXTS("hours", n=hours)
+    return TEXTS("minutes", n=rest // 60)
 
 
 def format_age(created_at: datetime, now: datetime) -> str:
@@ -109,10 +109,10 @@ def describe_time_left(due_at: datetime, now: datetime) -> str:
     """Time to the deadline in words, for the detail pane."""
     seconds = _seconds(due_at - now)
     if seconds < 0:
-        return t("overdue", span=long_span(seconds))
+        return TEXTS("overdue", span=long_span(seconds))
     if seconds < 60:
-        return t("due_now")
-    return t("left", span=long_span(seconds))
+        return TEXTS("due_now")
+    return TEXTS("left", span=long_span(seconds))
 
 
 def is_late(created_at: datetime, due_at: datetime, now: datetime, status: ReportStatus) -> bool:

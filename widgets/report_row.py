@@ -16,7 +16,7 @@ from widgets import safe_text
 from widgets.i18n import Texts
 from widgets.report_format import format_age, format_time_left, is_late, status_class
 
-t = Texts(
+TEXTS = Texts(
     id={
         "number": "No. Laporan",
         "status": "Status",
@@ -108,7 +108,7 @@ def layout_columns(width: int, lock_width: int) -> tuple[Column, ...]:
 
 
 def header_cells(columns: tuple[Column, ...]) -> list[str]:
-    return ["" if c.key in ("new", "lock") else t(c.key) for c in columns]
+    return ["" if c.key in ("new", "lock") else TEXTS(c.key) for c in columns]
 
 
 def row_cells(summary: ReportSummary, now: datetime, *, new: bool, lock_glyph: str) -> dict[str, Cell]:

@@ -27,7 +27,7 @@ from widgets import safe_text
 from widgets.i18n import Texts
 from widgets.report_row import GAP, Column, fit, header_cells, layout_columns, row_cells
 
-t = Texts(
+TEXTS = Texts(
     id={
         "loading": "Memuat laporan…", "empty": "Tidak ada laporan.", "row_loading": "…",
         "down": "Turun", "up": "Naik", "top": "Paling atas", "bottom": "Paling bawah",
@@ -55,13 +55,13 @@ class ReportTable(ScrollView, can_focus=True):
     """The operator's report list, one line per report, under a header that stays put."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", t("down"), show=False, id="report_table.cursor_down"),
-        Binding("up,k", "cursor_up", t("up"), show=False, id="report_table.cursor_up"),
-        Binding("g,home", "top", t("top"), show=False, id="report_table.top"),
-        Binding("G,end", "bottom", t("bottom"), show=False, id="report_table.bottom"),
-        Binding("pagedown", "page_down", t("page_down"), show=False, id="report_table.page_down"),
-        Binding("pageup", "page_up", t("page_up"), show=False, id="report_table.page_up"),
-        Binding("enter", "select", t("open"), show=False, id="report_table.select"),
+        Binding("down,j", "cursor_down", TEXTS("down"), show=False, id="report_table.cursor_down"),
+        Binding("up,k", "cursor_up", TEXTS("up"), show=False, id="report_table.cursor_up"),
+        Binding("g,home", "top", TEXTS("top"), show=False, id="report_table.top"),
+        Binding("G,end", "bottom", TEXTS("bottom"), show=False, id="report_table.bottom"),
+        Binding("pagedown", "page_down", TEXTS("page_down"), show=False, id="report_table.page_down"),
+        Binding("pageup", "page_up", TEXTS("page_up"), show=False, id="report_table.page_up"),
+        Binding("enter", "select", TEXTS("open"), show=False, id="report_table.select"),
     ]
     """
     | Key(s) | Id | Description |
@@ -318,7 +318,7 @@ class ReportTable(ScrollView, can_focus=True):
         if self._unavailable is not None:
             text = self._unavailable
         else:
-            text = t("loading") if self._total is None else t("empty")
+            text = TEXTS("loading") if self._total is None else TEXTS("empty")
         return Strip([Segment(fit(" " + text, width), self._style("message"))], width)
 
     def _render_row(self, index: int, width: int) -> Strip:
@@ -335,7 +335,7 @@ class ReportTable(ScrollView, can_focus=True):
         columns = self._columns(width)
         if summary is None:
             placeholder = self._style("placeholder", "cursor") if is_cursor else self._style("placeholder")
-            cells = [(t("row_loading") if c.key == "number" else "", placeholder) for c in columns]
+            cells = [(TEXTS("row_loading") if c.key == "number" else "", placeholder) for c in columns]
         else:
             values = row_cells(summary, self._now, new=new, lock_glyph=self._lock_glyph)
             # The cursor's colours win over a cell's own, so the cursor row stays readable.

@@ -20,7 +20,7 @@ from widgets.safe_text import line
 FIRST_RETRY_SECONDS = 1.0
 MAX_RETRY_SECONDS = 30.0
 
-_T = Texts(
+TEXTS = Texts(
     id={
         "connecting": "Menghubungkan ke server CRM…",
         "unreachable": "Server CRM tidak dapat dihubungi",
@@ -43,7 +43,7 @@ _T = Texts(
 class ConnectScreen(Screen[None]):
     """Never a traceback: an unreachable server is a message and a countdown, until it answers."""
 
-    BINDINGS = [Binding("q", "app.quit", _T("quit"), id="connect.quit")]
+    BINDINGS = [Binding("q", "app.quit", TEXTS("quit"), id="connect.quit")]
 
     DEFAULT_CSS = """
     ConnectScreen { align: center middle; }
@@ -58,7 +58,7 @@ class ConnectScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():  # title, server and countdown together in the middle of the screen
-            yield Static(Content(_T("connecting")), id="title")
+            yield Static(Content(TEXTS("connecting")), id="title")
             yield Static(Content(line(self.app.client.base_url)), id="server")
             yield Static("", id="detail")
             # While it retries, the way out: the screen has no footer to show the key.
@@ -87,10 +87,10 @@ class ConnectScreen(Screen[None]):
                 break
             except CrmApiError:
                 self.add_class("-unreachable")
-                self.query_one("#hint", Static).update(Content(_T("quit_hint", quit_key=self._quit_key())))
+                self.query_one("#hint", Static).update(Content(TEXTS("quit_hint", quit_key=self._quit_key())))
                 # The title says what happened in the operator's language; the client's own
                 # message (English) would only repeat it.
-                self._say(_T("unreachable"), _T("retry", seconds=int(delay), attempt=attempt))
+                self._say(TEXTS("unreachable"), TEXTS("retry", seconds=int(delay), attempt=attempt))
                 await asyncio.sleep(delay)
                 delay, attempt = min(delay * 2, MAX_RETRY_SECONDS), attempt + 1
         self.remove_class("-unreachable")
@@ -99,7 +99,7 @@ class ConnectScreen(Screen[None]):
             self.app.show_login()
             return
         username, password = credentials
-        self._say(_T("signing_in", user=line(username)))
+        self._say(TEXTS("signing_in", user=line(username)))
         try:
             session = await self.app.client.login(username, password)
         except (Unauthorized, RateLimited) as exc:

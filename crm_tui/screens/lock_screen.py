@@ -24,7 +24,7 @@ from crm_tui.error_messages import describe
 from widgets.i18n import Texts
 from widgets.safe_text import line
 
-_T = Texts(
+TEXTS = Texts(
     id={
         "title": "Layar terkunci",
         "prompt": "Ketik kata sandi {user} lalu Enter untuk membuka.",
@@ -70,12 +70,12 @@ class LockScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Content(_T("title")), id="title")
+            yield Static(Content(TEXTS("title")), id="title")
             if self.demo:
-                yield Static(Content(_T("demo")), id="prompt")
+                yield Static(Content(TEXTS("demo")), id="prompt")
             else:
-                yield Static(Content(_T("prompt", user=line(self.username, max_chars=64))), id="prompt")
-                yield Input(placeholder=_T("password"), password=True, id="password", max_length=1024)
+                yield Static(Content(TEXTS("prompt", user=line(self.username, max_chars=64))), id="prompt")
+                yield Input(placeholder=TEXTS("password"), password=True, id="password", max_length=1024)
             yield Static(Content(""), id="error")
 
     def _extend_compose(self, widgets: list[Widget]) -> None:
@@ -101,9 +101,9 @@ class LockScreen(Screen[None]):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if not event.value:
-            self._show_error(_T("empty"))
+            self._show_error(TEXTS("empty"))
             return
-        self._show_error(_T("busy"))
+        self._show_error(TEXTS("busy"))
         self.verify(event.value)
 
     @work(exclusive=True, group="unlock")
@@ -116,11 +116,11 @@ class LockScreen(Screen[None]):
             await self.app.client.login(self.username, password, revoke_previous=True)
         except RateLimited as exc:
             password_input.value = ""
-            self._show_error(_T("wait", seconds=int(exc.retry_after or 30)))
+            self._show_error(TEXTS("wait", seconds=int(exc.retry_after or 30)))
             return
         except Unauthorized:
             password_input.value = ""
-            self._show_error(_T("wrong"))
+            self._show_error(TEXTS("wrong"))
             return
         except CrmApiError as exc:
             self._show_error(describe(exc))

@@ -17,7 +17,7 @@ from crm_tui.error_messages import describe
 from widgets.i18n import Texts
 from widgets.safe_text import line
 
-_T = Texts(
+TEXTS = Texts(
     id={
         "title": "Masuk ke CRM",
         "again": "Sesi berakhir: masuk lagi untuk melanjutkan",
@@ -48,14 +48,14 @@ _T = Texts(
 def sign_in_error(error: CrmApiError) -> str:
     """What a failed sign-in says, in the operator's language where the case is known."""
     if isinstance(error, RateLimited):
-        return _T("wait", seconds=int(error.retry_after or 30))
+        return TEXTS("wait", seconds=int(error.retry_after or 30))
     if isinstance(error, Unauthorized):
-        return _T("refused")
+        return TEXTS("refused")
     return describe(error)
 
 
 class LoginScreen(Screen[Session]):
-    BINDINGS = [Binding("ctrl+q", "app.quit", _T("quit"), id="login.quit")]
+    BINDINGS = [Binding("ctrl+q", "app.quit", TEXTS("quit"), id="login.quit")]
 
     DEFAULT_CSS = """
     LoginScreen { align: center middle; }
@@ -76,11 +76,11 @@ class LoginScreen(Screen[Session]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Content(_T("again" if self._again else "title")), id="title")
-            yield Input(self._username, placeholder=_T("username"), id="username", max_length=64)
-            yield Input(placeholder=_T("password"), password=True, id="password", max_length=1024)
+            yield Static(Content(TEXTS("again" if self._again else "title")), id="title")
+            yield Input(self._username, placeholder=TEXTS("username"), id="username", max_length=64)
+            yield Input(placeholder=TEXTS("password"), password=True, id="password", max_length=1024)
             yield Static(Content(line(self._error) if self._error else ""), id="error")
-            yield Static(Content(_T("hint")), id="hint")
+            yield Static(Content(TEXTS("hint")), id="hint")
 
     def on_mount(self) -> None:
         self.query_one("#password" if self._username else "#username", Input).focus()
@@ -93,9 +93,9 @@ class LoginScreen(Screen[Session]):
         username = self.query_one("#username", Input).value.strip()
         password = self.query_one("#password", Input).value
         if not username or not password:
-            self._show_error(_T("empty"))
+            self._show_error(TEXTS("empty"))
             return
-        self._show_error(_T("busy"))
+        self._show_error(TEXTS("busy"))
         self.sign_in(username, password)
 
     def _show_error(self, text: str) -> None:
