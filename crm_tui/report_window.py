@@ -141,7 +141,10 @@ class ReportWindow(Generic[RowT]):
         self.store(key, page)
 
     async def fill(self, start: int, end: int, *, loaded: Callable[[], object] | None = None) -> None:
-        """Fetch pages until rows [start, end) are loaded; `loaded()` after each page."""
+        """Fetch pages until rows [start, end) are loaded; `loaded()` after each page. A range
+        larger than the window keeps is cut to what it keeps (else loading its end would evict
+        its start, for ever)."""
+        end = min(end, start + (self.max_pages - 1) * self.page_size)
         while (key := self.missing(start, end)) is not None:
             await self.load(key)
             if loaded is not None:
@@ -155,14 +158,11 @@ class ReportWindow(Generic[RowT]):
             await self.load(PageKey(0))
         fetched = 1
         near = max(0, min(near, (self.total or 0) - 1))
+        rows, total = self.page_size, self.total or 0
+        # The report is near its old place: look there first, then a page further each way.
+        around = [near + sign * step * rows for step in range(max_pages + 1) for sign in ((1,) if step == 0 else (1, -1))]
         while (index := self.index_of(number)) is None and fetched < max_pages:
-            # The report is near its old place: look there first, then widen.
-            rows = self.page_size
-            candidates = [near, near - rows, near + rows]
-            key = next(
-                (self.missing(i, i + 1) for i in candidates if 0 <= i < (self.total or 0) and self.row(i) is None),
-                None,
-            )
+            key = next((self.missing(i, i + 1) for i in around if 0 <= i < total and self.row(i) is None), None)
             if key is None:
                 return None
             await self.load(key)
