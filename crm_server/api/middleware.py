@@ -86,7 +86,8 @@ def loggable_path(path: str) -> str:
 
 async def _read_body(receive: Receive, limit: int) -> bytes | None:
     """The whole body, or None past `limit` (checked as it arrives, Content-Length or not)."""
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":

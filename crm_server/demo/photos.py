@@ -159,7 +159,8 @@ def _pothole(draw, rng, width, height, horizon, vanish_x, night):
 def _water(draw, rng, width, height, horizon, vanish_x, night):
     top = int(horizon + (height - horizon) * rng.uniform(0.15, 0.45))
     murky = (105, 95, 70) if rng.random() < 0.5 else (80, 95, 100)
-    _gradient(draw, 0, top, width, height, murky, tuple(max(0, c - 30) for c in murky))
+    darker = (max(0, murky[0] - 30), max(0, murky[1] - 30), max(0, murky[2] - 30))
+    _gradient(draw, 0, top, width, height, murky, darker)
     for _ in range(rng.randint(10, 22)):
         y = rng.randint(min(top + 3, height - 1), height - 1)
         x = rng.randint(0, width)

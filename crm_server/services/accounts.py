@@ -95,8 +95,8 @@ def login(db: Database, username: str, password: str, *, address: str | None = N
             .where(operators.c.username == username, operators.c.active.is_(True))
         ).one_or_none()
     # The slow KDF runs outside any transaction, and for unknown names too (no timing oracle).
-    ok = verify_password(password, row.password_hash if row else DUMMY_HASH) and row is not None
-    if not ok:
+    ok = verify_password(password, row.password_hash if row else DUMMY_HASH)
+    if row is None or not ok:
         audit.record_alone(db, username[:64], "login_failed", "bad_credentials", address=address)
         raise Unauthorized("Wrong username or password.")
     token, at = new_token(), now()

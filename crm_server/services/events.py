@@ -11,7 +11,7 @@ from sqlalchemy import Connection, delete, func, select
 from crm_server import schemas
 from crm_server.clock import now
 from crm_server.services.principal import Principal, scope_clause
-from crm_server.storage.engine import Database
+from crm_server.storage.engine import Database, inserted_id
 from crm_server.storage.schema import events, operators
 
 RETAINED_EVENTS = 100_000  # older events are pruned; a client further behind is told to resync
@@ -31,7 +31,7 @@ def append(
     actor_id: int | None,
 ) -> int:
     """`actor_id`: the operator who made the change; None for a report the intake created."""
-    event_id = conn.execute(
+    event_id = inserted_id(conn.execute(
         events.insert().values(
             at=now(),
             type=kind,
@@ -41,7 +41,7 @@ def append(
             actor_id=actor_id,
             payload=summary.model_dump_json(),
         )
-    ).inserted_primary_key[0]
+    ))
     if event_id % _PRUNE_EVERY == 0:
         conn.execute(delete(events).where(events.c.id <= event_id - RETAINED_EVENTS))
     return event_id

@@ -19,7 +19,7 @@ from crm_server.services import events
 from crm_server.services.directory import Directory
 from crm_server.services.report_reads import load_summary
 from crm_server.statuses import Status
-from crm_server.storage.engine import Database
+from crm_server.storage.engine import Database, inserted_id
 from crm_server.storage.schema import daily_sequence, history, intake_keys, photos, reporters, reports
 from crm_text.sanitize import MAX_TEXT_CHARS, clean_line, clean_text
 
@@ -84,7 +84,7 @@ def submit(db: Database, directory: Directory, body: schemas.IntakeReport) -> st
     at = now()
     with db.write() as conn:
         number = next_number(conn, at)
-        report_id = conn.execute(
+        report_id = inserted_id(conn.execute(
             reports.insert().values(
                 number=number,
                 channel=body.channel,
@@ -105,7 +105,7 @@ def submit(db: Database, directory: Directory, body: schemas.IntakeReport) -> st
                 has_photo=photo is not None,
                 version=1,
             )
-        ).inserted_primary_key[0]
+        ))
         if reporter is not None:
             conn.execute(reporters.insert().values(report_id=report_id, **reporter.model_dump()))
         if photo is not None:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, Connection, ColumnElement, Row, Select, and_, func, literal_column, or_, select, tuple_
 from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
-from sqlalchemy.sql.visitors import replacement_traverse
+from sqlalchemy.sql.visitors import ExternallyTraversible, replacement_traverse
 
 from crm_server import schemas
 from crm_server.clock import now
@@ -202,12 +202,13 @@ def _unindexed(conn: Connection, clauses: list[ColumnElement[bool]]) -> list[Col
     if conn.dialect.name != "sqlite":
         return clauses
 
-    def plus(element):  # noqa: ANN001, ANN202
+    def plus(element: ExternallyTraversible, **_kw: object) -> ExternallyTraversible | None:
         if isinstance(element, Column) and element.table is reports:
             return _plus(element)
         return None
 
-    return [replacement_traverse(c, {}, plus) for c in clauses]
+    no_options: dict[str, object] = {}
+    return [replacement_traverse(c, no_options, plus) for c in clauses]
 
 
 def _subtree_codes(directory: Directory, path: str) -> list[str] | None:
@@ -316,7 +317,7 @@ def _text_count(conn: Connection, where: _Where, text_search: _Text) -> tuple[in
 
 
 def _count(conn: Connection, clauses: list[ColumnElement[bool]], *, limit: int | None = None) -> int:
-    matching = select(literal_column("1")).select_from(reports).where(*clauses)
+    matching: Select[tuple[int]] = select(literal_column("1")).select_from(reports).where(*clauses)
     if limit is not None:
         matching = matching.limit(limit)
     return conn.execute(select(func.count()).select_from(matching.subquery())).scalar_one()
@@ -378,6 +379,14 @@ def list_reports(
 
 def find_report(conn: Connection, number: str) -> Row | None:
     return conn.execute(select(reports).where(reports.c.number == number)).one_or_none()
+
+
+def existing_report(conn: Connection, number: str) -> Row:
+    """A report this transaction has already found (read again after a change of its own)."""
+    row = find_report(conn, number)
+    if row is None:
+        raise NotFound()
+    return row
 
 
 def report_detail(conn: Connection, directory: Directory, report_id: int) -> schemas.Report:

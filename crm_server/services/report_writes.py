@@ -16,8 +16,9 @@ from crm_server.services import audit, events
 from crm_server.services.directory import Directory
 from crm_server.services.principal import Principal, path_in_scope
 from crm_server.services.report_access import load_in_scope
-from crm_server.services.report_reads import find_report, load_summary, report_detail
+from crm_server.services.report_reads import existing_report, find_report, load_summary, report_detail
 from crm_server.statuses import ASSIGNABLE, Resolution, Status
+from crm_server.storage.engine import inserted_id
 from crm_server.storage.schema import agencies, history, notes, operators, reports
 from crm_text.sanitize import clean_text
 
@@ -77,7 +78,7 @@ def _apply(conn: Connection, row: Row, values: dict) -> None:
         .values(**values, updated_at=now(), version=row.version + 1)
     )
     if result.rowcount != 1:
-        raise _precondition_failed(conn, find_report(conn, row.number))
+        raise _precondition_failed(conn, existing_report(conn, row.number))
 
 
 def _log(
@@ -104,7 +105,7 @@ def _log(
         )
     )
     summary = load_summary(conn, row.id, directory)
-    fresh = find_report(conn, row.number)
+    fresh = existing_report(conn, row.number)
     events.append(conn, action, row.id, summary, fresh.agency_path, fresh.assignee_id, actor_id=who.id)
     audit.record(conn, who.username, _AUDIT_ACTION[action], "ok", row.number)
 
@@ -186,9 +187,9 @@ def add_note(conn: Connection, directory: Directory, who: Principal, number: str
     if not cleaned:
         raise Unprocessable("The note is empty.")
     at = now()
-    note_id = conn.execute(
+    note_id = inserted_id(conn.execute(
         notes.insert().values(report_id=row.id, author_id=who.id, at=at, text=cleaned)
-    ).inserted_primary_key[0]
+    ))
     # A note is not a state change: the version (and so every ETag in flight) stays valid.
     conn.execute(update(reports).where(reports.c.id == row.id).values(updated_at=at))
     _log(conn, directory, who, row, "noted")

@@ -9,7 +9,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from typing import Any
+
+from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, text
 
 BUSY_TIMEOUT_MS = 30_000
 _WRITE = "crm_write"
@@ -87,8 +89,9 @@ class Database:
                     self._take_write_lock(conn)
                     yield conn
             finally:
-                for pragma, value in saved.items():
-                    raw.execute(f"PRAGMA {pragma}={int(value)}")
+                if raw is not None:
+                    for pragma, value in saved.items():
+                        raw.execute(f"PRAGMA {pragma}={int(value)}")
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -111,3 +114,11 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Connection) -> None:
         immediate = conn.get_execution_options().get(_WRITE, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The primary key of the one row an INSERT added."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("the statement inserted no row")
+    return int(key[0])

@@ -74,8 +74,9 @@ def phrase(q: str) -> str:
     return '"' + q.replace('"', '""') + '"'
 
 
-def matching_ids(q: str, limit: int) -> Select:
-    """Ids of reports whose text contains `q` (three characters or more), at most `limit`."""
+def matching_ids(q: str, limit: int | None) -> Select:
+    """Ids of reports whose text contains `q` (three characters or more), at most `limit`
+    (None: all of them)."""
     return (
         select(literal_column("rowid"))
         .select_from(text(TABLE))
