@@ -23,7 +23,7 @@ import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Mapping
 from contextlib import aclosing, asynccontextmanager
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import anyio
@@ -62,6 +62,7 @@ from api_client.sse import resilient_events
 from api_client.timeouts import DEFAULT_TIMEOUTS, Timeouts
 
 log = logging.getLogger("api_client")
+T = TypeVar("T")
 
 API_PREFIX = "/api/v1"
 USER_AGENT = "crm-tui-api-client/0.1"
@@ -281,7 +282,8 @@ class CrmClient:
         headers: Mapping[str, str] | None,
     ) -> httpx.Response:
         """One request; the body is read to the end, up to MAX_RESPONSE_BYTES."""
-        request = self._http.build_request(method, path, params=params, json=json, headers=headers)
+        query = tuple(params) if params is not None else None
+        request = self._http.build_request(method, path, params=query, json=json, headers=headers)
         response = await self._http.send(request, stream=True)
         try:
             return await _read_whole(response, MAX_RESPONSE_BYTES)
@@ -296,7 +298,7 @@ class CrmClient:
         value = response.headers.get("x-request-id")
         return value if value and len(value) <= 64 and value.isprintable() else None
 
-    def _parse(self, tp: Any, response: httpx.Response, *, what: str, update: dict[str, Any] | None = None) -> Any:
+    def _parse(self, tp: type[T], response: httpx.Response, *, what: str, update: dict[str, Any] | None = None) -> T:
         return parse_json(
             tp,
             response.content,
@@ -483,7 +485,7 @@ class CrmClient:
 
     # --- events ------------------------------------------------------------------------------
 
-    def events(self, *, last_event_id: int | None = None) -> AsyncIterator[StreamItem]:
+    def events(self, *, last_event_id: int | None = None) -> AsyncGenerator[StreamItem, None]:
         """Report events as they happen, for as long as the caller iterates: `Event`s, a
         `Resync` when the server cannot replay what was missed (reload, then carry on), and a
         `StreamStatus` on each connection change. Reconnects by itself (backoff, Last-Event-ID);

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
-from functools import cache
 from typing import Annotated, Any, Literal, TypeVar
 
 import pydantic
@@ -254,9 +253,15 @@ T = TypeVar("T")
 MAX_PROBLEMS = 5
 
 
-@cache
-def _adapter(tp: Any) -> TypeAdapter[Any]:
-    return TypeAdapter(tp)
+_ADAPTERS: dict[object, TypeAdapter[Any]] = {}
+
+
+def _adapter(tp: type[T]) -> TypeAdapter[T]:
+    """One adapter per type, built on first use (building one is the costly part)."""
+    adapter = _ADAPTERS.get(tp)
+    if adapter is None:
+        adapter = _ADAPTERS[tp] = TypeAdapter(tp)
+    return adapter
 
 
 def _problems(exc: pydantic.ValidationError) -> tuple[str, ...]:
@@ -268,7 +273,7 @@ def _problems(exc: pydantic.ValidationError) -> tuple[str, ...]:
 
 
 def parse_json(
-    tp: type[T] | Any,
+    tp: type[T],
     payload: bytes | str,
     *,
     what: str,
@@ -283,11 +288,13 @@ def parse_json(
     except pydantic.ValidationError as exc:
         problems = _problems(exc)
     else:
-        return value.model_copy(update=update) if update else value
+        if update and isinstance(value, BaseModel):
+            value = value.model_copy(update=update)
+        return value
     raise ResponseParseError(what=what, status_code=status_code, request_id=request_id, problems=problems)
 
 
-def parse_python(tp: type[T] | Any, data: Any, *, what: str) -> T:
+def parse_python(tp: type[T], data: Any, *, what: str) -> T:
     try:
         return _adapter(tp).validate_python(data)
     except pydantic.ValidationError as exc:

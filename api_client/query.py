@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 Sort = Literal["created", "-created", "updated", "-updated", "due", "-due", "status", "-status"]
 SORTS: tuple[str, ...] = get_args(Sort)
@@ -43,7 +43,7 @@ class ReportQuery:
         if self.sort not in SORTS:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}")
 
-    def replace(self, **changes: object) -> ReportQuery:
+    def replace(self, **changes: Any) -> ReportQuery:
         return dataclasses.replace(self, **changes)
 
     def params(self) -> list[tuple[str, str]]:

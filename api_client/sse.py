@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
@@ -161,7 +161,7 @@ async def resilient_events(
     *,
     last_event_id: int | None,
     policy: RetryPolicy,
-) -> AsyncIterator[StreamItem]:
+) -> AsyncGenerator[StreamItem, None]:
     """Yield stream items for as long as the caller iterates. `connect(last_id)` opens one
     connection (sending Last-Event-ID when last_id is not None) and gives its body's bytes; it
     raises a CrmApiError for an error status. Close the iterator (`aclose()`) to hang up."""

@@ -6,6 +6,7 @@ from typing import Literal
 
 from textual.app import RenderResult
 from textual.content import Content
+from textual.style import Style as VisualStyle
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -112,5 +113,5 @@ class ConsoleHeader(Widget):
         return content
 
     @property
-    def _muted(self):
+    def _muted(self) -> VisualStyle:
         return self.get_visual_style("console-header--muted", partial=True)

@@ -51,11 +51,11 @@ def decode_image(data: bytes) -> Image:
     from PIL import Image as PILImage
 
     try:
-        image = PILImage.open(io.BytesIO(data))
-        if image.width * image.height > MAX_PIXELS:
+        source = PILImage.open(io.BytesIO(data))
+        if source.width * source.height > MAX_PIXELS:
             raise ValueError("image too large")
-        image.draft("RGB", (MAX_SOURCE_SIDE, MAX_SOURCE_SIDE))  # JPEG: decode at a reduced scale
-        image = image.convert("RGB")
+        source.draft("RGB", (MAX_SOURCE_SIDE, MAX_SOURCE_SIDE))  # JPEG: decode at a reduced scale
+        image = source.convert("RGB")
         image.thumbnail((MAX_SOURCE_SIDE, MAX_SOURCE_SIDE))
     except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError) as exc:
         raise ValueError("undecodable image") from exc

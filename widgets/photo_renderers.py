@@ -69,17 +69,18 @@ class HalfBlockRenderer:
             return []
         columns, rows = box
         pixel_rows = 2 * rows
-        scaled = image.resize((columns, pixel_rows), Resampling.BILINEAR)
-        pixels = scaled.load()
-        styles: dict[tuple[tuple[int, ...], tuple[int, ...]], Style] = {}
+        rgb = image.resize((columns, pixel_rows), Resampling.BILINEAR).convert("RGB").tobytes()
+        line = 3 * columns
+        styles: dict[tuple[bytes, bytes], Style] = {}
         strips = []
         for y in range(0, pixel_rows, 2):
             segments = []
-            for x in range(columns):
-                pair = (pixels[x, y], pixels[x, y + 1])
+            for x in range(0, line, 3):
+                upper = y * line + x
+                pair = (rgb[upper : upper + 3], rgb[upper + line : upper + line + 3])
                 style = styles.get(pair)
                 if style is None:
-                    style = styles[pair] = Style(color=Color.from_rgb(*pair[0][:3]), bgcolor=Color.from_rgb(*pair[1][:3]))
+                    style = styles[pair] = Style(color=Color.from_rgb(*pair[0]), bgcolor=Color.from_rgb(*pair[1]))
                 segments.append(Segment("▀", style))
             strips.append(Strip(segments, columns).simplify())
         return strips

@@ -13,6 +13,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.style import Style as VisualStyle
 from textual.message import Message
 from textual.widgets import Static
 
@@ -313,7 +314,7 @@ class ReportDetail(VerticalScroll, can_focus=True):
         for name in ("-message", "-pending", "-summary", "-report"):
             self.set_class(name == mode, name)
 
-    def _style(self, name: str):
+    def _style(self, name: str) -> VisualStyle:
         return self.get_visual_style(f"report-detail--{name}", partial=True)
 
     def _heading(self, summary: ReportSummary) -> Content:

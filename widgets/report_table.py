@@ -441,7 +441,7 @@ class ReportTable(ScrollView, can_focus=True):
     def _on_blur(self, event: events.Blur) -> None:
         self.refresh()
 
-    def _on_click(self, event: events.Click) -> None:
+    async def _on_click(self, event: events.Click) -> None:
         if event.y >= 1 and self.total:
             self.cursor = int(self.scroll_y) + event.y - 1
 
