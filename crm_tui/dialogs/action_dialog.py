@@ -35,6 +35,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.messages import Prune
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
@@ -298,9 +299,9 @@ class ActionDialog(DialogScreen[R | None], Generic[P, R]):
         if self._waiting_result:
             self._dismiss_with(self._waiting_result.pop())
 
-    def on_prune(self) -> None:
+    async def on_prune(self, event: Prune) -> None:
         # Removed without a result (the app exits, the screen closes it): its widgets are still
-        # there now, unlike at Unmount.
+        # there now, unlike at Unmount. (Textual's own handler runs too: it closes the loop.)
         self._save_draft()
 
     # --- actions --------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from api_client import CrmApiError, RateLimited, Unauthorized
+from crm_tui.host import console_host
 from crm_tui.screens.login_screen import sign_in_error
 from widgets.i18n import Texts
 from widgets.safe_text import line
@@ -59,7 +60,7 @@ class ConnectScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():  # title, server and countdown together in the middle of the screen
             yield Static(Content(TEXTS("connecting")), id="title")
-            yield Static(Content(line(self.app.client.base_url)), id="server")
+            yield Static(Content(line(console_host(self).client.base_url)), id="server")
             yield Static("", id="detail")
             # While it retries, the way out: the screen has no footer to show the key.
             yield Static("", id="hint")
@@ -83,7 +84,7 @@ class ConnectScreen(Screen[None]):
         delay, attempt = FIRST_RETRY_SECONDS, 1
         while True:
             try:
-                await self.app.client.health()
+                await console_host(self).client.health()
                 break
             except CrmApiError:
                 self.add_class("-unreachable")
@@ -94,18 +95,18 @@ class ConnectScreen(Screen[None]):
                 await asyncio.sleep(delay)
                 delay, attempt = min(delay * 2, MAX_RETRY_SECONDS), attempt + 1
         self.remove_class("-unreachable")
-        credentials = self.app.credentials
+        credentials = console_host(self).credentials
         if credentials is None:
-            self.app.show_login()
+            console_host(self).show_login()
             return
         username, password = credentials
         self._say(TEXTS("signing_in", user=line(username)))
         try:
-            session = await self.app.client.login(username, password)
+            session = await console_host(self).client.login(username, password)
         except (Unauthorized, RateLimited) as exc:
-            self.app.show_login(error=sign_in_error(exc), username=username)
+            console_host(self).show_login(error=sign_in_error(exc), username=username)
             return
         except CrmApiError:
             self.connect()  # lost the server between the two calls: start over
             return
-        self.app.open_main(session)
+        console_host(self).open_main(session)

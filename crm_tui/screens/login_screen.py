@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 from api_client import CrmApiError, RateLimited, Unauthorized
 from api_client.models import Session
 from crm_tui.error_messages import describe
+from crm_tui.host import console_host
 from widgets.i18n import Texts
 from widgets.safe_text import line
 
@@ -104,7 +105,7 @@ class LoginScreen(Screen[Session]):
     @work(exclusive=True, group="login")
     async def sign_in(self, username: str, password: str) -> None:
         try:
-            session = await self.app.client.login(username, password)
+            session = await console_host(self).client.login(username, password)
         except CrmApiError as exc:
             if not isinstance(exc, RateLimited):
                 self.query_one("#password", Input).value = ""
@@ -113,4 +114,4 @@ class LoginScreen(Screen[Session]):
         if self._again:
             self.dismiss(session)
         else:
-            self.app.open_main(session)
+            console_host(self).open_main(session)
