@@ -186,23 +186,34 @@ class ReportDetail(VerticalScroll, can_focus=True):
         self.now: datetime | None = None
         """The clock for time left; None: the current time when a report is shown."""
         self._shown: ReportSummary | None = None
-        self._photo_renderer = photo_renderer
+        # The parts are kept, not queried: cheaper on every key, and an update that comes while
+        # the console closes (a worker finishing) finds them even once they left the DOM.
+        self._banner = PrivacyBanner(id="banner")
+        self._notice = Static(id="notice", markup=False)
+        self._message = Static(id="message", markup=False)
+        self._heading_line = Static(id="heading", markup=False)
+        self._title = Static(id="title", markup=False)
+        self._fields = FieldList(id="fields")
+        self._description = Static(id="description", classes="-full", markup=False)
+        self._photo = PhotoPanel(id="photo", renderer=photo_renderer)
+        self._history = FieldList(id="history", classes="-full", empty_text=TEXTS("no_history"))
+        self._notes = FieldList(id="notes", classes="-full", empty_text=TEXTS("no_notes"))
 
     def compose(self) -> ComposeResult:
-        yield PrivacyBanner(id="banner")
-        yield Static(id="notice", markup=False)
-        yield Static(id="message", markup=False)
-        yield Static(id="heading", markup=False)
-        yield Static(id="title", markup=False)
-        yield FieldList(id="fields")
+        yield self._banner
+        yield self._notice
+        yield self._message
+        yield self._heading_line
+        yield self._title
+        yield self._fields
         yield Static(TEXTS("description"), classes="section -full", markup=False)
-        yield Static(id="description", classes="-full", markup=False)
+        yield self._description
         yield Static(TEXTS("photo"), classes="section", markup=False)
-        yield PhotoPanel(id="photo", renderer=self._photo_renderer)
+        yield self._photo
         yield Static(TEXTS("history"), classes="section -full", markup=False)
-        yield FieldList(id="history", classes="-full", empty_text=TEXTS("no_history"))
+        yield self._history
         yield Static(TEXTS("notes"), classes="section -full", markup=False)
-        yield FieldList(id="notes", classes="-full", empty_text=TEXTS("no_notes"))
+        yield self._notes
 
     def on_mount(self) -> None:
         self.show_message(TEXTS("empty"))
@@ -210,7 +221,7 @@ class ReportDetail(VerticalScroll, can_focus=True):
 
     @property
     def photo(self) -> PhotoPanel:
-        return self.query_one("#photo", PhotoPanel)
+        return self._photo
 
     @property
     def report(self) -> ReportSummary | None:
@@ -222,13 +233,13 @@ class ReportDetail(VerticalScroll, can_focus=True):
     def show_message(self, text: str) -> None:
         """Nothing to show but a message: empty, loading, or an error (safe to pass server text)."""
         self._shown = None
-        self.query_one("#message", Static).update(Content(safe_text.block(text, max_chars=2_000)))
+        self._message.update(Content(safe_text.block(text, max_chars=2_000)))
         self._set_mode("-message")
         self.show_notice(None)
 
     def show_notice(self, text: str | None) -> None:
         """A line under the banner, e.g. "changed by Budi just now"; None removes it."""
-        notice = self.query_one("#notice", Static)
+        notice = self._notice
         notice.update(Content(safe_text.line(text) if text else ""))
         notice.set_class(bool(text), "-shown")
 
@@ -241,8 +252,8 @@ class ReportDetail(VerticalScroll, can_focus=True):
         if shown is not None and shown.number == summary.number and not self.has_class("-pending"):
             return  # that report is on screen already
         self._shown = summary
-        self.query_one(PrivacyBanner).private = summary.private
-        self.query_one("#heading", Static).update(self._heading(summary), layout=False)
+        self._banner.private = summary.private
+        self._heading_line.update(self._heading(summary), layout=False)
         if not self.has_class("-pending"):
             self.scroll_home(animate=False, immediate=True)
             self._set_mode("-pending")
@@ -272,9 +283,9 @@ class ReportDetail(VerticalScroll, can_focus=True):
         previous = self._shown
         self._shown = report
         self._show_common(report)
-        self.query_one("#description", Static).update(Content(safe_text.block(report.description)))
-        self.query_one("#history", FieldList).set_rows([self._history_row(entry) for entry in report.history])
-        self.query_one("#notes", FieldList).set_rows([self._note_row(note) for note in report.notes])
+        self._description.update(Content(safe_text.block(report.description)))
+        self._history.set_rows([self._history_row(entry) for entry in report.history])
+        self._notes.set_rows([self._note_row(note) for note in report.notes])
         self._set_mode("-report")
         photo = self.photo
         state = report.photo_info.state
@@ -325,9 +336,9 @@ class ReportDetail(VerticalScroll, can_focus=True):
 
     def _show_common(self, summary: ReportSummary) -> None:
         now = self.now or datetime.now(UTC)
-        self.query_one(PrivacyBanner).private = summary.private
-        self.query_one("#heading", Static).update(self._heading(summary))
-        self.query_one("#title", Static).update(Content(safe_text.line(summary.title)))
+        self._banner.private = summary.private
+        self._heading_line.update(self._heading(summary))
+        self._title.update(Content(safe_text.line(summary.title)))
         due = Content(format_wib(summary.due_at))
         if summary.status.is_open:
             due += Content(" (" + describe_time_left(summary.due_at, now) + ")")
@@ -353,7 +364,7 @@ class ReportDetail(VerticalScroll, can_focus=True):
             rows.append((TEXTS("resolution"), Content(summary.resolution.value)))
         if isinstance(summary, Report) and summary.duplicate_of:
             rows.append((TEXTS("duplicate_of"), Content(safe_text.line(summary.duplicate_of))))
-        self.query_one("#fields", FieldList).set_rows(rows)
+        self._fields.set_rows(rows)
 
     def _history_row(self, entry: HistoryEntry) -> tuple[str, Content]:
         actor = safe_text.line(entry.actor.display_name) if entry.actor else TEXTS("intake")
@@ -382,4 +393,4 @@ class ReportDetail(VerticalScroll, can_focus=True):
             return
         self._show_common(shown)
         if isinstance(shown, Report):
-            self.query_one("#history", FieldList).set_rows([self._history_row(e) for e in shown.history])
+            self._history.set_rows([self._history_row(e) for e in shown.history])
