@@ -71,6 +71,9 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'api_client' has no attribute {name!r}")
 
 __all__ = [
+    "DEFAULT_RETRY",
+    "DEFAULT_TIMEOUTS",
+    "NO_RETRY",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
@@ -80,8 +83,6 @@ __all__ = [
     "Conflict",
     "CrmApiError",
     "CrmClient",
-    "DEFAULT_RETRY",
-    "DEFAULT_TIMEOUTS",
     "Event",
     "Forbidden",
     "Health",
@@ -89,9 +90,8 @@ __all__ = [
     "InvalidArgument",
     "Location",
     "Me",
-    "NO_RETRY",
-    "Note",
     "NotFound",
+    "Note",
     "Officer",
     "Operator",
     "OperatorRef",

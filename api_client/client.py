@@ -15,6 +15,7 @@ the `httpx` logger: an application should keep that logger at WARNING (`quiet_ht
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import ssl
@@ -69,6 +70,7 @@ USER_AGENT = "crm-tui-api-client/0.1"
 MAX_RESPONSE_BYTES = 16 * 1024 * 1024  # a photo is at most 5 MB; a page of 500 reports ~0.5 MB
 DEFAULT_PAGE_SIZE = 50
 ITER_PAGE_SIZE = 100
+ALL_REPORTS = ReportQuery()  # every report the operator may see, newest first (frozen: a safe default)
 PHOTO_TYPES = frozenset({"image/jpeg", "image/png"})
 _REPORT_NUMBER = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # Transport failures where the request never reached the server: safe to retry any request.
@@ -327,12 +329,11 @@ class CrmClient:
             raise ResponseParseError(what="Session", status_code=response.status_code)
         self.token = token
         if revoke_previous and previous and previous != token:
-            try:
+            # Expired already, or the server is gone: it lapses at its expiry either way.
+            with contextlib.suppress(CrmApiError):
                 await self._call(
                     "POST", "/auth/logout", "auth/logout", headers={"Authorization": f"Bearer {previous}"}, retry=False
                 )
-            except CrmApiError:
-                pass  # expired already, or the server is gone: it lapses at its expiry either way
         return session
 
     async def logout(self) -> None:
@@ -378,7 +379,7 @@ class CrmClient:
     # --- reports -----------------------------------------------------------------------------
 
     async def list_reports(
-        self, query: ReportQuery = ReportQuery(), *, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
+        self, query: ReportQuery = ALL_REPORTS, *, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
     ) -> ReportPage:
         params = query.params()
         if cursor:
@@ -388,7 +389,7 @@ class CrmClient:
         return self._parse(ReportPage, response, what="ReportPage")
 
     async def iter_pages(
-        self, query: ReportQuery = ReportQuery(), *, limit: int = ITER_PAGE_SIZE
+        self, query: ReportQuery = ALL_REPORTS, *, limit: int = ITER_PAGE_SIZE
     ) -> AsyncIterator[ReportPage]:
         """Every page of the query, first to last (keyset cursors: stable under inserts)."""
         cursor: str | None = None

@@ -29,7 +29,6 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-
 from api_client.retry import parse_retry_after
 
 if TYPE_CHECKING:  # httpx loads only with the client: the models and errors stay light

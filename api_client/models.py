@@ -20,7 +20,6 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, TypeA
 
 from api_client.errors import ResponseParseError
 
-
 # The farthest any timezone in use is from UTC (Kiribati's Line Islands, UTC+14).
 MAX_UTC_OFFSET = timedelta(hours=14)
 _FARTHEST_ZONES = (timezone(MAX_UTC_OFFSET), timezone(-MAX_UTC_OFFSET))

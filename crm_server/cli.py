@@ -15,6 +15,11 @@ import socket
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from crm_server.demo.seed import DemoOperator
+    from crm_server.storage.engine import Database
 
 EXIT_USAGE = 2
 
@@ -55,7 +60,7 @@ def _cannot_open(path: str, exc: Exception) -> CliError:
     return CliError(f"--db {_shown(path)}: cannot open the database ({why})")
 
 
-def _open_db(path: str):
+def _open_db(path: str) -> Database:
     from sqlalchemy.exc import SQLAlchemyError
 
     from crm_server.storage.bootstrap import initialise
@@ -89,12 +94,12 @@ def _check_port(host: str, port: int) -> None:
             raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
-def cmd_init(args) -> None:
+def cmd_init(args: argparse.Namespace) -> None:
     _open_db(args.db).dispose()
     print(f"database ready: {_shown(args.db)}")
 
 
-def _print_demo_operators(added) -> None:
+def _print_demo_operators(added: list[DemoOperator]) -> None:
     if not added:
         return
     print("demo operators (username / password / role / agency):")
@@ -102,7 +107,7 @@ def _print_demo_operators(added) -> None:
         print(f"  {op.username:<16} {op.password:<22} {op.role:<11} {op.agency}")
 
 
-def _has_reports(db) -> bool:
+def _has_reports(db: Database) -> bool:
     from sqlalchemy import select
 
     from crm_server.storage.schema import reports
@@ -111,7 +116,7 @@ def _has_reports(db) -> bool:
         return conn.execute(select(reports.c.id).limit(1)).first() is not None
 
 
-def cmd_serve(args) -> None:
+def cmd_serve(args: argparse.Namespace) -> None:
     _check_port(args.host, args.port)
     db = _open_db(args.db)
     if args.demo and not _has_reports(db):
@@ -129,7 +134,7 @@ def cmd_serve(args) -> None:
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
 
 
-def cmd_seed(args) -> None:
+def cmd_seed(args: argparse.Namespace) -> None:
     import time
 
     from crm_server.demo.seed import seed_operators, seed_reports
@@ -150,7 +155,7 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-def cmd_operator_add(args) -> None:
+def cmd_operator_add(args: argparse.Namespace) -> None:
     from crm_server.services.accounts import AccountError, add_operator
 
     db = _open_db(args.db)
@@ -164,13 +169,13 @@ def cmd_operator_add(args) -> None:
     print(f"operator {args.username} added")
 
 
-def cmd_intake_key(args) -> None:
+def cmd_intake_key(args: argparse.Namespace) -> None:
     from crm_server.services.intake import new_intake_key
 
     print(new_intake_key(_open_db(args.db)))
 
 
-def cmd_audit(args) -> None:
+def cmd_audit(args: argparse.Namespace) -> None:
     from crm_server.services import audit
 
     for row in reversed(audit.rows(_open_db(args.db), report_number=args.report, operator=args.operator)):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from textual.app import RenderResult
 from textual.content import Content
-from textual.style import Style as VisualStyle
 from textual.reactive import reactive
+from textual.style import Style as VisualStyle
 from textual.widget import Widget
 
 from widgets.i18n import Texts
@@ -60,7 +60,7 @@ class ConsoleHeader(Widget):
     ConsoleHeader > .console-header--muted { color: $foreground-muted; }
     """
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "console-header--online",
         "console-header--reconnecting",
         "console-header--offline",

@@ -13,8 +13,8 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.style import Style as VisualStyle
 from textual.message import Message
+from textual.style import Style as VisualStyle
 from textual.widgets import Static
 
 from api_client.models import HistoryEntry, Note, Report, ReportStatus, ReportSummary
@@ -359,7 +359,7 @@ class ReportDetail(VerticalScroll, can_focus=True):
             place = (location.kelurahan, location.kecamatan, location.city)
         else:
             place = (summary.kelurahan, summary.kecamatan, summary.city)
-        rows += [(TEXTS(key), Content(safe_text.line(value))) for key, value in zip(("kelurahan", "kecamatan", "city"), place)]
+        rows += [(TEXTS(key), Content(safe_text.line(value))) for key, value in zip(("kelurahan", "kecamatan", "city"), place, strict=True)]
         if isinstance(summary, Report) and summary.resolution is not None:
             rows.append((TEXTS("resolution"), Content(summary.resolution.value)))
         if isinstance(summary, Report) and summary.duplicate_of:

@@ -20,7 +20,7 @@ _HTTP_CODES = {
 }
 
 
-def _body(request: Request, code: str, message: str, **extra) -> dict:
+def _body(request: Request, code: str, message: str, **extra: object) -> dict[str, object]:
     return {"error": code, "message": message, "request_id": request.state.request_id, **extra}
 
 

@@ -47,7 +47,7 @@ class RequestGuard:
         else:
             try:
                 await self.app(scope, _replay(body, receive), send_with_id)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - whatever the app raised, it is answered and logged here
                 # Answered here: Starlette's own last resort re-raises after answering, and the
                 # server then logs the exception with its message, which can carry request data.
                 log_crash(scope["method"], scope["path"], request_id, exc)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import random
+from collections.abc import Sequence
 
 from PIL import Image, ImageDraw
 
@@ -37,6 +38,10 @@ def _motif(category_code: str) -> str:
     return "generic"
 
 
+Box = Sequence[float]  # x0, y0, x1, y1, in either order
+Fill = tuple[int, ...]
+
+
 class _Canvas:
     """ImageDraw with boxes normalised, so tiny images with collapsed shapes still render."""
 
@@ -47,11 +52,11 @@ class _Canvas:
         self.line = draw.line
         self.polygon = draw.polygon
 
-    def rectangle(self, box, fill) -> None:
+    def rectangle(self, box: Box, fill: Fill) -> None:
         x0, y0, x1, y1 = box
         self._draw.rectangle([min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)], fill=fill)
 
-    def ellipse(self, box, fill) -> None:
+    def ellipse(self, box: Box, fill: Fill) -> None:
         x0, y0, x1, y1 = box
         self._draw.ellipse([min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)], fill=fill)
 
@@ -67,7 +72,7 @@ def _gradient(draw: _Canvas, x0: int, y0: int, x1: int, y1: int,
         t = (y - y0) / span
         draw.line(
             [(x0, y), (x1, y)],
-            fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom)),
+            fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
         )
 
 
@@ -145,7 +150,7 @@ def _road_point(rng: random.Random, width: int, height: int, horizon: int, vanis
     return int(x), int(y), t
 
 
-def _pothole(draw, rng, width, height, horizon, vanish_x, night):
+def _pothole(draw: _Canvas, rng: random.Random, width: int, height: int, horizon: int, vanish_x: int, night: bool) -> None:
     for _ in range(rng.randint(1, 3)):
         x, y, t = _road_point(rng, width, height, horizon, vanish_x)
         rx = int(width * 0.12 * t * rng.uniform(0.6, 1.3))
@@ -156,7 +161,7 @@ def _pothole(draw, rng, width, height, horizon, vanish_x, night):
             draw.ellipse([x - rx // 2, y - ry // 3, x + rx // 2, y + ry // 2], fill=(70, 80, 90))
 
 
-def _water(draw, rng, width, height, horizon, vanish_x, night):
+def _water(draw: _Canvas, rng: random.Random, width: int, height: int, horizon: int, vanish_x: int, night: bool) -> None:
     top = int(horizon + (height - horizon) * rng.uniform(0.15, 0.45))
     murky = (105, 95, 70) if rng.random() < 0.5 else (80, 95, 100)
     darker = (max(0, murky[0] - 30), max(0, murky[1] - 30), max(0, murky[2] - 30))
@@ -168,7 +173,7 @@ def _water(draw, rng, width, height, horizon, vanish_x, night):
         draw.line([(x, y), (x + length, y)], fill=(170, 170, 160), width=1)
 
 
-def _rubbish(draw, rng, width, height, horizon, vanish_x, night):
+def _rubbish(draw: _Canvas, rng: random.Random, width: int, height: int, horizon: int, vanish_x: int, night: bool) -> None:
     cx = rng.choice((int(width * 0.18), int(width * 0.82)))
     base = int(horizon + (height - horizon) * rng.uniform(0.55, 0.8))
     for _ in range(rng.randint(6, 14)):
@@ -180,7 +185,7 @@ def _rubbish(draw, rng, width, height, horizon, vanish_x, night):
         draw.line([(x, y - int(r * 0.8)), (x + 2, y - r - 3)], fill=color, width=2)
 
 
-def _cars(draw, rng, width, height, horizon, vanish_x, night):
+def _cars(draw: _Canvas, rng: random.Random, width: int, height: int, horizon: int, vanish_x: int, night: bool) -> None:
     spots = [_road_point(rng, width, height, horizon, vanish_x, near=0.3) for _ in range(rng.randint(2, 4))]
     # Far to near, so nearer cars overlap the ones behind them.
     for x, y, t in sorted(spots, key=lambda spot: spot[1]):
@@ -195,7 +200,7 @@ def _cars(draw, rng, width, height, horizon, vanish_x, night):
             draw.ellipse([wx - r, y - h // 4 - r, wx + r, y - h // 4 + r], fill=(15, 15, 15))
 
 
-def _stalls(draw, rng, width, height, horizon, vanish_x, night):
+def _stalls(draw: _Canvas, rng: random.Random, width: int, height: int, horizon: int, vanish_x: int, night: bool) -> None:
     for _ in range(rng.randint(2, 4)):
         x = rng.randint(width // 10, width * 9 // 10)
         y = int(horizon + (height - horizon) * rng.uniform(0.35, 0.7))
@@ -209,7 +214,7 @@ def _stalls(draw, rng, width, height, horizon, vanish_x, night):
         draw.rectangle([x - w // 2, y - h // 3, x + w // 2, y], fill=(150, 110, 70))
 
 
-def _light(draw, rng, width, height, horizon, vanish_x, night):
+def _light(draw: _Canvas, rng: random.Random, width: int, height: int, horizon: int, vanish_x: int, night: bool) -> None:
     for _ in range(rng.randint(1, 3)):
         x = rng.randint(width // 10, width * 9 // 10)
         base = int(horizon + (height - horizon) * rng.uniform(0.2, 0.5))
@@ -221,7 +226,7 @@ def _light(draw, rng, width, height, horizon, vanish_x, night):
         draw.ellipse([x + arm - 6, top, x + arm + 6, top + 8], fill=(45, 45, 50))
 
 
-def _tree(draw, rng, width, height, horizon, vanish_x, night):
+def _tree(draw: _Canvas, rng: random.Random, width: int, height: int, horizon: int, vanish_x: int, night: bool) -> None:
     fallen = rng.random() < 0.6
     x = rng.randint(width // 6, width * 5 // 6)
     base = int(horizon + (height - horizon) * rng.uniform(0.4, 0.75))
@@ -246,7 +251,7 @@ def _tree(draw, rng, width, height, horizon, vanish_x, night):
             draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=_jitter(rng, leaves, 15))
 
 
-def _generic(draw, rng, width, height, horizon, vanish_x, night):
+def _generic(draw: _Canvas, rng: random.Random, width: int, height: int, horizon: int, vanish_x: int, night: bool) -> None:
     # A few pedestrians and a roadside object, so unrelated categories still look like a scene.
     for _ in range(rng.randint(1, 4)):
         x, y, t = _road_point(rng, width, height, horizon, vanish_x, near=0.2)

@@ -18,7 +18,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Table, select
 
-from crm_server.clock import DAY, DUE_AFTER, now as clock_now
+from crm_server.clock import DAY, DUE_AFTER
+from crm_server.clock import now as clock_now
 from crm_server.demo.photos import synthetic_photo
 from crm_server.demo.texts import STREETS, report_text, street_address
 from crm_server.reference.jakarta import CATEGORIES, CHANNELS
@@ -92,7 +93,7 @@ def seed_operators(db: Database) -> list[DemoOperator]:
 class _Mix:
     """One age band's status weights, drawn exactly as `random.choices` draws them."""
 
-    __slots__ = ("limit", "population", "cum_weights", "total", "hi")
+    __slots__ = ("cum_weights", "hi", "limit", "population", "total")
 
     def __init__(self, limit: int | None, mix: dict[Status, int]) -> None:
         self.limit = limit

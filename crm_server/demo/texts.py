@@ -55,12 +55,8 @@ STREETS: tuple[str, ...] = (
 
 def street_address(rng: random.Random, street: str) -> str:
     """A house-level address on ``street``, e.g. "Jl. Kramat Raya No. 12, RT 03/RW 05"."""
-    return "%s No. %d, RT %02d/RW %02d" % (
-        street,
-        1 + int(rng.random() * 180),
-        1 + int(rng.random() * 15),
-        1 + int(rng.random() * 12),
-    )
+    number, rt, rw = 1 + int(rng.random() * 180), 1 + int(rng.random() * 15), 1 + int(rng.random() * 12)
+    return f"{street} No. {number}, RT {rt:02d}/RW {rw:02d}"
 
 
 _MAX_TITLE = 80
@@ -447,7 +443,7 @@ def _lower_name(name: str) -> str:
 
 
 class _Prepared:
-    __slots__ = ("cat", "catl", "titles", "cores")
+    __slots__ = ("cat", "catl", "cores", "titles")
 
     def __init__(self, category: Category) -> None:
         titles, formal, informal = _FAMILIES[_family(category)]

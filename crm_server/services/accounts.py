@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Row, Select, delete, func, select
 
 from crm_server.clock import now
 from crm_server.errors import AuditNote, RateLimited, Unauthorized
@@ -14,7 +15,8 @@ from crm_server.security import DUMMY_HASH, hash_password, new_token, token_dige
 from crm_server.services import audit
 from crm_server.services.principal import Principal
 from crm_server.storage.engine import Database
-from crm_server.storage.schema import agencies, audit as audit_rows, operators, tokens
+from crm_server.storage.schema import agencies, operators, tokens
+from crm_server.storage.schema import audit as audit_rows
 from crm_text.sanitize import clean_line
 
 TOKEN_TTL_SECONDS = 12 * 3600  # one control-room shift
@@ -39,7 +41,7 @@ class Session:
     who: Principal
 
 
-def _principal_select():
+def _principal_select() -> Select[Any]:
     return select(
         operators.c.id,
         operators.c.username,
@@ -50,7 +52,7 @@ def _principal_select():
     ).select_from(operators.join(agencies, operators.c.agency_code == agencies.c.code))
 
 
-def _principal(row) -> Principal:
+def _principal(row: Row[Any]) -> Principal:
     return Principal(row.id, row.username, row.display_name, Role(row.role), row.agency_code, row.path)
 
 

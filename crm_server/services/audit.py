@@ -3,7 +3,10 @@ It never holds report text or reporter identity."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row, select
 
 from crm_server.clock import now
 from crm_server.storage.engine import Database
@@ -41,7 +44,9 @@ def record_alone(
         record(conn, operator, action, outcome, report_number, address=address)
 
 
-def rows(db: Database, *, report_number: str | None = None, operator: str | None = None, limit: int = 1000):
+def rows(
+    db: Database, *, report_number: str | None = None, operator: str | None = None, limit: int = 1000
+) -> Sequence[Row[Any]]:
     query = select(audit).order_by(audit.c.id.desc()).limit(limit)
     if report_number:
         query = query.where(audit.c.report_number == report_number)

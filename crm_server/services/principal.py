@@ -35,10 +35,7 @@ def scope_clause(who: Principal, table: Table = reports) -> ColumnElement[bool]:
     if who.role is Role.SUPERVISOR:
         low, high = subtree_range(who.agency_path)
         return and_(table.c.agency_path >= low, table.c.agency_path < high)
-    if "agency_code" in table.c:
-        own = table.c.agency_code == who.agency_code
-    else:
-        own = table.c.agency_path == who.agency_path
+    own = table.c.agency_code == who.agency_code if "agency_code" in table.c else table.c.agency_path == who.agency_path
     if who.role is Role.OFFICER:
         return or_(own, table.c.assignee_id == who.id)
     return own

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Connection, ColumnElement, Row, Select, and_, func, literal_column, or_, select, tuple_
+from sqlalchemy import Column, ColumnElement, Connection, Row, Select, and_, func, literal_column, or_, select, tuple_
 from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 from sqlalchemy.sql.visitors import ExternallyTraversible, replacement_traverse

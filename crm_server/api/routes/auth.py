@@ -8,12 +8,13 @@ from crm_server import schemas
 from crm_server.api.deps import Caller, Db, Dir, Token
 from crm_server.api.routes.errors_doc import errors
 from crm_server.services import accounts
+from crm_server.services.directory import Directory
 from crm_server.services.principal import Principal
 
 router = APIRouter(tags=["auth"])
 
 
-def me_of(who: Principal, directory) -> schemas.Me:
+def me_of(who: Principal, directory: Directory) -> schemas.Me:
     agency = directory.agencies[who.agency_code]
     return schemas.Me(
         username=who.username,
