@@ -10,6 +10,7 @@ locals. Imports nothing from Textual: `cli.main` uses it before Textual is loade
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import secrets
@@ -138,10 +139,8 @@ def report_crash(log_dir: Path, error: BaseException, stream: TextIO | None = No
     """For errors outside the running app: log them and print the one line."""
     incident = record_crash(log_dir, error)
     stream = stream or sys.stderr
-    try:
+    with contextlib.suppress(OSError, ValueError):  # the terminal is gone; the log has it
         print(incident.message, file=stream, flush=True)
-    except (OSError, ValueError):  # the terminal is gone; the log has it
-        pass
     return incident
 
 

@@ -197,9 +197,10 @@ class ReportWindow(Generic[RowT]):
         for key in self._keys_for(index):
             page = self._pages.get(key)
             offset = self._offset(key, index)
-            if page is not None and 0 <= offset < len(page) and page[offset].number == row.number:
-                if page[offset].version <= row.version:
-                    page[offset] = row
+            if page is None or not 0 <= offset < len(page):
+                continue
+            if page[offset].number == row.number and page[offset].version <= row.version:
+                page[offset] = row
         return index
 
     # --- index arithmetic ---------------------------------------------------------------------

@@ -28,11 +28,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.messages import Prune
@@ -112,7 +112,7 @@ class ActionDialog(DialogScreen[R | None], Generic[P, R]):
     Subclasses provide `dialog_title`, `compose_body`, `current_draft`, `restore_draft` and
     `build_payload`."""
 
-    BINDINGS = [Binding("ctrl+s", "confirm", "confirm", show=False, id="dialog.confirm")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "confirm", "confirm", show=False, id="dialog.confirm")]
     """
     | Key | Binding id | Action |
     | :- | :- | :- |

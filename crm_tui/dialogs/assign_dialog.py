@@ -8,11 +8,11 @@ The payload given to `submit` is the chosen officer's username.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
@@ -70,7 +70,7 @@ def matches(officer: Officer, text: str) -> bool:
 class AssignDialog(ActionDialog[str, R]):
     """Assign `report` (that version of it) to one of `officers` (those the operator may assign to)."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "confirm", "assign", show=False, id="assign.confirm"),
         Binding("down", "move(1)", "down", show=False, id="assign.down"),
         Binding("up", "move(-1)", "up", show=False, id="assign.up"),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -19,7 +19,7 @@ class DialogScreen(ModalScreen[T]):
     `#dialog-message` (Static, markup off) and a `KeyHints` line.
     """
 
-    BINDINGS = [Binding("escape", "cancel", "cancel", show=False, id="dialog.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel", show=False, id="dialog.cancel")]
     """
     | Key | Binding id | Action |
     | :- | :- | :- |

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Input, Label, OptionList, Static, TextArea
@@ -102,7 +102,7 @@ class Question(Static, can_focus=True):
 class CloseDialog(ActionDialog[ClosePayload, R]):
     """Close `report` (that version of it); `submit(report, ClosePayload)` performs it."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y,enter", "yes", "yes", show=False, id="close.yes"),
         Binding("n", "no", "no", show=False, id="close.no"),
     ]

@@ -7,10 +7,11 @@ The screen parses the result with `crm_tui.commands.parse_command`. Up and Down 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -31,7 +32,7 @@ TEXTS = Texts(
 class CommandLine(ModalScreen[str | None]):
     """A one-line `:` prompt. Enter gives the text (stripped); Esc or an empty line gives None."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "cancel", show=False, id="dialog.cancel"),
         Binding("up", "history(-1)", "previous", show=False, id="command.history_previous"),
         Binding("down", "history(1)", "next", show=False, id="command.history_next"),

@@ -8,10 +8,11 @@ were. No network: the categories are handed in.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Input, Label, OptionList, Select, Static
@@ -99,7 +100,7 @@ def category_matches(category: Category, text: str) -> bool:
 class FilterDialog(DialogScreen[ReportQuery | None]):
     """Edit the filters of `query`. `can_filter_assignee`: show the assignee filter."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "apply", "apply", show=False, id="dialog.confirm"),
         Binding("ctrl+r", "clear", "clear all", show=False, id="filter.clear"),
         Binding("down", "move_category(1)", "down", show=False, id="filter.category_down"),

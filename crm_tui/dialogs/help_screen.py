@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Static
@@ -39,7 +40,7 @@ TEXTS = Texts(
 class HelpScreen(DialogScreen[None]):
     """`bindings`: rows of (binding id, keys, description), in the order to show."""
 
-    BINDINGS = [Binding("q,question_mark", "cancel", "close", show=False, id="help.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q,question_mark", "cancel", "close", show=False, id="help.close")]
     """
     | Key | Binding id | Action |
     | :- | :- | :- |

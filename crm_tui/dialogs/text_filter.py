@@ -5,9 +5,11 @@ Enter applies (an empty text clears the filter: ""), Esc cancels (None).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -27,7 +29,7 @@ TEXTS = Texts(
 class TextFilterDialog(ModalScreen[str | None]):
     """A one-line prompt at the bottom of the screen, prefilled with the current text."""
 
-    BINDINGS = [Binding("escape", "cancel", "cancel", show=False, id="dialog.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel", show=False, id="dialog.cancel")]
     """
     | Key | Binding id | Action |
     | :- | :- | :- |

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -44,7 +45,7 @@ TEXTS = Texts(
 class ConnectScreen(Screen[None]):
     """Never a traceback: an unreachable server is a message and a countdown, until it answers."""
 
-    BINDINGS = [Binding("q", "app.quit", TEXTS("quit"), id="connect.quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "app.quit", TEXTS("quit"), id="connect.quit")]
 
     DEFAULT_CSS = """
     ConnectScreen { align: center middle; }

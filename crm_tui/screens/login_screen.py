@@ -3,9 +3,11 @@ expires, so nothing on the screen underneath is lost."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -56,7 +58,7 @@ def sign_in_error(error: CrmApiError) -> str:
 
 
 class LoginScreen(Screen[Session]):
-    BINDINGS = [Binding("ctrl+q", "app.quit", TEXTS("quit"), id="login.quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "app.quit", TEXTS("quit"), id="login.quit")]
 
     DEFAULT_CSS = """
     LoginScreen { align: center middle; }

@@ -7,10 +7,10 @@ state): `ListCommands` (what the list shows), `ReportWrites` (what changes a rep
 
 from __future__ import annotations
 
-from typing import get_args
+from typing import ClassVar, get_args
 
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from crm_tui import permissions
 from crm_tui.screens.list_commands import ListCommands
@@ -65,7 +65,7 @@ assert set(_WRITES.values()) == set(get_args(permissions.Action))
 
 class MainScreen(ListCommands, ReportWrites, LiveUpdates):
     # The footer shows what fits in 80 columns; `?` lists every key.
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "text_filter", TEXTS("filter"), id="main.text_filter"),
         Binding("f", "filters", TEXTS("filters"), id="main.filters"),
         Binding("s", "sort", TEXTS("sort"), id="main.sort", show=False),
