@@ -81,17 +81,18 @@ def startup_ms(url: str) -> float:
 
 class FrameClock:
     """Key-to-frame latency: from the key's arrival to the next frame the app hands its driver
-    (not the test pilot's own waiting, which polls every widget of the screen)."""
+    (not the test pilot's own waiting, which polls every widget of the screen). `app` is a
+    `HookedApp` (the console, or the baseline below): its `frame_drawn` is timed."""
 
     def __init__(self, app) -> None:
         self.frames: list[float] = []
-        display = app._display
+        frame_drawn = app.frame_drawn
 
-        def timed(screen, renderable):
-            display(screen, renderable)
+        def timed(screen, spans):
+            frame_drawn(screen, spans)
             self.frames.append(time.perf_counter())
 
-        app._display = timed
+        app.frame_drawn = timed
 
     async def press(self, pilot, key: str) -> float:
         start = time.perf_counter()
@@ -138,10 +139,10 @@ async def console_keys(url: str, *, trace_memory: bool = False) -> tuple[dict[st
 # --- per key: the DataTable baseline ------------------------------------------------------------
 
 async def datatable_keys(url: str, rows: int) -> tuple[float, list[float]]:
-    from textual.app import App
     from textual.widgets import DataTable
 
     from api_client import CrmClient, ReportQuery
+    from crm_tui.textual_internals import HookedApp
 
     async with CrmClient(url) as client:
         await client.login("supervisor", "supervisor-demo")
@@ -154,7 +155,7 @@ async def datatable_keys(url: str, rows: int) -> tuple[float, list[float]]:
             if len(data) >= rows:
                 break
 
-    class Baseline(App):
+    class Baseline(HookedApp):
         def compose(self):
             yield DataTable()
 

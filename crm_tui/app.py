@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
@@ -13,7 +12,7 @@ import anyio
 from rich.console import Console, RenderableType
 from rich.text import Text
 from textual import events, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -30,6 +29,7 @@ from crm_tui.crash import EXIT_CRASH, Incident, loop_error_handler, record_crash
 from crm_tui.idle import IdleClock, check_interval
 from crm_tui.photo_mode import cell_pixels, in_tmux, photo_mode
 from crm_tui.sixel_painter import SixelPainter
+from crm_tui.textual_internals import HookedApp, Span
 from widgets.i18n import Texts
 from widgets.photo_renderers import HalfBlockRenderer, KittyRenderer, PhotoRenderer, SixelRenderer
 from widgets.safe_text import block
@@ -69,7 +69,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class CrmApp(App[None]):
+class CrmApp(HookedApp[None]):
     """Keyboard only, 80x24 and up, 16 colours or none. Ctrl+P (the command palette) is kept."""
 
     TITLE = "CRM"
@@ -162,19 +162,10 @@ class CrmApp(App[None]):
             return SixelRenderer(cell_pixels)
         return HalfBlockRenderer()
 
-    def _display(self, screen: Screen, renderable: RenderableType | None) -> None:
+    def frame_drawn(self, screen: Screen, spans: list[Span]) -> None:
         # Sixel photos are painted over their cells after the frame that drew the cells.
-        written = renderable is not None and not self._batch_count and not self.is_headless
-        super()._display(screen, renderable)
-        if written and self.sixel_painter is not None and self._driver is not None:
-            self.sixel_painter.after_frame(screen, renderable)
-
-    def write_to_terminal(self, data: str) -> None:
-        """Escape sequences for the terminal itself (a photo sent to it), queued in order with
-        Textual's own output. Only text this console built goes here, never report text."""
-        driver = self._driver  # Textual has no public way to write to the terminal
-        if driver is not None and not self.is_headless:
-            driver.write(data)
+        if self.sixel_painter is not None and not self.is_headless:
+            self.sixel_painter.after_frame(screen, spans)
 
     def notify(
         self,
@@ -370,26 +361,19 @@ class CrmApp(App[None]):
 
     # --- unexpected errors: an incident id on the terminal, frames in a log -----------------------
 
-    def _handle_exception(self, error: Exception) -> None:
-        # Textual would print a Rich traceback with local variables (`_fatal_error`) or the
-        # error's own rendering (`panic`): either can put report text into the scrollback.
-        self._return_code = EXIT_CRASH
-        if self._exception is None:
-            self._exception = error  # `run_test` re-raises it, so tests still see the failure
-            self._exception_event.set()
+    def unexpected_error(self, error: BaseException | None) -> None:
+        # Textual would print a Rich traceback with local variables, or the error's own
+        # rendering: either can put report text into the scrollback.
         self._crash(error)
-
-    def _fatal_error(self) -> None:
-        self._crash(sys.exception())
 
     def panic(self, *renderables: RenderableType) -> None:
         self._crash(None)
 
     def _crash(self, error: BaseException | None) -> None:
+        message = None
         if self.incident is None:  # later errors are the first one's consequences
             if isinstance(error, WorkerFailed):
                 error = error.error  # the worker's own exception, with its traceback
             self.incident = record_crash(self.config.log_dir, error or RuntimeError())
-            self._exit_renderables.append(Text(self.incident.message))
-        self._return_code = EXIT_CRASH
-        self._close_messages_no_wait()
+            message = Text(self.incident.message)
+        self.exit_now(EXIT_CRASH, message)
