@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.startup_probe import CONSOLE, first_frame_ms, probe_environment  # noqa: E402
 from tests.support.server import ServerProcess, crm_server  # noqa: E402
 
 KEYS_PER_RUN = 200
@@ -45,35 +46,11 @@ def fmt(values: list[float]) -> str:
     return f"median {statistics.median(values):7.2f} ms  p95 {pct(values, 0.95):7.2f} ms"
 
 
-# --- start-up ---------------------------------------------------------------------------------
-
-_PROBE = r"""
-import sys, time
-spawned = float(sys.argv[1])
-from crm_tui.app import CrmApp
-from crm_tui.config import Config
-class Probe(CrmApp):
-    def on_mount(self):
-        super().on_mount()
-        self.set_interval(0.005, self._check)
-    def _check(self):
-        screen = self.screen
-        if type(screen).__name__ == "MainScreen" and screen.window.total:
-            table = screen.table
-            if table.size.height and table.render_line(1).text.strip():
-                print(f"FIRST_FRAME {(time.time() - spawned) * 1000:.1f}", flush=True)
-                self.exit()
-Probe(Config(server=sys.argv[2]), credentials=("supervisor", "supervisor-demo")).run(headless=True, size=(120, 40))
-"""
+# --- start-up: benchmarks/startup_probe.py ------------------------------------------------------
 
 
 def startup_ms(url: str) -> float:
-    spawned = time.time()
-    out = subprocess.run(
-        [sys.executable, "-c", _PROBE, repr(spawned), url], capture_output=True, text=True, timeout=120, cwd=ROOT
-    ).stdout
-    line = next(line for line in out.splitlines() if line.startswith("FIRST_FRAME"))
-    return float(line.split()[1])
+    return first_frame_ms(CONSOLE, url, "supervisor:supervisor-demo", env=probe_environment())[0]
 
 
 # --- per key -------------------------------------------------------------------------------------
