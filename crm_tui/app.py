@@ -22,7 +22,8 @@ from textual.worker import WorkerFailed
 
 from api_client import CrmClient
 from api_client.errors import CrmApiError
-from api_client.models import Category, ReportSummary, Session
+from api_client.models import Category, ReportPage, ReportSummary, Session, StreamStatus
+from api_client.models import prepare as prepare_models
 from crm_tui.api_calls import ApiCalls, ConnectionState
 from crm_tui.config import Config
 from crm_tui.crash import EXIT_CRASH, Incident, loop_error_handler, record_crash
@@ -117,6 +118,7 @@ class CrmApp(HookedApp[None]):
         self.demo = demo  # the idle lock opens with any key
         self.idle = IdleClock()
         self._after_unlock: list[Callable[[], object]] = []  # screens asked for while locked
+        self._after_frame: list[Callable[[], object]] = []  # see `call_after_frame`
         self.operator_username: str | None = None  # set once signed in: the lock asks for their password
         self.incident: Incident | None = None  # the first unexpected error, once logged
         # Set by `exit`: keys already typed after `q` (and screens workers ask for) then do
@@ -137,6 +139,8 @@ class CrmApp(HookedApp[None]):
         from crm_tui.screens.connect_screen import ConnectScreen
 
         self.push_screen(ConnectScreen())
+        # Drawn, and signing in: the wait for the server's answer loads what comes next.
+        self.call_after_frame(self.prepare_main)
 
     async def on_unmount(self) -> None:
         # The token dies with the console rather than at the end of the shift; a server that
@@ -162,7 +166,16 @@ class CrmApp(HookedApp[None]):
             return SixelRenderer(cell_pixels)
         return HalfBlockRenderer()
 
+    def call_after_frame(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once the next frame has been handed to the terminal (so that what
+        it costs does not hold that frame back)."""
+        self._after_frame.append(callback)
+
     def frame_drawn(self, screen: Screen, spans: list[Span]) -> None:
+        if self._after_frame:
+            pending, self._after_frame = self._after_frame, []
+            for callback in pending:
+                self.call_later(callback)
         # Sixel photos are painted over their cells after the frame that drew the cells.
         if self.sixel_painter is not None and not self.is_headless:
             self.sixel_painter.after_frame(screen, spans)
@@ -189,6 +202,13 @@ class CrmApp(HookedApp[None]):
         from crm_tui.screens.login_screen import LoginScreen
 
         self.switch_screen(LoginScreen(error=error, username=username))
+
+    def prepare_main(self) -> None:
+        """Load ahead what signing in and opening the main screen need first (the parsers of
+        the session and of a list page, the main screen's modules); called once the connect
+        screen is drawn, while the sign-in is on its way and the console would only wait."""
+        prepare_models(Session, ReportPage, StreamStatus)
+        import crm_tui.screens.main_screen  # noqa: F401
 
     def open_main(self, session: Session) -> None:
         from crm_tui.screens.main_screen import MainScreen
