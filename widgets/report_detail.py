@@ -186,6 +186,9 @@ class ReportDetail(VerticalScroll, can_focus=True):
         """The clock for time left; None: the current time when a report is shown."""
         self._shown: ReportSummary | None = None
         self._photo_renderer = photo_renderer
+        # The state it opens in (`on_mount` shows its message): styled once, as it mounts,
+        # rather than mounted in no state and restyled at once.
+        self.add_class("-message", update=False)
 
     def compose(self) -> ComposeResult:
         yield PrivacyBanner(id="banner")
@@ -310,8 +313,8 @@ class ReportDetail(VerticalScroll, can_focus=True):
             self.scroll_home(animate=False, immediate=True)
 
     def _set_mode(self, mode: str) -> None:
-        for name in ("-message", "-pending", "-summary", "-report"):
-            self.set_class(name == mode, name)
+        # One batch: each class changed on its own would restyle the whole pane again.
+        self.update_classes({name: name == mode for name in ("-message", "-pending", "-summary", "-report")})
 
     def _style(self, name: str):
         return self.get_visual_style(f"report-detail--{name}", partial=True)
