@@ -24,11 +24,13 @@ from api_client import CrmClient
 from api_client.errors import CrmApiError
 from api_client.models import Category, ReportPage, ReportSummary, Session, StreamStatus
 from api_client.models import prepare as prepare_models
+from api_client.query import ReportQuery
 from crm_tui.api_calls import ApiCalls, ConnectionState
 from crm_tui.config import Config
 from crm_tui.crash import EXIT_CRASH, Incident, loop_error_handler, record_crash
 from crm_tui.idle import IdleClock, check_interval
 from crm_tui.photo_mode import cell_pixels, in_tmux, photo_mode
+from crm_tui.report_window import PAGE_SIZE
 from crm_tui.sixel_painter import SixelPainter
 from crm_tui.textual_internals import HookedApp, Span
 from widgets.i18n import Texts
@@ -211,10 +213,22 @@ class CrmApp(HookedApp[None]):
         import crm_tui.screens.main_screen  # noqa: F401
 
     def open_main(self, session: Session) -> None:
+        # The list's first page is what the operator waits for: it is asked for now, and arrives
+        # while the main screen is imported and built.
+        first_page = self._first_page()
         from crm_tui.screens.main_screen import MainScreen
 
         self.operator_username = session.operator.username
-        self.switch_screen(MainScreen(session))
+        self.switch_screen(MainScreen(session, first_page=first_page))
+
+    def _first_page(self) -> asyncio.Future[ReportPage]:
+        """The first page of the list as the main screen opens (its default query), asked for
+        now; the main screen's first fetch takes it (through `api`, as any of its calls)."""
+        page = asyncio.ensure_future(self.client.list_reports(ReportQuery(), limit=PAGE_SIZE))
+        # Retrieved even if the screen never takes it (the console quit meanwhile): else asyncio
+        # would report an error nobody awaited.
+        page.add_done_callback(lambda done: done.cancelled() or done.exception())
+        return page
 
     # --- the session and the connection ---------------------------------------------------------
 
