@@ -131,7 +131,10 @@ class ReportBrowser(Screen[None]):
         self.table = ReportTable(id="list")
         self.detail = ReportDetail(id="detail", photo_renderer=self.crm.photo_renderer())
         yield self.header
-        with Container(id="panes"):
+        # Laid out for the terminal's width from the first frame (which can show the list), and
+        # again on every resize.
+        narrow = "-narrow" if self.app.size.width < NARROW_BELOW else None
+        with Container(id="panes", classes=narrow):
             yield self.table
             yield self.detail
         yield Footer()
