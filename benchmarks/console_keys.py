@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.startup_probe import CONSOLE, first_frame_ms, probe_environment  # noqa: E402
 from tests.support.server import ServerProcess, crm_server  # noqa: E402
 
 KEYS_PER_RUN = 200
@@ -45,35 +46,11 @@ def fmt(values: list[float]) -> str:
     return f"median {statistics.median(values):7.2f} ms  p95 {pct(values, 0.95):7.2f} ms"
 
 
-# --- start-up ---------------------------------------------------------------------------------
-
-_PROBE = r"""
-import sys, time
-spawned = float(sys.argv[1])
-from crm_tui.app import CrmApp
-from crm_tui.config import Config
-class Probe(CrmApp):
-    def on_mount(self):
-        super().on_mount()
-        self.set_interval(0.005, self._check)
-    def _check(self):
-        screen = self.screen
-        if type(screen).__name__ == "MainScreen" and screen.window.total:
-            table = screen.table
-            if table.size.height and table.render_line(1).text.strip():
-                print(f"FIRST_FRAME {(time.time() - spawned) * 1000:.1f}", flush=True)
-                self.exit()
-Probe(Config(server=sys.argv[2]), credentials=("supervisor", "supervisor-demo")).run(headless=True, size=(120, 40))
-"""
+# --- start-up: benchmarks/startup_probe.py ------------------------------------------------------
 
 
 def startup_ms(url: str) -> float:
-    spawned = time.time()
-    out = subprocess.run(
-        [sys.executable, "-c", _PROBE, repr(spawned), url], capture_output=True, text=True, timeout=120, cwd=ROOT
-    ).stdout
-    line = next(line for line in out.splitlines() if line.startswith("FIRST_FRAME"))
-    return float(line.split()[1])
+    return first_frame_ms(CONSOLE, url, "supervisor:supervisor-demo", env=probe_environment())[0]
 
 
 # --- per key -------------------------------------------------------------------------------------
@@ -81,17 +58,18 @@ def startup_ms(url: str) -> float:
 
 class FrameClock:
     """Key-to-frame latency: from the key's arrival to the next frame the app hands its driver
-    (not the test pilot's own waiting, which polls every widget of the screen)."""
+    (not the test pilot's own waiting, which polls every widget of the screen). `app` is a
+    `HookedApp` (the console, or the baseline below): its `frame_drawn` is timed."""
 
     def __init__(self, app) -> None:
         self.frames: list[float] = []
-        display = app._display
+        frame_drawn = app.frame_drawn
 
-        def timed(screen, renderable):
-            display(screen, renderable)
+        def timed(screen, spans):
+            frame_drawn(screen, spans)
             self.frames.append(time.perf_counter())
 
-        app._display = timed
+        app.frame_drawn = timed
 
     async def press(self, pilot, key: str) -> float:
         start = time.perf_counter()
@@ -138,10 +116,10 @@ async def console_keys(url: str, *, trace_memory: bool = False) -> tuple[dict[st
 # --- per key: the DataTable baseline ------------------------------------------------------------
 
 async def datatable_keys(url: str, rows: int) -> tuple[float, list[float]]:
-    from textual.app import App
     from textual.widgets import DataTable
 
     from api_client import CrmClient, ReportQuery
+    from crm_tui.textual_internals import HookedApp
 
     async with CrmClient(url) as client:
         await client.login("supervisor", "supervisor-demo")
@@ -154,7 +132,7 @@ async def datatable_keys(url: str, rows: int) -> tuple[float, list[float]]:
             if len(data) >= rows:
                 break
 
-    class Baseline(App):
+    class Baseline(HookedApp):
         def compose(self):
             yield DataTable()
 

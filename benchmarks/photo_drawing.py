@@ -91,7 +91,6 @@ def measure(image, width: int) -> None:
 
 async def painter_per_frame() -> None:
     """The painter after a frame that redraws the list but not the photo: what a cursor move costs."""
-    from textual._compositor import ChopsUpdate
     from textual.app import App, ComposeResult
     from textual.containers import Horizontal
     from textual.widgets import Static
@@ -110,8 +109,8 @@ async def painter_per_frame() -> None:
         app.query_one(PhotoPanel).show_image(synthetic_photo(7, "JL", 640, 480))
         await pilot.pause()
         painter = SixelPainter(app, lambda _data: None)
-        frame = ChopsUpdate([], [(12, 0, 60)], [])  # one line of the list, left of the photo
-        times = timed(lambda: painter.after_frame(app.screen, frame), runs=2001)
+        spans = [(12, 0, 60)]  # one line of the list, left of the photo
+        times = timed(lambda: painter.after_frame(app.screen, spans), runs=2001)
         print(f"sixel painter on a frame beside the photo: median {median(times) * 1000:6.1f} µs"
               f"  p95 {sorted(times)[int(0.95 * len(times))] * 1000:6.1f} µs")
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 import anyio
 from rich.console import Console, RenderableType
 from rich.text import Text
 from textual import events, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -23,13 +23,17 @@ from textual.worker import WorkerFailed
 
 from api_client import CrmClient
 from api_client.errors import CrmApiError
-from api_client.models import Category, ReportSummary, Session
+from api_client.models import Category, ReportPage, ReportSummary, Session, StreamStatus
+from api_client.models import prepare as prepare_models
+from api_client.query import ReportQuery
 from crm_tui.api_calls import ApiCalls, ConnectionState
 from crm_tui.config import Config
 from crm_tui.crash import EXIT_CRASH, Incident, loop_error_handler, record_crash
 from crm_tui.idle import IdleClock, check_interval
 from crm_tui.photo_mode import cell_pixels, in_tmux, photo_mode
+from crm_tui.report_window import PAGE_SIZE
 from crm_tui.sixel_painter import SixelPainter
+from crm_tui.textual_internals import HookedApp, Span
 from widgets.i18n import Texts
 from widgets.photo_renderers import HalfBlockRenderer, KittyRenderer, PhotoRenderer, SixelRenderer
 from widgets.safe_text import block
@@ -69,7 +73,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class CrmApp(App[None]):
+class CrmApp(HookedApp[None]):
     """Keyboard only, 80x24 and up, 16 colours or none. Ctrl+P (the command palette) is kept."""
 
     TITLE = "CRM"
@@ -117,6 +121,7 @@ class CrmApp(App[None]):
         self.demo = demo  # the idle lock opens with any key
         self.idle = IdleClock()
         self._after_unlock: list[Callable[[], object]] = []  # screens asked for while locked
+        self._after_frame: list[Callable[[], object]] = []  # see `call_after_frame`
         self.operator_username: str | None = None  # set once signed in: the lock asks for their password
         self.incident: Incident | None = None  # the first unexpected error, once logged
         # Set by `exit`: keys already typed after `q` (and screens workers ask for) then do
@@ -137,6 +142,8 @@ class CrmApp(App[None]):
         from crm_tui.screens.connect_screen import ConnectScreen
 
         self.push_screen(ConnectScreen())
+        # Drawn, and signing in: the wait for the server's answer loads what comes next.
+        self.call_after_frame(self.prepare_main)
 
     async def on_unmount(self) -> None:
         # The token dies with the console rather than at the end of the shift; a server that
@@ -162,19 +169,19 @@ class CrmApp(App[None]):
             return SixelRenderer(cell_pixels)
         return HalfBlockRenderer()
 
-    def _display(self, screen: Screen, renderable: RenderableType | None) -> None:
-        # Sixel photos are painted over their cells after the frame that drew the cells.
-        written = renderable is not None and not self._batch_count and not self.is_headless
-        super()._display(screen, renderable)
-        if written and self.sixel_painter is not None and self._driver is not None:
-            self.sixel_painter.after_frame(screen, renderable)
+    def call_after_frame(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once the next frame has been handed to the terminal (so that what
+        it costs does not hold that frame back)."""
+        self._after_frame.append(callback)
 
-    def write_to_terminal(self, data: str) -> None:
-        """Escape sequences for the terminal itself (a photo sent to it), queued in order with
-        Textual's own output. Only text this console built goes here, never report text."""
-        driver = self._driver  # Textual has no public way to write to the terminal
-        if driver is not None and not self.is_headless:
-            driver.write(data)
+    def frame_drawn(self, screen: Screen, spans: list[Span]) -> None:
+        if self._after_frame:
+            pending, self._after_frame = self._after_frame, []
+            for callback in pending:
+                self.call_later(callback)
+        # Sixel photos are painted over their cells after the frame that drew the cells.
+        if self.sixel_painter is not None and not self.is_headless:
+            self.sixel_painter.after_frame(screen, spans)
 
     def notify(
         self,
@@ -199,11 +206,30 @@ class CrmApp(App[None]):
 
         self.switch_screen(LoginScreen(error=error, username=username))
 
+    def prepare_main(self) -> None:
+        """Load ahead what signing in and opening the main screen need first (the parsers of
+        the session and of a list page, the main screen's modules); called once the connect
+        screen is drawn, while the sign-in is on its way and the console would only wait."""
+        prepare_models(Session, ReportPage, StreamStatus)
+        import crm_tui.screens.main_screen  # noqa: F401
+
     def open_main(self, session: Session) -> None:
+        # The list's first page is what the operator waits for: it is asked for now, and arrives
+        # while the main screen is imported and built.
+        first_page = self._first_page()
         from crm_tui.screens.main_screen import MainScreen
 
         self.operator_username = session.operator.username
-        self.switch_screen(MainScreen(session))
+        self.switch_screen(MainScreen(session, first_page=first_page))
+
+    def _first_page(self) -> asyncio.Future[ReportPage]:
+        """The first page of the list as the main screen opens (its default query), asked for
+        now; the main screen's first fetch takes it (through `api`, as any of its calls)."""
+        page = asyncio.ensure_future(self.client.list_reports(ReportQuery(), limit=PAGE_SIZE))
+        # Retrieved even if the screen never takes it (the console quit meanwhile): else asyncio
+        # would report an error nobody awaited.
+        page.add_done_callback(lambda done: done.cancelled() or done.exception())
+        return page
 
     # --- the session and the connection ---------------------------------------------------------
 
@@ -296,7 +322,14 @@ class CrmApp(App[None]):
         for push in pending:
             push()
 
-    def push_screen(self, screen, callback=None, wait_for_dismiss: bool = False, *, mode: str | None = None):  # noqa: ANN001
+    def push_screen(  # one signature for both of Textual's overloads
+        self,
+        screen: Screen[Any] | str,
+        callback: Callable[[Any], Any] | None = None,
+        wait_for_dismiss: bool = False,
+        *,
+        mode: str | None = None,
+    ) -> Any:
         """A screen asked for while locked (a worker that finished under the lock: a dialog, the
         sign-in after an expired session) waits for the unlock: nothing is drawn over the lock.
         One asked for once the console is exiting is never shown (a waiting worker is cancelled
@@ -306,7 +339,9 @@ class CrmApp(App[None]):
         if self.exiting:
             return asyncio.get_running_loop().create_future() if wait_for_dismiss else AwaitComplete()
         if not self.locked or isinstance(screen, LockScreen):
-            return super().push_screen(screen, callback, wait_for_dismiss=wait_for_dismiss, mode=mode)
+            if wait_for_dismiss:
+                return super().push_screen(screen, callback, wait_for_dismiss=True, mode=mode)
+            return super().push_screen(screen, callback, wait_for_dismiss=False, mode=mode)
         result: asyncio.Future = asyncio.get_running_loop().create_future()
 
         def dismissed(value: object) -> None:
@@ -370,26 +405,19 @@ class CrmApp(App[None]):
 
     # --- unexpected errors: an incident id on the terminal, frames in a log -----------------------
 
-    def _handle_exception(self, error: Exception) -> None:
-        # Textual would print a Rich traceback with local variables (`_fatal_error`) or the
-        # error's own rendering (`panic`): either can put report text into the scrollback.
-        self._return_code = EXIT_CRASH
-        if self._exception is None:
-            self._exception = error  # `run_test` re-raises it, so tests still see the failure
-            self._exception_event.set()
+    def unexpected_error(self, error: BaseException | None) -> None:
+        # Textual would print a Rich traceback with local variables, or the error's own
+        # rendering: either can put report text into the scrollback.
         self._crash(error)
-
-    def _fatal_error(self) -> None:
-        self._crash(sys.exception())
 
     def panic(self, *renderables: RenderableType) -> None:
         self._crash(None)
 
     def _crash(self, error: BaseException | None) -> None:
+        message = None
         if self.incident is None:  # later errors are the first one's consequences
             if isinstance(error, WorkerFailed):
                 error = error.error  # the worker's own exception, with its traceback
             self.incident = record_crash(self.config.log_dir, error or RuntimeError())
-            self._exit_renderables.append(Text(self.incident.message))
-        self._return_code = EXIT_CRASH
-        self._close_messages_no_wait()
+            message = Text(self.incident.message)
+        self.exit_now(EXIT_CRASH, message)

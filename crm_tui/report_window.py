@@ -78,6 +78,8 @@ class ReportWindow(Generic[RowT]):
         # Cursor that fetches page n; page 0 of either direction starts without one.
         self._cursors: dict[PageKey, str | None] = {PageKey(0): None, PageKey(0, True): None}
         self._index_of: dict[str, int] = {}
+        self.loading: PageKey | None = None
+        """The page being fetched now, if any."""
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -137,7 +139,12 @@ class ReportWindow(Generic[RowT]):
     # --- loading ------------------------------------------------------------------------------
 
     async def load(self, key: PageKey) -> None:
-        page = await self._fetch(self._cursors[key], key.from_end, self.page_size)
+        self.loading = key
+        try:
+            page = await self._fetch(self._cursors[key], key.from_end, self.page_size)
+        finally:
+            if self.loading is key:  # not a later load's (this one was cancelled)
+                self.loading = None
         self.store(key, page)
 
     async def fill(self, start: int, end: int, *, loaded: Callable[[], object] | None = None) -> None:

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.control import Control
-from textual._compositor import ChopsUpdate, LayoutUpdate  # what a frame redraws: no public API
 from textual.errors import NoWidget
 
 from widgets.photo_panel import PhotoPanel
@@ -26,17 +25,15 @@ if TYPE_CHECKING:
     from textual.geometry import Region
     from textual.screen import Screen
 
+    from crm_tui.textual_internals import Span
+
 SAVE_CURSOR, RESTORE_CURSOR = "\x1b7", "\x1b8"
 
 
-def redrawn_lines(update: object, box: Region) -> set[int]:
-    """The lines of `box` (screen y) in which a frame (a compositor update) writes a cell."""
+def redrawn_lines(spans: list[Span], box: Region) -> set[int]:
+    """The lines of `box` (screen y) in which a frame that wrote `spans` wrote a cell."""
     lines = range(box.y, box.bottom)
-    if isinstance(update, LayoutUpdate):
-        return set(lines) if update.region.overlaps(box) else set()
-    if isinstance(update, ChopsUpdate):
-        return {y for y, x1, x2 in update.spans if y in lines and x1 < box.right and x2 > box.x}
-    return set(lines)  # an update of a kind not known here: assume the worst
+    return {y for y, x1, x2 in spans if y in lines and x1 < box.right and x2 > box.x}
 
 
 def uncovered(screen: Screen, panel: PhotoPanel, box: Region, y: int) -> bool:
@@ -58,13 +55,14 @@ class SixelPainter:
         self._write = write
         self._encoding: dict[int, SixelJob] = {}  # renderer id -> the job being encoded for it
 
-    def after_frame(self, screen: Screen, update: object) -> None:
+    def after_frame(self, screen: Screen, spans: list[Span]) -> None:
+        """After a frame of `screen` that wrote the cells of `spans` (see `redrawn_spans`)."""
         for panel in screen.query(PhotoPanel):
             renderer = panel.renderer
             box = panel.photo_region()
             if not isinstance(renderer, SixelRenderer) or box is None:
                 continue
-            lines = sorted(y for y in redrawn_lines(update, box) if uncovered(screen, panel, box, y))
+            lines = sorted(y for y in redrawn_lines(spans, box) if uncovered(screen, panel, box, y))
             if not lines:
                 continue
             if renderer.lines is not None:

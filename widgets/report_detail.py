@@ -198,6 +198,9 @@ class ReportDetail(VerticalScroll, can_focus=True):
         self._photo = PhotoPanel(id="photo", renderer=photo_renderer)
         self._history = FieldList(id="history", classes="-full", empty_text=TEXTS("no_history"))
         self._notes = FieldList(id="notes", classes="-full", empty_text=TEXTS("no_notes"))
+        # The state it opens in (`on_mount` shows its message): styled once, as it mounts,
+        # rather than mounted in no state and restyled at once.
+        self.add_class("-message", update=False)
 
     def compose(self) -> ComposeResult:
         yield self._banner
@@ -322,8 +325,8 @@ class ReportDetail(VerticalScroll, can_focus=True):
             self.scroll_home(animate=False, immediate=True)
 
     def _set_mode(self, mode: str) -> None:
-        for name in ("-message", "-pending", "-summary", "-report"):
-            self.set_class(name == mode, name)
+        # One batch: each class changed on its own would restyle the whole pane again.
+        self.update_classes({name: name == mode for name in ("-message", "-pending", "-summary", "-report")})
 
     def _style(self, name: str) -> VisualStyle:
         return self.get_visual_style(f"report-detail--{name}", partial=True)

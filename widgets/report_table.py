@@ -428,20 +428,20 @@ class ReportTable(ScrollView, can_focus=True):
         self._strips.clear()
         self.refresh()
 
-    def _on_mount(self, event: events.Mount) -> None:
+    def on_mount(self) -> None:
         self.refresh_rows()
 
-    def _on_resize(self, event: events.Resize) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
         self._scroll_to_cursor()
 
-    def _on_focus(self, event: events.Focus) -> None:
+    def on_focus(self, event: events.Focus) -> None:
         self.refresh()
 
-    def _on_blur(self, event: events.Blur) -> None:
+    def on_blur(self, event: events.Blur) -> None:
         self.refresh()
 
-    async def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         if event.y >= 1 and self.total:
             self.cursor = int(self.scroll_y) + event.y - 1
 

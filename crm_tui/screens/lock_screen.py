@@ -15,12 +15,11 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Input, Static
-from textual.widgets._toast import ToastRack
 
 from api_client import CrmApiError, RateLimited, Unauthorized
 from crm_tui.error_messages import describe
+from crm_tui.host import console_host
 from widgets.i18n import Texts
 from widgets.safe_text import line
 
@@ -61,6 +60,9 @@ class LockScreen(Screen[None]):
     }
     LockScreen #title { text-style: bold; margin-bottom: 1; }
     LockScreen #error { color: $text-error; height: auto; }
+    /* No toasts: the app's notifications wait under the lock. (Textual shows and hides the
+       screen's ToastRack itself, so it is the toasts in it that are hidden.) */
+    LockScreen Toast { display: none; }
     """
 
     def __init__(self, username: str, *, demo: bool = False) -> None:
@@ -77,12 +79,6 @@ class LockScreen(Screen[None]):
                 yield Static(Content(TEXTS("prompt", user=line(self.username, max_chars=64))), id="prompt")
                 yield Input(placeholder=TEXTS("password"), password=True, id="password", max_length=1024)
             yield Static(Content(""), id="error")
-
-    def _extend_compose(self, widgets: list[Widget]) -> None:
-        # Textual gives every screen a toast rack (and sets its display itself, so CSS cannot
-        # hide it): this one gets none, and the toasts wait under the lock.
-        super()._extend_compose(widgets)
-        widgets[:] = [widget for widget in widgets if not isinstance(widget, ToastRack)]
 
     @property
     def error_text(self) -> str:
@@ -113,7 +109,7 @@ class LockScreen(Screen[None]):
         sign-in)."""
         password_input = self.query_one("#password", Input)
         try:
-            await self.app.client.login(self.username, password, revoke_previous=True)
+            await console_host(self).client.login(self.username, password, revoke_previous=True)
         except RateLimited as exc:
             password_input.value = ""
             self._show_error(TEXTS("wait", seconds=int(exc.retry_after or 30)))

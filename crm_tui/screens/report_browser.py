@@ -21,7 +21,7 @@ not be reached is loaded again by itself once the connection is back.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -98,9 +98,12 @@ class ReportBrowser(Screen[None]):
     table: ReportTable
     detail: ReportDetail
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, first_page: Awaitable[ReportPage] | None = None) -> None:
+        """`first_page`: the first page of the default query, already asked for (the list's
+        first fetch takes it instead of asking again)."""
         super().__init__()
         self.operator: Operator = session.operator
+        self._first_page = first_page
         self.query_state = ReportQuery()
         self.window: ReportWindow[ReportSummary] = self._new_window()
         self.highlighted: ReportSummary | None = None
@@ -128,7 +131,10 @@ class ReportBrowser(Screen[None]):
         self.table = ReportTable(id="list")
         self.detail = ReportDetail(id="detail", photo_renderer=self.crm.photo_renderer())
         yield self.header
-        with Container(id="panes"):
+        # Laid out for the terminal's width from the first frame (which can show the list), and
+        # again on every resize.
+        narrow = "-narrow" if self.app.size.width < NARROW_BELOW else None
+        with Container(id="panes", classes=narrow):
             yield self.table
             yield self.detail
         yield Footer()
@@ -162,10 +168,26 @@ class ReportBrowser(Screen[None]):
         if reverse:
             query = query.replace(sort=reversed_sort(query.sort))
         client = self.crm.client
-        return await self.crm.api(lambda: client.list_reports(query, cursor=cursor, limit=limit))
+        asked, self._first_page = self._first_page, None
+        if asked is not None and (query, cursor, limit) != (ReportQuery(), None, self.window.page_size):
+            asked = None  # another page first: the one asked for is not needed
+
+        def request() -> Awaitable[ReportPage]:
+            nonlocal asked
+            if asked is not None:  # the first try; a retry (after signing in again) asks anew
+                pending, asked = asked, None
+                return pending
+            return client.list_reports(query, cursor=cursor, limit=limit)
+
+        return await self.crm.api(request)
 
     @on(ReportTable.RowsNeeded)
     def _rows_needed(self, message: ReportTable.RowsNeeded) -> None:
+        window = self.window
+        if window.loading is not None and window.missing(message.start, message.end) == window.loading:
+            # The page these rows need first is on its way (a newer fill would cancel it and
+            # ask for it again); once it lands, the table asks for whatever is still missing.
+            return
         self.fill(message.start, message.end)
 
     @work(exclusive=True, group="pages")

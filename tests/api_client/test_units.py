@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 import random
+import ssl
 import typing
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -148,3 +149,17 @@ def test_client_token_and_repr():
     assert repr(client) == "CrmClient(base_url='http://crm.test:8080', signed_in=True)"
     client.token = ""
     assert client.token is None and "signed_in=False" in repr(client)
+
+
+def test_tls_settings_follow_the_scheme_of_the_server():
+    from api_client.client import _ssl_verify
+
+    # An http:// server: no CA bundle read (~40 ms at start), and a context that trusts no CA,
+    # so that a TLS connection, were one ever made, would fail rather than go unverified.
+    plain = _ssl_verify(True, "http://crm.test:8080")
+    assert isinstance(plain, ssl.SSLContext)
+    assert plain.verify_mode == ssl.CERT_REQUIRED and plain.check_hostname
+    assert plain.cert_store_stats()["x509_ca"] == 0
+    # An https:// server: verified as asked (the default CAs, or a bundle).
+    assert _ssl_verify(True, "https://crm.test") is True
+    assert _ssl_verify(False, "https://crm.test") is False

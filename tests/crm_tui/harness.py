@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from api_client import CrmClient
 from crm_tui.app import CrmApp
 from crm_tui.config import Config
+from crm_tui.textual_internals import screen_strips
 from tests.support.server import DEMO_PASSWORD_SUFFIX
 
 WAIT_SECONDS = 20.0
@@ -30,7 +31,7 @@ async def until(pilot: Pilot, predicate: Callable[[], object], what: str = "", t
 
 def screen_text(app: CrmApp) -> str:
     """What the terminal shows, as plain text lines."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    return "\n".join(strip.text for strip in screen_strips(app))
 
 
 def toasts(app: CrmApp) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crm_tui.textual_internals import screen_strips
 from tests.crm_tui.harness import screen_text
 from tests.support.hostile import CLICK, control_characters, misaligned_rows
 
@@ -10,7 +11,7 @@ def links_on_screen(app) -> list[object]:
     """Actions bound to any cell on screen: a live `[@click=...]` would put one there."""
     return [
         segment.style.meta["@click"]
-        for strip in app.screen._compositor.render_strips()
+        for strip in screen_strips(app)
         for segment in strip
         if segment.style is not None and "@click" in (segment.style.meta or {})
     ]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
+from api_client import CrmClient
 from crm_tui.screens.login_screen import LoginScreen
+from tests.crm_tui import faults
 from tests.crm_tui.harness import console, main_loaded, screen_text, until
 from tests.support.server import free_port
 from widgets.privacy_banner import PRIVATE_TEXT, PUBLIC_TEXT, PrivacyBanner
@@ -18,6 +20,23 @@ async def test_kiosk_credentials_open_the_main_screen(demo_server):
         banner = PRIVATE_TEXT if app.screen.current.private else PUBLIC_TEXT
         assert app.screen.query_one(PrivacyBanner).render().plain == banner  # Indonesian UI: no gloss
         assert banner.split()[0] in text
+
+
+async def test_the_start_asks_the_server_once_for_the_sign_in_and_once_for_the_first_page(demo_server):
+    # With credentials, signing in is what reaches the server (no health check before it); the
+    # list's first page is asked for as soon as it is signed in, and the list redrawing while
+    # that page is on its way does not ask for it again.
+    transport = faults.Faults()
+    client = CrmClient(demo_server.base_url, transport=transport)
+    async with console(demo_server, client=client) as (app, pilot):
+        paths = [request.url.path for request in transport.requests]
+        first_pages = [
+            r for r in transport.requests if r.url.path.endswith("/reports") and "cursor" not in r.url.params
+        ]
+        assert paths.count("/api/v1/auth/login") == 1 and not [p for p in paths if p.endswith("/healthz")]
+        assert len(first_pages) == 1
+        assert paths.index("/api/v1/auth/login") < transport.requests.index(first_pages[0])
+        assert app.screen.window.total > 0
 
 
 async def test_login_screen_refuses_a_wrong_password_then_signs_in(demo_server):

@@ -19,6 +19,7 @@ from crm_tui.dialogs.action_dialog import one_key_per_payload
 from crm_tui.dialogs.assign_dialog import AssignDialog
 from crm_tui.dialogs.close_dialog import ClosePayload, CloseDialog
 from crm_tui.dialogs.note_dialog import NoteDialog
+from crm_tui.textual_internals import screen_strips
 from tests.support.server import DEMO_PASSWORD_SUFFIX, ServerProcess
 from tests.widgets import fixtures
 from widgets.i18n import language, set_language
@@ -106,7 +107,7 @@ def named(officers, username: str) -> str:
 
 
 def screen_text(app: App) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    return "\n".join(strip.text for strip in screen_strips(app))
 
 
 def prompts(dialog: Screen, selector: str = "#officers") -> list[str]:

@@ -15,7 +15,7 @@ from crm_tui.dialogs.note_dialog import NoteDialog
 from crm_tui.screens.main_screen import MainScreen
 from tests.crm_server.helpers import Api
 from tests.crm_tui import faults
-from tests.crm_tui.harness import console, screen_text, until
+from tests.crm_tui.harness import console, screen_text, toasts, until
 from tests.support.server import DEMO_PASSWORD_SUFFIX, ServerProcess
 
 pytestmark = pytest.mark.usefixtures("english_ui")
@@ -68,7 +68,7 @@ async def test_assign_acts_on_the_report_it_names_when_a_report_arrives_and_the_
         assert app.screen is dialog and dialog.report.number == number
         await pilot.press(*"budi", "enter")
         await until(pilot, lambda: app.screen is screen, "the dialog closed")
-        assert any(f"{number} assigned to Budi Santoso" in str(n.message) for n in app._notifications)
+        await until(pilot, lambda: f"{number} assigned to Budi Santoso" in toasts(app), "the toast")
     assert world.detail("supervisor", number)[0]["assignee"]["username"] == "officer"
     assert world.detail("supervisor", arrived)[0]["assignee"] is None
 

@@ -19,6 +19,7 @@ from crm_tui.dialogs.note_dialog import NoteDialog
 from crm_tui.dialogs import sort_dialog
 from crm_tui.dialogs.sort_dialog import SortDialog
 from crm_tui.dialogs.text_filter import TextFilterDialog
+from crm_tui.textual_internals import screen_strips
 from tests.widgets import fixtures
 from widgets.i18n import language, set_language
 
@@ -45,7 +46,7 @@ class Host(App[None]):
 
 
 def screen_text(app: App) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    return "\n".join(strip.text for strip in screen_strips(app))
 
 
 async def never(_report: object, _payload: object) -> object:
@@ -270,7 +271,7 @@ async def test_without_colour_the_highlighted_choice_is_still_visible(monkeypatc
         await pilot.pause()
         underlined = {
             segment.text.split(" (")[0]
-            for strip in app.screen._compositor.render_strips()
+            for strip in screen_strips(app)
             for segment in strip
             if segment.text.startswith("Officer") and segment.style is not None and segment.style.underline
         }
@@ -281,7 +282,7 @@ async def test_without_colour_the_highlighted_choice_is_still_visible(monkeypatc
         await pilot.pause()
         underlined = {
             segment.text.strip()
-            for strip in app.screen._compositor.render_strips()
+            for strip in screen_strips(app)
             for segment in strip
             if segment.style is not None and segment.style.underline
         }

@@ -25,6 +25,7 @@ from crm_tui.dialogs.assign_dialog import AssignDialog
 from crm_tui.dialogs.filter_dialog import FilterDialog
 from crm_tui.dialogs.help_screen import HelpScreen
 from crm_tui.dialogs.note_dialog import NoteDialog
+from crm_tui.textual_internals import screen_strips
 from tests.support.server import DEMO_PASSWORD_SUFFIX, ServerProcess, crm_server
 from tests.widgets import fixtures
 from widgets.i18n import language, set_language
@@ -54,7 +55,7 @@ class Host(App[None]):
 
 
 def screen_text(app: App) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    return "\n".join(strip.text for strip in screen_strips(app))
 
 
 def assert_literal_and_clean(text: str) -> None:
@@ -68,7 +69,7 @@ def links_on_screen(app: App) -> list[object]:
     """Actions bound to any cell on screen: a live `[@click=...]` would put one there."""
     return [
         segment.style.meta["@click"]
-        for strip in app.screen._compositor.render_strips()
+        for strip in screen_strips(app)
         for segment in strip
         if segment.style is not None and "@click" in (segment.style.meta or {})
     ]

@@ -13,6 +13,7 @@ import pytest
 from textual.command import CommandPalette
 
 from api_client.query import ReportQuery
+from crm_tui.textual_internals import record_terminal_writes
 from tests.crm_tui.harness import console, main_loaded, screen_text, until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,13 +47,6 @@ async def test_screenshots_are_off_and_the_palette_offers_none(demo_server, tmp_
 # --- the clipboard -------------------------------------------------------------------------------
 
 
-def _record_terminal_writes(app) -> list[str]:
-    written: list[str] = []
-    write = app._driver.write
-    app._driver.write = lambda data: (written.append(data), write(data))[1]
-    return written
-
-
 async def _show(app, pilot, private: bool) -> None:
     screen = app.screen
     screen.set_query(ReportQuery(private=private))
@@ -69,7 +63,7 @@ async def _copy_title(app, pilot) -> str:
 
 async def test_copying_while_a_private_report_is_shown_does_nothing_and_says_so(demo_server):
     async with console(demo_server) as (app, pilot):
-        written = _record_terminal_writes(app)
+        written = record_terminal_writes(app)
         await _show(app, pilot, private=True)
         await _copy_title(app, pilot)
         assert app.clipboard == "" and not [w for w in written if "\x1b]52;" in w]

@@ -11,6 +11,7 @@ import sys
 import threading
 
 import pytest
+from textual.worker import WorkerFailed
 
 from crm_tui import cli
 from crm_tui.crash import EXIT_CRASH, format_incident, report_crash
@@ -102,16 +103,14 @@ async def test_an_error_in_a_key_handler_exits_with_an_incident_line(demo_server
 
 
 async def test_an_error_in_a_worker_is_logged_with_the_worker_frames(demo_server, state_dir, capsys):
-    async with console(demo_server) as (app, pilot):
-        async def failing_get_report(number: str):
-            raise LookupError(f"report {number} of reporter {SECRET}")
+    with pytest.raises(WorkerFailed):  # run_test re-raises what crashed the app
+        async with console(demo_server) as (app, pilot):
+            async def failing_get_report(number: str):
+                raise LookupError(f"report {number} of reporter {SECRET}")
 
-        app.client.get_report = failing_get_report
-        try:
+            app.client.get_report = failing_get_report
             await pilot.press("j")
             await until(pilot, lambda: app.incident is not None, "the incident")
-        finally:
-            app._exception = None  # checked below instead of re-raised
     assert app.return_code == EXIT_CRASH
     printed = capsys.readouterr().err
     assert printed.strip() == app.incident.message and SECRET not in printed and "WorkerFailed" not in printed

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from textual._compositor import ChopsUpdate, LayoutUpdate
 from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
 from textual.geometry import Region
 from textual.widgets import Static
 
 from crm_tui.sixel_painter import SixelPainter
+from crm_tui.textual_internals import Span
 from tests.crm_tui.harness import until
 from tests.widgets import fixtures
 from tests.widgets.sixel import decode
@@ -58,8 +58,9 @@ class PhotoScreenApp(App):
         return found
 
 
-def _whole(app: App) -> LayoutUpdate:
-    return LayoutUpdate([], Region(0, 0, *app.size))
+def _whole(app: App) -> list[Span]:
+    """The spans of a frame that redraws the whole screen."""
+    return [(y, 0, app.size.width) for y in range(app.size.height)]
 
 
 async def _shown(app: PhotoScreenApp, pilot) -> Region:
@@ -88,10 +89,10 @@ async def test_only_the_lines_a_frame_redrew_are_painted() -> None:
     app = PhotoScreenApp()
     async with app.run_test(size=(40, 20)) as pilot:
         box = await _shown(app, pilot)
-        app.painter.after_frame(app.screen, ChopsUpdate([], [(5, 0, 40), (6, 10, 12), (17, 0, 40)], []))
+        app.painter.after_frame(app.screen, [(5, 0, 40), (6, 10, 12), (17, 0, 40)])
         assert sorted(app.painted()) == [5, 6]
         beside = box.right + 1
-        app.painter.after_frame(app.screen, ChopsUpdate([], [(7, beside, beside + 3)], []))
+        app.painter.after_frame(app.screen, [(7, beside, beside + 3)])
         assert app.painted() == {}
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from textual.app import App
 
+from crm_tui.textual_internals import screen_strips
+
 
 def screen_lines(app: App) -> list[str]:
     """The screen as plain text lines, one per terminal row (what the operator reads)."""
-    # The compositor is what draws the terminal; its strips are exactly the cells written.
-    return [strip.text for strip in app.screen._compositor.render_strips()]
+    return [strip.text for strip in screen_strips(app)]
 
 
 def screen_text(app: App) -> str:
