@@ -35,7 +35,7 @@ async def test_one_timeout_says_offline_and_the_first_success_online_again(demo_
 
 async def test_refresh_during_an_outage_keeps_the_list_and_reloads_it_once_back(make_server, english_ui):
     # A server of its own: this test stops and restarts it.
-    server = make_server()
+    server = make_server(reports=60)
     async with console(server) as (app, pilot):
         screen = app.screen
         listed = screen.window

@@ -4,8 +4,6 @@ away and coming back, the session being renewed. The real console against the re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from api_client import CrmClient
@@ -16,21 +14,17 @@ from crm_tui.screens.main_screen import MainScreen
 from tests.crm_server.helpers import Api
 from tests.crm_tui import faults
 from tests.crm_tui.harness import console, screen_text, until
-from tests.support.server import DEMO_PASSWORD_SUFFIX, ServerProcess
+from tests.support.server import DEMO_PASSWORD_SUFFIX
 
 pytestmark = pytest.mark.usefixtures("english_ui")
 
 OFFICERS = {"officer": "Budi Santoso", "officer2": "Rina Marlina", "officer3": "Agus Setiawan"}
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    """This module's server: each test submits the reports it acts on, so none shares them."""
-    server = ServerProcess(tmp_path_factory.mktemp("bound") / "crm.sqlite3").start()
-    api = Api(server)
-    yield api
-    api.close()
-    server.stop()
+@pytest.fixture
+def world(writes: Api) -> Api:
+    """The shared server for writes: each test submits the reports it acts on, so none shares them."""
+    return writes
 
 
 async def on_top(pilot, screen: MainScreen, number: str) -> None:
@@ -172,8 +166,8 @@ async def test_the_session_renewed_under_a_dialog_does_not_change_what_it_acts_o
 
 
 async def test_the_server_going_away_and_coming_back_under_a_dialog(make_server):
-    # A server of its own: this test stops it.
-    server = make_server()
+    # A server of its own: this test stops and restarts it.
+    server = make_server(reports=60)
     api = Api(server)
     try:
         number = api.submit(title="Assigned across an outage")

@@ -20,7 +20,6 @@ from crm_tui.dialogs import sort_dialog
 from crm_tui.dialogs.sort_dialog import SortDialog
 from crm_tui.dialogs.text_filter import TextFilterDialog
 from tests.widgets import fixtures
-from widgets.i18n import language, set_language
 
 REPORT = fixtures.summary(0, number="JK2503050007")
 
@@ -52,12 +51,7 @@ async def never(_report: object, _payload: object) -> object:
     raise AssertionError("these tests make no request")
 
 
-@pytest.fixture(autouse=True)
-def english() -> None:
-    previous = language()
-    set_language("en")
-    yield
-    set_language(previous)
+pytestmark = pytest.mark.usefixtures("english_ui")
 
 
 async def test_filter_dialog_builds_a_new_query_by_keys():

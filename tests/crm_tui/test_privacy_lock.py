@@ -123,6 +123,8 @@ async def test_nothing_to_lock_before_sign_in(demo_server):
 
 
 async def test_the_lock_says_when_the_server_refuses_more_attempts(make_server):
+    # A server of its own: the wrong passwords throttle the dispatcher's sign-in on the server,
+    # which every other test signs in as.
     server = make_server(reports=20)
     async with console(server) as (app, pilot):
         await pilot.press("ctrl+l")

@@ -18,6 +18,10 @@ STARTUP_TIMEOUT = 60.0
 DEMO_PASSWORD_SUFFIX = "-demo"  # crm_server.demo.seed: password = username + "-demo"
 
 
+class PortTaken(RuntimeError):
+    """The server could not listen on its port: another process took it after free_port()."""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -54,9 +58,14 @@ class ServerProcess:
     reports: int = 300
     random_seed: int = 3
     heartbeat: float = 1.0
-    port: int = field(default_factory=free_port)
+    port: int = 0  # 0: a free one, chosen now
     process: subprocess.Popen | None = None
     log_path: Path | None = None
+    _port_chosen: bool = field(default=False, repr=False)  # may move to another free port at first start
+
+    def __post_init__(self) -> None:
+        if not self.port:
+            self.port, self._port_chosen = free_port(), True
 
     @property
     def base_url(self) -> str:
@@ -73,15 +82,33 @@ class ServerProcess:
         return str(self.db_path)
 
     def start(self) -> ServerProcess:
+        """Starts the server and waits until it answers. The first start takes another free port
+        if the one chosen was taken meanwhile (by another test process); a restart keeps its port."""
+        for _attempt in range(3):
+            try:
+                return self._start()
+            except PortTaken:
+                if not self._port_chosen:
+                    raise
+                self.port = free_port()
+        return self._start()
+
+    def _start(self) -> ServerProcess:
         self.log_path = self.db_path.with_suffix(".log")
         with self.log_path.open("wb") as log:  # the child keeps its own copy of the descriptor
             self.process = self._spawn(log)
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                if "cannot listen on" in self.log():
+                    raise PortTaken(self.log())
                 raise RuntimeError(f"crm-server exited early:\n{self.log()}")
+            if "serving on" not in self.log():  # printed once its port was found free: whatever
+                time.sleep(0.1)                    # answers there before is another process's
+                continue
             try:
-                if httpx.get(f"{self.base_url}/healthz", timeout=1.0).status_code == 200:
+                if httpx.get(f"{self.base_url}/healthz", timeout=1.0).status_code == 200 and self.process.poll() is None:
+                    self._port_chosen = False  # from now on the port is the server's: a restart keeps it
                     return self
             except httpx.TransportError:
                 pass

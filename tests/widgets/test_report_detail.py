@@ -9,7 +9,6 @@ from rich.cells import cell_len
 from tests.widgets import fixtures
 from tests.widgets.hosts import DetailHost
 from tests.widgets.screen import screen_lines, screen_text
-from widgets.i18n import set_language
 from widgets.privacy_banner import PRIVATE_GLOSS, PRIVATE_TEXT, PUBLIC_GLOSS, PUBLIC_TEXT
 from widgets.report_format import format_wib
 
@@ -42,8 +41,8 @@ async def test_private_report_banner_first_and_photo_locked(served) -> None:
         assert app.detail.photo.state == "locked"
 
 
-async def test_public_report_banner_and_english_gloss(served) -> None:
-    set_language("en")
+async def test_public_report_banner_and_english_gloss(served, ui_language) -> None:
+    ui_language("en")
     report = served.report(served.first(private="false").number)
     app = DetailHost()
     async with app.run_test(size=SIZE) as pilot:
@@ -55,8 +54,8 @@ async def test_public_report_banner_and_english_gloss(served) -> None:
         assert PRIVATE_TEXT not in flat(app)
 
 
-async def test_private_banner_english_ui_keeps_the_indonesian_text(served) -> None:
-    set_language("en")
+async def test_private_banner_english_ui_keeps_the_indonesian_text(served, ui_language) -> None:
+    ui_language("en")
     report = served.report(served.first(private="true").number)
     app = DetailHost()
     async with app.run_test(size=SIZE) as pilot:

@@ -12,7 +12,6 @@ from tests.widgets import fixtures
 from tests.widgets.hosts import TableHost
 from tests.widgets.screen import screen_lines
 from tests.widgets.sources import ListSource, SyntheticSource
-from widgets.i18n import set_language
 from widgets.report_format import format_age, format_time_left
 from widgets.report_row import fit, layout_columns
 from widgets.report_table import ReportTable
@@ -225,8 +224,8 @@ def column_slices(width: int, lock_width: int) -> dict[str, slice]:
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
-async def test_columns_stay_aligned_at_80_with_hostile_text(lang: str) -> None:
-    set_language(lang)
+async def test_columns_stay_aligned_at_80_with_hostile_text(lang: str, ui_language) -> None:
+    ui_language(lang)
     rows = fixtures.summaries() + fixtures.hostile_summaries()
     app = TableHost(ListSource(rows))
     async with app.run_test(size=(80, 24)) as pilot:
