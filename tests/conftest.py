@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import postgres
-from tests.support.server import ServerProcess
+from tests.support.server import TEMPLATES_ENV, ServerProcess
 
 # --- the session's own directories ----------------------------------------------------------------
 
@@ -38,13 +38,18 @@ def pytest_configure(config: pytest.Config) -> None:
     developer's config file or writes into their ~/.local/state. Tests that need a config file
     write one and point CRM_TUI_CONFIG at it."""
     home = Path(tempfile.mkdtemp(prefix="crm-tests-home-"))
-    config.stash[_home_key] = (home, {name: os.environ.get(name) for name in (*_HOME_ENV, "CRM_TUI_CONFIG")})
+    saved = (*_HOME_ENV, "CRM_TUI_CONFIG", TEMPLATES_ENV)
+    config.stash[_home_key] = (home, {name: os.environ.get(name) for name in saved})
     for name in _HOME_ENV:
         os.environ[name] = str(home / name.split("_")[1].lower())
     os.environ["CRM_TUI_CONFIG"] = str(home / "config" / "crm-tui" / "config.toml")  # absent unless written
-    if postgres.wanted() and not hasattr(config, "workerinput"):
-        # One cluster for the session, started here so that pytest-xdist's workers share it.
-        postgres.start_shared()
+    if not hasattr(config, "workerinput"):  # the session's process, before pytest-xdist starts its workers
+        # The seeded databases servers start from, made once and shared with the workers.
+        os.environ[TEMPLATES_ENV] = str(home / "templates")
+        (home / "templates").mkdir()
+        if postgres.wanted():
+            # One cluster for the session, started here so that the workers share it.
+            postgres.start_shared()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -17,6 +17,8 @@ from tests.support.server import ServerProcess, crm_server
 class SeededServer(ServerProcess):
     """`crm-server serve` on a database seeded beforehand, served as it is (no --demo)."""
 
+    seeds_demo = False
+
     def _spawn(self, log) -> subprocess.Popen:
         return subprocess.Popen(
             [

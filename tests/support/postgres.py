@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.support.server import free_port
@@ -63,16 +64,24 @@ class Cluster:
                   "-o", options, "start")
         return self
 
-    def url(self, name: str) -> str:
-        """A database of its own for `name` (created the first time it is asked for)."""
+    def url(self, name: str, *, template: Callable[[], str] | None = None) -> str:
+        """A database of its own for `name`, created the first time this process asks for it:
+        empty, or a copy of the database `template()` names (which nothing may be connected to)."""
+        if name in self._databases:
+            return self.address(name)
+        copy = f' TEMPLATE "{template()}"' if template else ""  # outside the lock: it may create one too
         with self._lock:
             if name not in self._databases:
                 subprocess.run(
                     [_binary("psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", USER, "-d", "postgres",
-                     "-v", "ON_ERROR_STOP=1", "-c", f'CREATE DATABASE "{name}"'],
+                     "-v", "ON_ERROR_STOP=1", "-c", f'CREATE DATABASE "{name}"{copy}'],
                     check=True, capture_output=True, timeout=60,
                 )
                 self._databases.add(name)
+        return self.address(name)
+
+    def address(self, name: str) -> str:
+        """The URL of database `name`, created or not."""
         return f"postgresql+psycopg://{USER}@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
+import fcntl
 import hashlib
 import os
+import shutil
 import signal
+import sqlite3
+import tempfile
 import socket
 import subprocess
 import sys
@@ -40,6 +45,46 @@ def crm_server(*args: str, stdin: str | None = None, check: bool = True) -> subp
     )
 
 
+TEMPLATES_ENV = "CRM_TEST_TEMPLATES"  # the folder of the session's seeded databases, for all its processes
+
+
+def templates_folder() -> Path:
+    """Where the session keeps its seeded databases: the folder tests/conftest.py made for the
+    session (and its xdist workers), else one of this process's own."""
+    if not os.environ.get(TEMPLATES_ENV):
+        folder = tempfile.mkdtemp(prefix="crm-test-templates-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        os.environ[TEMPLATES_ENV] = folder
+    return Path(os.environ[TEMPLATES_ENV])
+
+
+def demo_template(reports: int, random_seed: int) -> str:
+    """A database seeded as `serve --demo --reports N --random-seed S` seeds an empty one, made
+    once per session (the first process to need it seeds it, the others wait) and copied for
+    each server: seeding costs seconds, a copy milliseconds. Returns what `--db` names."""
+    from tests.support import postgres
+
+    name = f"demo_{reports}_{random_seed}"
+    folder = templates_folder()
+    with (folder / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        done = folder / f"{name}.done"
+        if postgres.wanted():
+            db = postgres.cluster().address(name)
+            if not done.exists():
+                crm_server("seed", "--db", postgres.cluster().url(name), "--reports", str(reports),
+                           "--random-seed", str(random_seed))
+        else:
+            db = str(folder / f"{name}.sqlite3")
+            if not done.exists():
+                crm_server("seed", "--db", db, "--reports", str(reports), "--random-seed", str(random_seed))
+                with sqlite3.connect(db) as conn:  # one self-contained file, copied as it is
+                    conn.execute("PRAGMA journal_mode=DELETE")
+                conn.close()
+        done.touch()
+    return db
+
+
 def query(db: str | Path, sql: str) -> list[tuple]:
     """The rows of `sql` in the database at `db`: a SQLite file, or a database URL."""
     from crm_server.storage.engine import Database
@@ -71,6 +116,10 @@ class ServerProcess:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    # Whether the server seeds demo data into an empty database (`serve --demo`): then its
+    # database starts as a copy of the session's seeded one (demo_template).
+    seeds_demo = True
+
     @property
     def db(self) -> str:
         """What `--db` names: the SQLite file, or on a PostgreSQL run a database of its own
@@ -78,8 +127,18 @@ class ServerProcess:
         from tests.support import postgres
 
         if postgres.wanted():
-            return postgres.cluster().url("crm_" + hashlib.sha1(str(self.db_path).encode()).hexdigest()[:16])
+            name = "crm_" + hashlib.sha1(str(self.db_path).encode()).hexdigest()[:16]
+            seeded = (lambda: demo_template(self.reports, self.random_seed).rsplit("/", 1)[1]) if self.seeds_demo else None
+            return postgres.cluster().url(name, template=seeded)
         return str(self.db_path)
+
+    def _fill(self) -> None:
+        """A new SQLite database starts as a copy of the seeded one (PostgreSQL: `db`)."""
+        from tests.support import postgres
+
+        if self.seeds_demo and not postgres.wanted() and not self.db_path.exists():
+            self.db_path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(demo_template(self.reports, self.random_seed), self.db_path)
 
     def start(self) -> ServerProcess:
         """Starts the server and waits until it answers. The first start takes another free port
@@ -94,6 +153,7 @@ class ServerProcess:
         return self._start()
 
     def _start(self) -> ServerProcess:
+        self._fill()
         self.log_path = self.db_path.with_suffix(".log")
         with self.log_path.open("wb") as log:  # the child keeps its own copy of the descriptor
             self.process = self._spawn(log)
