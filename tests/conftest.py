@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -65,6 +66,42 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 _home_key = pytest.StashKey[tuple[Path, dict[str, str | None]]]()
+
+
+# --- the order and the grouping under pytest-xdist -------------------------------------------------
+
+# Modules that pytest-xdist hands to one worker together: they share a dear session fixture.
+SHARED_SCOPES = {
+    "tests/crm_tui/test_hostile_reports.py": "hostile_world",
+    "tests/e2e/test_hostile_terminal.py": "hostile_world",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Modules with the most slow tests first (each module's tests in their order), so that
+    pytest-xdist, which hands out whole modules in this order, starts the long ones first
+    instead of ending on one."""
+    slow = Counter(_module(item) for item in items if item.get_closest_marker("slow"))
+    items.sort(key=lambda item: -slow[_module(item)])
+
+
+def _module(item: pytest.Item) -> str:
+    return item.nodeid.split("::", 1)[0]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`--dist loadscope` with the modules of SHARED_SCOPES sent to one worker together."""
+    if config.getoption("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return SHARED_SCOPES.get(module, module)
+
+    return Scheduling(config, log)
 
 
 # --- servers ------------------------------------------------------------------------------------

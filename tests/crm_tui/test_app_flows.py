@@ -37,6 +37,7 @@ def _api(server, username: str) -> httpx.Client:
     return httpx.Client(base_url=f"{server.base_url}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=10)
 
 
+@pytest.mark.slow
 async def test_moving_the_cursor_follows_with_the_detail(demo_server):
     async with console(demo_server) as (app, pilot):
         screen = app.screen
@@ -53,6 +54,7 @@ async def test_moving_the_cursor_follows_with_the_detail(demo_server):
         await until(pilot, lambda: screen.current.number == first, "back at the top")
 
 
+@pytest.mark.slow
 async def test_the_command_line_jumps_to_a_report_and_says_when_there_is_none(demo_server, english_ui):
     async with console(demo_server) as (app, pilot):
         screen = app.screen
@@ -68,6 +70,7 @@ async def test_the_command_line_jumps_to_a_report_and_says_when_there_is_none(de
         assert screen.current.number == far
 
 
+@pytest.mark.slow
 async def test_a_jump_is_not_undone_by_the_row_the_cursor_left(demo_server, monkeypatch):
     """`j` then `:` at once: the moved-to row's detail, due when the cursor rests, must not
     replace the report jumped to when it comes later than the jump began (a slow answer)."""
@@ -90,6 +93,7 @@ async def test_a_jump_is_not_undone_by_the_row_the_cursor_left(demo_server, monk
         assert screen.current.number == target
 
 
+@pytest.mark.slow
 async def test_private_photos_are_never_requested_and_available_ones_are_drawn(demo_server):
     transport = CountingTransport()
     client = CrmClient(demo_server.base_url, transport=transport)
@@ -195,6 +199,7 @@ async def test_an_expired_session_signs_in_again_over_the_screen(writes_server):
         await until(pilot, lambda: screen.window.total is not None)
 
 
+@pytest.mark.slow
 async def test_server_down_mid_session_is_shown_and_survived(make_server):
     # A server of its own: this test stops and restarts it.
     fresh_server = make_server(reports=60)
@@ -228,6 +233,7 @@ async def test_a_search_matching_very_many_reports_says_at_least(make_server):
         assert f"≥{screen.window.total:,}" in screen_text(app)
 
 
+@pytest.mark.slow
 async def test_sort_and_filter_by_keys(demo_server):
     from crm_tui.dialogs.filter_dialog import FilterDialog
     from crm_tui.dialogs.sort_dialog import SortDialog

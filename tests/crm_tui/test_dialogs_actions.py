@@ -194,6 +194,7 @@ async def test_a_stale_version_says_who_changed_it_keeps_the_input_and_reloads(w
     assert (await dispatcher.get_report(loaded.report.number)).assignee.username == "officer2"
 
 
+@pytest.mark.slow
 async def test_server_down_keeps_the_dialog_and_its_input_and_retry_succeeds_once_back(make_server):
     # A server of its own: this test stops it and starts another on its database and port.
     server = make_server(reports=20)

@@ -50,6 +50,7 @@ async def arrival_and_cursor_move(pilot, world: Api, screen: MainScreen) -> str:
     return arrived
 
 
+@pytest.mark.slow
 async def test_assign_acts_on_the_report_it_names_when_a_report_arrives_and_the_cursor_moves(world):
     number = world.submit(title="The report the assign dialog names")
     async with console(world.server) as (app, pilot):
@@ -165,6 +166,7 @@ async def test_the_session_renewed_under_a_dialog_does_not_change_what_it_acts_o
     assert world.detail("supervisor", number)[0]["assignee"]["username"] == "officer2"
 
 
+@pytest.mark.slow
 async def test_the_server_going_away_and_coming_back_under_a_dialog(make_server):
     # A server of its own: this test stops and restarts it.
     server = make_server(reports=60)

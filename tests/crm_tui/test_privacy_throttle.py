@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from textual.widgets import Input
 
 from crm_tui.screens.login_screen import LoginScreen
@@ -13,6 +14,7 @@ from tests.crm_tui.harness import console, screen_text, until
 USERNAME = "throttle-probe"  # a name of this test's own: the shared server counts per username
 
 
+@pytest.mark.slow
 async def test_the_login_screen_shows_the_wait_after_ten_failures(demo_server, english_ui):
     async with console(demo_server, None) as (app, pilot):
         await until(pilot, lambda: isinstance(app.screen, LoginScreen), "the login screen")

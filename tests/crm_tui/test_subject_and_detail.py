@@ -87,6 +87,7 @@ async def test_the_detail_shows_loading_at_once_for_the_row_the_cursor_is_on(wor
         assert str(screen.detail.query_one("#notice").render()) == ""
 
 
+@pytest.mark.slow
 async def test_the_server_stopping_during_a_detail_load_and_a_jump(make_server):
     # A server of its own: this test stops and restarts it.
     server = make_server(reports=60)

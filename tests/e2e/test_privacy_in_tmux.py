@@ -22,6 +22,8 @@ SECRET = "3174012345678901"  # a reporter's NIK, held in a local and in the exce
 PLANTED_BUG = f"""
 from crm_tui.screens.main_screen import MainScreen
 
+pytestmark = pytest.mark.slow  # a real console in a real terminal: seconds each
+
 def action_help(self):
     reporter_nik = "{SECRET}"
     report_title = getattr(self.highlighted, "title", "")  # the row under the cursor, if loaded

@@ -6,7 +6,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.support.tmux import Tmux
+
+pytestmark = pytest.mark.slow  # a real console in a real terminal: seconds each
 
 CRM_TUI = Path(sys.executable).parent / "crm-tui"
 TERMINAL_SIZE = (100, 30)

@@ -8,11 +8,11 @@ import hashlib
 import os
 import shutil
 import signal
-import sqlite3
-import tempfile
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
