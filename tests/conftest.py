@@ -77,10 +77,24 @@ SHARED_SCOPES = {
 }
 
 
+# The fixtures that start a server, on the database of the run (directly or through another).
+SERVER_FIXTURES = {
+    "demo_server", "writes_server", "make_server", "fresh_server", "hostile_world",  # tests/conftest.py
+    "server_suite_server", "write_server", "events_server", "fixed_server",  # the folders' own
+}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Modules with the most slow tests first (each module's tests in their order), so that
-    pytest-xdist, which hands out whole modules in this order, starts the long ones first
-    instead of ending on one."""
+    """On a PostgreSQL run, only the tests that start a server: the others never reach the
+    run's database (they use no database, or a SQLite file of their own) and so run exactly as
+    they did on SQLite. Then modules with the most slow tests first (each module's tests in
+    their order), so that pytest-xdist, which hands out whole modules in this order, starts the
+    long ones first instead of ending on one."""
+    if postgres.wanted():
+        same = [item for item in items if not SERVER_FIXTURES & set(item.fixturenames)]
+        if same:
+            config.hook.pytest_deselected(items=same)
+            items[:] = [item for item in items if SERVER_FIXTURES & set(item.fixturenames)]
     slow = Counter(_module(item) for item in items if item.get_closest_marker("slow"))
     items.sort(key=lambda item: -slow[_module(item)])
 

@@ -24,8 +24,9 @@ def first_text_line(app: DetailHost) -> str:
     return next(line.strip() for line in screen_lines(app) if line.strip())
 
 
-async def test_private_report_banner_first_and_photo_locked(served) -> None:
-    report = served.report(served.first(private="true").number)
+async def test_private_report_banner_first_and_photo_locked() -> None:
+    report = fixtures.private_report()
+    assert report.private
     app = DetailHost()
     async with app.run_test(size=SIZE) as pilot:
         app.detail.show_report(report)
@@ -41,9 +42,10 @@ async def test_private_report_banner_first_and_photo_locked(served) -> None:
         assert app.detail.photo.state == "locked"
 
 
-async def test_public_report_banner_and_english_gloss(served, ui_language) -> None:
+async def test_public_report_banner_and_english_gloss(ui_language) -> None:
     ui_language("en")
-    report = served.report(served.first(private="false").number)
+    report = fixtures.public_report_with_photo()
+    assert not report.private
     app = DetailHost()
     async with app.run_test(size=SIZE) as pilot:
         app.detail.show_report(report)
@@ -54,9 +56,10 @@ async def test_public_report_banner_and_english_gloss(served, ui_language) -> No
         assert PRIVATE_TEXT not in flat(app)
 
 
-async def test_private_banner_english_ui_keeps_the_indonesian_text(served, ui_language) -> None:
+async def test_private_banner_english_ui_keeps_the_indonesian_text(ui_language) -> None:
     ui_language("en")
-    report = served.report(served.first(private="true").number)
+    report = fixtures.private_report()
+    assert report.private
     app = DetailHost()
     async with app.run_test(size=SIZE) as pilot:
         app.detail.show_report(report)
