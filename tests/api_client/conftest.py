@@ -16,7 +16,9 @@ FAST_RETRY = RetryPolicy(max_retries=3, initial_backoff=0.01, max_backoff=0.05, 
 QUICK = Timeouts(connect=2.0, read=5.0, write=5.0, pool=2.0, deadline=10.0, stream_read=5.0)
 
 HOME = "JP.GAMBIR.CIDENG"
-WRITE_SERVER_REPORTS = 1_000  # enough open reports in the dispatcher's kelurahan for every claim
+# The demo seed's 300 reports (the session's seeded database, copied): in the dispatcher's kelurahan
+# 10 in progress and 7 waiting unassigned, enough for this folder's claims (8 and 4).
+WRITE_SERVER_REPORTS = 300
 DISPLAY_NAMES = {"dispatcher": "Sari Wulandari", "officer": "Budi Santoso", "officer2": "Rina Marlina"}
 
 

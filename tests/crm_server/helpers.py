@@ -138,6 +138,12 @@ class Api:
     def close(self) -> None:
         self.http.close()
 
+    def __enter__(self) -> Api:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     # --- auth -------------------------------------------------------------------------------
 
     def token(self, user: str) -> str:

@@ -7,6 +7,7 @@ uses, so no officer list or scope elsewhere changes."""
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from tests.crm_server.helpers import API, Api, assert_error_body, audit_lines, marker
 from tests.support.server import crm_server
@@ -83,6 +84,7 @@ def test_guessing_from_elsewhere_does_not_lock_the_operator_out_at_their_console
     assert login(api, username, "punya-saya").status_code == 200  # from the operator's own
 
 
+@pytest.mark.slow
 def test_guessing_spread_over_many_addresses_is_slowed_down_for_the_username(api: Api):
     username = marker("spread").lower()
     _add_dispatcher(api, username, "rahasia-benar")

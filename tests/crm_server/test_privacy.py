@@ -96,6 +96,8 @@ def _crawl_list(api: Api, seen: Collector, user: str, params: dict) -> list[dict
 
 @pytest.mark.slow
 def test_sentinel_reporter_identity_never_leaves_the_server(make_api):
+    # A server of its own, with few reports: the test fetches every report, photo and event each
+    # demo operator can reach, and every event's actor must be a demo operator.
     api = make_api(reports=30)
     mark = marker()
     seen = Collector()

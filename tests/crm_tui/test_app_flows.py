@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 
 from api_client import CrmClient
 from api_client.query import ReportQuery
@@ -36,6 +37,7 @@ def _api(server, username: str) -> httpx.Client:
     return httpx.Client(base_url=f"{server.base_url}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=10)
 
 
+@pytest.mark.slow
 async def test_moving_the_cursor_follows_with_the_detail(demo_server):
     async with console(demo_server) as (app, pilot):
         screen = app.screen
@@ -52,6 +54,7 @@ async def test_moving_the_cursor_follows_with_the_detail(demo_server):
         await until(pilot, lambda: screen.current.number == first, "back at the top")
 
 
+@pytest.mark.slow
 async def test_the_command_line_jumps_to_a_report_and_says_when_there_is_none(demo_server, english_ui):
     async with console(demo_server) as (app, pilot):
         screen = app.screen
@@ -67,6 +70,7 @@ async def test_the_command_line_jumps_to_a_report_and_says_when_there_is_none(de
         assert screen.current.number == far
 
 
+@pytest.mark.slow
 async def test_a_jump_is_not_undone_by_the_row_the_cursor_left(demo_server, monkeypatch):
     """`j` then `:` at once: the moved-to row's detail, due when the cursor rests, must not
     replace the report jumped to when it comes later than the jump began (a slow answer)."""
@@ -89,6 +93,7 @@ async def test_a_jump_is_not_undone_by_the_row_the_cursor_left(demo_server, monk
         assert screen.current.number == target
 
 
+@pytest.mark.slow
 async def test_private_photos_are_never_requested_and_available_ones_are_drawn(demo_server):
     transport = CountingTransport()
     client = CrmClient(demo_server.base_url, transport=transport)
@@ -119,15 +124,17 @@ async def test_private_photos_are_never_requested_and_available_ones_are_drawn(d
         assert not [p for p in photo_paths if p.split("/")[-2] in private_numbers]
 
 
-async def test_a_change_by_another_operator_updates_row_and_detail(fresh_server):
-    async with console(fresh_server) as (app, pilot):
+async def test_a_change_by_another_operator_updates_row_and_detail(writes):
+    own = writes.submit(title="Changed by another operator")  # the newest: the list's first open report
+    async with console(writes.server) as (app, pilot):
         screen = app.screen
         await until(pilot, lambda: screen.header.connection == "online" and screen.current is not None)
         # The first open, assignable report in the list.
         screen.set_query(ReportQuery(status=("Menunggu",)))
         await until(pilot, lambda: main_loaded(app) and screen.current and screen.current.status == "Menunggu")
         number = screen.current.number
-        with _api(fresh_server, "supervisor") as api:
+        assert number == own
+        with _api(writes.server, "supervisor") as api:
             etag = api.get(f"/reports/{number}").headers["etag"]
             assert api.post(f"/reports/{number}/assign", json={"officer": "officer2"},
                             headers={"If-Match": etag}).status_code == 200
@@ -138,13 +145,13 @@ async def test_a_change_by_another_operator_updates_row_and_detail(fresh_server)
         assert screen.window.row(index).assignee.username == "officer2"
 
 
-async def test_a_new_report_appears_with_a_marker(fresh_server):
-    async with console(fresh_server) as (app, pilot):
+async def test_a_new_report_appears_with_a_marker(writes_server):
+    async with console(writes_server) as (app, pilot):
         screen = app.screen
         await until(pilot, lambda: screen.header.connection == "online")
-        key = fresh_server.intake_key()
+        key = writes_server.intake_key()
         response = httpx.post(
-            f"{fresh_server.base_url}/api/v1/intake/reports",
+            f"{writes_server.base_url}/api/v1/intake/reports",
             headers={"X-Intake-Key": key},
             json={
                 "channel": "JAKI", "category": "lainnya", "title": "Lampu gang mati sejak kemarin",
@@ -160,27 +167,29 @@ async def test_a_new_report_appears_with_a_marker(fresh_server):
         assert number in screen.query_one(ReportTable).new_numbers
 
 
-async def test_an_officer_claims_an_unassigned_report(fresh_server):
-    async with console(fresh_server, "officer") as (app, pilot):
+async def test_an_officer_claims_an_unassigned_report(writes):
+    own = writes.submit(title="Claimed by an officer")  # the newest: the list's first unassigned report
+    async with console(writes.server, "officer") as (app, pilot):
         screen = app.screen
         screen.set_query(ReportQuery(assignee="unassigned", status=("Menunggu",)))
         await until(pilot, lambda: main_loaded(app) and screen.current and screen.current.assignee is None)
         assert screen.check_action("assign", ()) is False  # officers do not route
         number = screen.current.number
+        assert number == own
         await pilot.press("m")
         await until(pilot, lambda: screen.current.assignee is not None, "the claim")
-        with _api(fresh_server, "supervisor") as api:
+        with _api(writes.server, "supervisor") as api:
             assert api.get(f"/reports/{number}").json()["assignee"]["username"] == "officer"
 
 
-async def test_an_expired_session_signs_in_again_over_the_screen(fresh_server):
-    async with console(fresh_server) as (app, pilot):
+async def test_an_expired_session_signs_in_again_over_the_screen(writes_server):
+    async with console(writes_server) as (app, pilot):
         screen = app.screen
         await pilot.press("j")
         await until(pilot, lambda: screen.current.number == screen.window.row(1).number)
         kept = screen.current.number
         # The session ends on the server (as an expiry would).
-        httpx.post(f"{fresh_server.base_url}/api/v1/auth/logout",
+        httpx.post(f"{writes_server.base_url}/api/v1/auth/logout",
                    headers={"Authorization": f"Bearer {app.client.token}"}, timeout=10)
         await pilot.press("r")
         await until(pilot, lambda: isinstance(app.screen, LoginScreen), "the sign-in screen")
@@ -190,7 +199,10 @@ async def test_an_expired_session_signs_in_again_over_the_screen(fresh_server):
         await until(pilot, lambda: screen.window.total is not None)
 
 
-async def test_server_down_mid_session_is_shown_and_survived(fresh_server):
+@pytest.mark.slow
+async def test_server_down_mid_session_is_shown_and_survived(make_server):
+    # A server of its own: this test stops and restarts it.
+    fresh_server = make_server(reports=60)
     async with console(fresh_server) as (app, pilot):
         screen = app.screen
         await until(pilot, lambda: screen.header.connection == "online")
@@ -206,8 +218,10 @@ async def test_server_down_mid_session_is_shown_and_survived(fresh_server):
         await until(pilot, lambda: screen.window.total, "the list again")
 
 
+@pytest.mark.slow
 async def test_a_search_matching_very_many_reports_says_at_least(make_server):
     """The server counts a broad text search only up to a bound; the header says so."""
+    # A server of its own: more reports than the bound (10,000) match, and only this test needs that many.
     server = make_server(reports=12_000)
     async with console(server, "supervisor") as (app, pilot):
         screen = app.screen
@@ -219,6 +233,7 @@ async def test_a_search_matching_very_many_reports_says_at_least(make_server):
         assert f"≥{screen.window.total:,}" in screen_text(app)
 
 
+@pytest.mark.slow
 async def test_sort_and_filter_by_keys(demo_server):
     from crm_tui.dialogs.filter_dialog import FilterDialog
     from crm_tui.dialogs.sort_dialog import SortDialog

@@ -47,20 +47,15 @@ async def test_keys_that_do_not_apply_are_hidden_or_greyed(demo_server):
         assert screen.check_action("assign", ()) is None
 
 
-async def test_english_interface_keeps_the_indonesian_banner(demo_server):
-    from widgets.i18n import set_language
+async def test_english_interface_keeps_the_indonesian_banner(demo_server, english_ui):
     from widgets.privacy_banner import PRIVATE_GLOSS, PRIVATE_TEXT, PUBLIC_GLOSS, PUBLIC_TEXT, PrivacyBanner
 
-    set_language("en")
-    try:
-        async with console(demo_server) as (app, pilot):
-            report = app.screen.current
-            rendered = app.screen.query_one(PrivacyBanner).render().plain
-            expected = f"{PRIVATE_TEXT}\n{PRIVATE_GLOSS}" if report.private else f"{PUBLIC_TEXT}\n{PUBLIC_GLOSS}"
-            assert rendered == expected
-            assert "reports" in screen_text(app)
-    finally:
-        set_language("id")
+    async with console(demo_server) as (app, pilot):
+        report = app.screen.current
+        rendered = app.screen.query_one(PrivacyBanner).render().plain
+        expected = f"{PRIVATE_TEXT}\n{PRIVATE_GLOSS}" if report.private else f"{PUBLIC_TEXT}\n{PUBLIC_GLOSS}"
+        assert rendered == expected
+        assert "reports" in screen_text(app)
 
 
 

@@ -5,6 +5,7 @@ finds it. The real console against the real server, faults injected by a transpo
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from api_client import CrmClient
 from crm_tui.dialogs.assign_dialog import AssignDialog
@@ -33,9 +34,10 @@ async def test_one_timeout_says_offline_and_the_first_success_online_again(demo_
         assert "online" in screen_text(app)
 
 
+@pytest.mark.slow
 async def test_refresh_during_an_outage_keeps_the_list_and_reloads_it_once_back(make_server, english_ui):
     # A server of its own: this test stops and restarts it.
-    server = make_server()
+    server = make_server(reports=60)
     async with console(server) as (app, pilot):
         screen = app.screen
         listed = screen.window

@@ -17,19 +17,17 @@ from textual.widgets import Input, OptionList, TextArea
 from api_client import CrmClient, Report, ReportQuery, ReportStatus, ReportSummary, Resolution, RetryPolicy, Timeouts
 from crm_tui.dialogs.action_dialog import one_key_per_payload
 from crm_tui.dialogs.assign_dialog import AssignDialog
-from crm_tui.dialogs.close_dialog import ClosePayload, CloseDialog
+from crm_tui.dialogs.close_dialog import CloseDialog, ClosePayload
 from crm_tui.dialogs.note_dialog import NoteDialog
 from crm_tui.textual_internals import screen_strips
+from tests.crm_server.helpers import Api
 from tests.support.server import DEMO_PASSWORD_SUFFIX, ServerProcess
 from tests.widgets import fixtures
-from widgets.i18n import language, set_language
 
 SIZE = (80, 24)
 FAST_RETRY = RetryPolicy(max_retries=2, initial_backoff=0.01, max_backoff=0.05, retry_after_cap=1.0)
 QUICK = Timeouts(connect=2.0, read=5.0, write=5.0, pool=2.0, deadline=10.0, stream_read=5.0)
-UNASSIGNED = ReportQuery(status=("Menunggu",), assignee="unassigned")
 REPORT = fixtures.summary(0, number="JK2503050007")
-IN_PROGRESS = ReportQuery(status=("Proses",))
 
 
 class Host(App[None]):
@@ -93,11 +91,6 @@ async def signed_in(server: ServerProcess, user: str = "dispatcher") -> CrmClien
     return client
 
 
-async def first(client: CrmClient, query: ReportQuery, index: int = 0) -> Report:
-    page = await client.list_reports(query, limit=10)
-    return await client.get_report(page.items[index].number)
-
-
 def first_name(officer) -> str:
     return officer.display_name.split()[0].lower()
 
@@ -120,23 +113,27 @@ async def settle(app: App, pilot) -> None:
     await pilot.pause()
 
 
-@pytest.fixture(autouse=True)
-def english() -> None:
-    previous = language()
-    set_language("en")
-    yield
-    set_language(previous)
+pytestmark = pytest.mark.usefixtures("english_ui")
 
 
 @pytest.fixture
-async def dispatcher(fresh_server: ServerProcess) -> AsyncIterator[CrmClient]:
-    client = await signed_in(fresh_server)
+async def dispatcher(writes_server: ServerProcess) -> AsyncIterator[CrmClient]:
+    client = await signed_in(writes_server)
     yield client
     await client.aclose()
 
 
-async def test_assign_narrows_as_the_operator_types_and_the_server_shows_the_assignee(dispatcher):
-    loaded = Loaded(dispatcher, await first(dispatcher, UNASSIGNED))
+async def own(client: CrmClient, writes: Api, *, in_progress: bool = False) -> Report:
+    """A report of the test's own on the shared server: waiting and unassigned, or in progress
+    (assigned to officer by the supervisor)."""
+    number = writes.submit()
+    if in_progress:
+        assert writes.assign("supervisor", number, "officer").status_code == 200
+    return await client.get_report(number)
+
+
+async def test_assign_narrows_as_the_operator_types_and_the_server_shows_the_assignee(dispatcher, writes):
+    loaded = Loaded(dispatcher, await own(dispatcher, writes))
     officers = await dispatcher.officers()
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
@@ -164,9 +161,9 @@ async def test_assign_narrows_as_the_operator_types_and_the_server_shows_the_ass
     assert on_server.assignee.username == "officer2" and on_server.status is ReportStatus.PROSES
 
 
-async def test_a_stale_version_says_who_changed_it_keeps_the_input_and_reloads(fresh_server, dispatcher):
-    loaded = Loaded(dispatcher, await first(dispatcher, UNASSIGNED))
-    supervisor = await signed_in(fresh_server, "supervisor")
+async def test_a_stale_version_says_who_changed_it_keeps_the_input_and_reloads(writes, dispatcher):
+    loaded = Loaded(dispatcher, await own(dispatcher, writes))
+    supervisor = await signed_in(writes.server, "supervisor")
     try:
         changed_by = (await supervisor.me()).display_name
         await supervisor.assign(loaded.report, "officer")  # the dispatcher's copy is now stale
@@ -198,12 +195,15 @@ async def test_a_stale_version_says_who_changed_it_keeps_the_input_and_reloads(f
     assert (await dispatcher.get_report(loaded.report.number)).assignee.username == "officer2"
 
 
+@pytest.mark.slow
 async def test_server_down_keeps_the_dialog_and_its_input_and_retry_succeeds_once_back(make_server):
-    server = make_server()
+    # A server of its own: this test stops it and starts another on its database and port.
+    server = make_server(reports=20)
     client = await signed_in(server)
+    api = Api(server)
     restarted: ServerProcess | None = None
     try:
-        loaded = Loaded(client, await first(client, UNASSIGNED))
+        loaded = Loaded(client, await own(client, api))
         officers = await client.officers()
         server.stop()
         app = Host()
@@ -228,13 +228,14 @@ async def test_server_down_keeps_the_dialog_and_its_input_and_retry_succeeds_onc
         # Both tries carried one idempotency key: a write that did land the first time is not repeated.
         assert len(loaded.keys) == 2 and loaded.keys[0] == loaded.keys[1]
     finally:
+        api.close()
         await client.aclose()
         if restarted is not None:
             restarted.stop()
 
 
-async def test_close_needs_a_note_and_a_confirmation(dispatcher):
-    loaded = Loaded(dispatcher, await first(dispatcher, IN_PROGRESS))
+async def test_close_needs_a_note_and_a_confirmation(dispatcher, writes):
+    loaded = Loaded(dispatcher, await own(dispatcher, writes, in_progress=True))
     number = loaded.report.number
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
@@ -268,8 +269,8 @@ async def test_close_needs_a_note_and_a_confirmation(dispatcher):
     assert on_server.resolution is Resolution.TIDAK_VALID and on_server.history[-1].note == "Tidak ada."
 
 
-async def test_duplikat_needs_a_valid_report_number(dispatcher):
-    loaded = Loaded(dispatcher, await first(dispatcher, IN_PROGRESS))
+async def test_duplikat_needs_a_valid_report_number(dispatcher, writes):
+    loaded = Loaded(dispatcher, await own(dispatcher, writes, in_progress=True))
     original = (await dispatcher.list_reports(ReportQuery(status=("Selesai",)), limit=1)).items[0].number
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
@@ -300,8 +301,8 @@ async def test_duplikat_needs_a_valid_report_number(dispatcher):
     assert (await dispatcher.get_report(loaded.report.number)).resolution is Resolution.DUPLIKAT
 
 
-async def test_note_is_required_and_saved_with_ctrl_s(dispatcher):
-    loaded = Loaded(dispatcher, await first(dispatcher, IN_PROGRESS))
+async def test_note_is_required_and_saved_with_ctrl_s(dispatcher, writes):
+    loaded = Loaded(dispatcher, await own(dispatcher, writes, in_progress=True))
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
         dialog = NoteDialog(loaded.report, loaded.note())
@@ -319,8 +320,8 @@ async def test_note_is_required_and_saved_with_ctrl_s(dispatcher):
     assert notes[-1].text == "Sudah."
 
 
-async def test_drafts_survive_cancel_a_covering_screen_and_reopening(dispatcher):
-    loaded = Loaded(dispatcher, await first(dispatcher, IN_PROGRESS))
+async def test_drafts_survive_cancel_a_covering_screen_and_reopening(dispatcher, writes):
+    loaded = Loaded(dispatcher, await own(dispatcher, writes, in_progress=True))
     original = (await dispatcher.list_reports(ReportQuery(status=("Selesai",)), limit=1)).items[0].number
     drafts: list[dict] = []
     app = Host()
@@ -366,8 +367,8 @@ async def test_the_draft_is_kept_when_the_app_closes_with_the_dialog_open():
     assert drafts == [{"text": "half"}]
 
 
-async def test_indonesian_labels_and_question():
-    set_language("id")
+async def test_indonesian_labels_and_question(ui_language):
+    ui_language("id")
     sent: list[object] = []
 
     async def submit(_report: ReportSummary, payload: ClosePayload) -> ClosePayload:

@@ -4,8 +4,6 @@ away and coming back, the session being renewed. The real console against the re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from api_client import CrmClient
@@ -16,21 +14,17 @@ from crm_tui.screens.main_screen import MainScreen
 from tests.crm_server.helpers import Api
 from tests.crm_tui import faults
 from tests.crm_tui.harness import console, screen_text, toasts, until
-from tests.support.server import DEMO_PASSWORD_SUFFIX, ServerProcess
+from tests.support.server import DEMO_PASSWORD_SUFFIX
 
 pytestmark = pytest.mark.usefixtures("english_ui")
 
 OFFICERS = {"officer": "Budi Santoso", "officer2": "Rina Marlina", "officer3": "Agus Setiawan"}
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    """This module's server: each test submits the reports it acts on, so none shares them."""
-    server = ServerProcess(tmp_path_factory.mktemp("bound") / "crm.sqlite3").start()
-    api = Api(server)
-    yield api
-    api.close()
-    server.stop()
+@pytest.fixture
+def world(writes: Api) -> Api:
+    """The shared server for writes: each test submits the reports it acts on, so none shares them."""
+    return writes
 
 
 async def on_top(pilot, screen: MainScreen, number: str) -> None:
@@ -56,6 +50,7 @@ async def arrival_and_cursor_move(pilot, world: Api, screen: MainScreen) -> str:
     return arrived
 
 
+@pytest.mark.slow
 async def test_assign_acts_on_the_report_it_names_when_a_report_arrives_and_the_cursor_moves(world):
     number = world.submit(title="The report the assign dialog names")
     async with console(world.server) as (app, pilot):
@@ -171,9 +166,10 @@ async def test_the_session_renewed_under_a_dialog_does_not_change_what_it_acts_o
     assert world.detail("supervisor", number)[0]["assignee"]["username"] == "officer2"
 
 
+@pytest.mark.slow
 async def test_the_server_going_away_and_coming_back_under_a_dialog(make_server):
-    # A server of its own: this test stops it.
-    server = make_server()
+    # A server of its own: this test stops and restarts it.
+    server = make_server(reports=60)
     api = Api(server)
     try:
         number = api.submit(title="Assigned across an outage")

@@ -10,18 +10,17 @@ from textual.widgets import Input
 
 from api_client.models import AgencyRef, Category, Officer, ReportStatus
 from api_client.query import SORTS, ReportQuery
+from crm_tui.dialogs import sort_dialog
 from crm_tui.dialogs.assign_dialog import AssignDialog
 from crm_tui.dialogs.close_dialog import CloseDialog
 from crm_tui.dialogs.command_line import CommandLine
 from crm_tui.dialogs.filter_dialog import STATUSES, FilterDialog
 from crm_tui.dialogs.help_screen import HelpScreen
 from crm_tui.dialogs.note_dialog import NoteDialog
-from crm_tui.dialogs import sort_dialog
 from crm_tui.dialogs.sort_dialog import SortDialog
 from crm_tui.dialogs.text_filter import TextFilterDialog
 from crm_tui.textual_internals import screen_strips
 from tests.widgets import fixtures
-from widgets.i18n import language, set_language
 
 REPORT = fixtures.summary(0, number="JK2503050007")
 
@@ -53,12 +52,7 @@ async def never(_report: object, _payload: object) -> object:
     raise AssertionError("these tests make no request")
 
 
-@pytest.fixture(autouse=True)
-def english() -> None:
-    previous = language()
-    set_language("en")
-    yield
-    set_language(previous)
+pytestmark = pytest.mark.usefixtures("english_ui")
 
 
 async def test_filter_dialog_builds_a_new_query_by_keys():

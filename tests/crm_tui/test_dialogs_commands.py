@@ -5,15 +5,8 @@ from __future__ import annotations
 import pytest
 
 from crm_tui.commands import CommandError, Help, Jump, Quit, Refresh, parse_command
-from widgets.i18n import language, set_language
 
-
-@pytest.fixture(autouse=True)
-def english() -> None:
-    previous = language()
-    set_language("en")
-    yield
-    set_language(previous)
+pytestmark = pytest.mark.usefixtures("english_ui")
 
 
 @pytest.mark.parametrize(
@@ -57,6 +50,6 @@ def test_unknown_commands_are_echoed_sanitised_and_bounded():
     assert "z" * 60 not in result.message  # the echo is cut short
 
 
-def test_messages_follow_the_language():
-    set_language("id")
+def test_messages_follow_the_language(ui_language):
+    ui_language("id")
     assert parse_command("bogus").message.startswith("Perintah tidak dikenal: bogus.")

@@ -26,9 +26,9 @@ from crm_tui.dialogs.filter_dialog import FilterDialog
 from crm_tui.dialogs.help_screen import HelpScreen
 from crm_tui.dialogs.note_dialog import NoteDialog
 from crm_tui.textual_internals import screen_strips
+from tests.crm_server.helpers import Api
 from tests.support.server import DEMO_PASSWORD_SUFFIX, ServerProcess, crm_server
 from tests.widgets import fixtures
-from widgets.i18n import language, set_language
 
 SIZE = (80, 24)
 FAST_RETRY = RetryPolicy(max_retries=1, initial_backoff=0.01, max_backoff=0.02)
@@ -36,7 +36,6 @@ MARKUP = "[@click=app.pwned]x[/] [/bold] [@click=app.quit]q[/]"
 ESCAPES = "\x1b]0;pwned\x07\x1b[31m\u202e\u200b\x9b2J"
 HOSTILE = f"{MARKUP} {ESCAPES}"
 SHORT = "[@click=app.pwned]x[/] [/bold] " + ESCAPES  # fits a 60-character name
-UNASSIGNED = ReportQuery(status=("Menunggu",), assignee="unassigned")
 
 
 class Host(App[None]):
@@ -96,12 +95,7 @@ async def assert_nothing_fired(app: Host, pilot) -> None:
     assert app.fired == [] and app.is_running
 
 
-@pytest.fixture(autouse=True)
-def english() -> None:
-    previous = language()
-    set_language("en")
-    yield
-    set_language(previous)
+pytestmark = pytest.mark.usefixtures("english_ui")
 
 
 def add_operator(server: ServerProcess, username: str, role: str, name: str) -> None:
@@ -117,14 +111,16 @@ async def signed_in(server: ServerProcess, user: str) -> CrmClient:
     return client
 
 
-async def test_hostile_names_from_the_server_in_the_officer_list_and_the_conflict(fresh_server):
-    add_operator(fresh_server, "evil-officer", "officer", "Evil " + MARKUP)
-    add_operator(fresh_server, "evil-dispatcher", "dispatcher", "Mallory " + MARKUP)
-    dispatcher = await signed_in(fresh_server, "dispatcher")
-    mallory = await signed_in(fresh_server, "evil-dispatcher")
+async def test_hostile_names_from_the_server_in_the_officer_list_and_the_conflict(make_server):
+    # A server of its own: the officers added here would be in every other test's officer list.
+    server = make_server(reports=20)
+    add_operator(server, "evil-officer", "officer", "Evil " + MARKUP)
+    add_operator(server, "evil-dispatcher", "dispatcher", "Mallory " + MARKUP)
+    dispatcher = await signed_in(server, "dispatcher")
+    mallory = await signed_in(server, "evil-dispatcher")
     try:
-        page = await dispatcher.list_reports(UNASSIGNED, limit=1)
-        report = await dispatcher.get_report(page.items[0].number)
+        with Api(server) as api:
+            report = await dispatcher.get_report(api.submit())  # waiting, unassigned
         officers = await dispatcher.officers()
         assert any(o.display_name == "Evil " + MARKUP for o in officers)
         # Escapes cannot get past the server's intake; these come as if from a leaky backend.

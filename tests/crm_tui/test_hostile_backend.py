@@ -76,6 +76,7 @@ class HostileBackend(httpx.AsyncBaseTransport):
 pytestmark = pytest.mark.usefixtures("english_ui")
 
 
+@pytest.mark.slow
 async def test_every_field_and_error_message_from_a_hostile_backend(demo_server, monkeypatch):
     quits: list[str] = []
     monkeypatch.setattr(CrmApp, "action_quit", lambda self: quits.append("quit"))

@@ -72,6 +72,7 @@ def quits(monkeypatch):
     return fired
 
 
+@pytest.mark.slow
 async def test_every_hostile_report_in_the_list_and_the_detail(hostile_world, quits):
     by_number = {report.number: report for report in hostile_world.reports}
     async with console(hostile_world.server, DISPATCHER, size=SIZE) as (app, pilot):
@@ -120,6 +121,7 @@ async def test_every_hostile_report_in_the_list_and_the_detail(hostile_world, qu
         assert app.is_running and quits == []
 
 
+@pytest.mark.slow
 async def test_hostile_names_in_dialogs_toasts_the_command_line_and_help(hostile_world, quits):
     unassigned = hostile_world.report("invisible", "intake")
     async with console(hostile_world.server, DISPATCHER, size=SIZE) as (app, pilot):

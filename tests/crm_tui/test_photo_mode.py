@@ -77,6 +77,7 @@ class RecordingApp(CrmApp):
         return commands(text)
 
 
+@pytest.mark.slow
 async def test_kitty_console_sends_available_photos_and_never_private_ones(demo_server, monkeypatch):
     monkeypatch.setenv("TERM", "xterm-kitty")
     monkeypatch.setenv("COLORTERM", "truecolor")

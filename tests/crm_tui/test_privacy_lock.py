@@ -66,6 +66,7 @@ async def test_ctrl_l_covers_the_report_and_only_the_password_opens_it(demo_serv
         await until(pilot, lambda: all(word in screen_text(app) for word in words), "the report again")
 
 
+@pytest.mark.slow
 async def test_the_console_locks_itself_after_the_idle_minutes_and_input_keeps_it_open(demo_server):
     # Not waiting for the first page: with so short a threshold the lock may come first.
     async with console(demo_server, wait=False, idle_lock_minutes=TINY_IDLE_MINUTES) as (app, pilot):
@@ -80,6 +81,7 @@ async def test_the_console_locks_itself_after_the_idle_minutes_and_input_keeps_i
         await until(pilot, lambda: app.locked, "the idle lock again", timeout=20)
 
 
+@pytest.mark.slow
 async def test_locking_keeps_what_was_typed_in_a_dialog(demo_server):
     async with console(demo_server) as (app, pilot):
         await pilot.press("n")
@@ -122,7 +124,10 @@ async def test_nothing_to_lock_before_sign_in(demo_server):
         assert isinstance(app.screen, LoginScreen) and not app.locked
 
 
+@pytest.mark.slow
 async def test_the_lock_says_when_the_server_refuses_more_attempts(make_server):
+    # A server of its own: the wrong passwords throttle the dispatcher's sign-in on the server,
+    # which every other test signs in as.
     server = make_server(reports=20)
     async with console(server) as (app, pilot):
         await pilot.press("ctrl+l")
@@ -170,6 +175,7 @@ def test_the_idle_clock_counts_from_the_last_input():
     assert check_interval(300) == 5.0 and check_interval(0.6) == pytest.approx(0.15) and check_interval(0.01) == 0.05
 
 
+@pytest.mark.slow
 async def test_a_screen_asked_for_while_locked_waits_under_the_lock(demo_server):
     """A worker that finishes under the lock (here: the assign dialog after its officers
     arrived) must not draw its screen over the lock; it appears once unlocked."""

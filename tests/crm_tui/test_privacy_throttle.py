@@ -5,31 +5,27 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from textual.widgets import Input
 
 from crm_tui.screens.login_screen import LoginScreen
 from tests.crm_tui.harness import console, screen_text, until
-from widgets.i18n import language, set_language
 
 USERNAME = "throttle-probe"  # a name of this test's own: the shared server counts per username
 
 
-async def test_the_login_screen_shows_the_wait_after_ten_failures(demo_server):
-    previous = language()
-    set_language("en")
-    try:
-        async with console(demo_server, None) as (app, pilot):
-            await until(pilot, lambda: isinstance(app.screen, LoginScreen), "the login screen")
-            await pilot.press(*USERNAME, "enter")
-            password = app.screen.query_one("#password", Input)
-            for attempt in range(10):
-                await pilot.press(*f"guess-{attempt}", "enter")
-                await until(pilot, lambda: password.value == "", f"refusal {attempt + 1}")  # cleared when refused
-                assert "Wrong username or password" in screen_text(app)
-            await pilot.press(*"guess-10", "enter")
-            await until(pilot, lambda: "Too many attempts" in screen_text(app), "the wait")
-            seconds = int(re.search(r"Too many attempts: wait (\d+) s\.", screen_text(app)).group(1))
-            assert 1 <= seconds <= 300
-            assert isinstance(app.screen, LoginScreen) and app.is_running
-    finally:
-        set_language(previous)
+@pytest.mark.slow
+async def test_the_login_screen_shows_the_wait_after_ten_failures(demo_server, english_ui):
+    async with console(demo_server, None) as (app, pilot):
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen), "the login screen")
+        await pilot.press(*USERNAME, "enter")
+        password = app.screen.query_one("#password", Input)
+        for attempt in range(10):
+            await pilot.press(*f"guess-{attempt}", "enter")
+            await until(pilot, lambda: password.value == "", f"refusal {attempt + 1}")  # cleared when refused
+            assert "Wrong username or password" in screen_text(app)
+        await pilot.press(*"guess-10", "enter")
+        await until(pilot, lambda: "Too many attempts" in screen_text(app), "the wait")
+        seconds = int(re.search(r"Too many attempts: wait (\d+) s\.", screen_text(app)).group(1))
+        assert 1 <= seconds <= 300
+        assert isinstance(app.screen, LoginScreen) and app.is_running

@@ -5,7 +5,6 @@ from __future__ import annotations
 from api_client.query import ReportQuery
 from crm_tui.dialogs.close_dialog import CloseDialog
 from tests.crm_tui.harness import console, toasts, until
-from widgets.i18n import set_language
 
 
 async def on_status(pilot, screen, status: str) -> None:
@@ -27,8 +26,8 @@ async def test_a_dispatcher_is_told_why_a_key_does_nothing(demo_server, english_
         assert not isinstance(app.screen, CloseDialog)
 
 
-async def test_an_officer_is_told_why_in_indonesian(demo_server):
-    set_language("id")
+async def test_an_officer_is_told_why_in_indonesian(demo_server, ui_language):
+    ui_language("id")
     async with console(demo_server, "officer") as (app, pilot):
         screen = app.screen
         screen.set_query(ReportQuery(assignee="unassigned", status=("Menunggu",)))

@@ -5,8 +5,6 @@ them on cue)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from api_client import CrmClient
@@ -14,20 +12,15 @@ from crm_tui.screens.main_screen import MainScreen
 from tests.crm_server.helpers import Api, audit_lines
 from tests.crm_tui import faults
 from tests.crm_tui.harness import console, screen_text, toasts, until
-from tests.support.server import ServerProcess
 from widgets.privacy_banner import PRIVATE_TEXT, PUBLIC_TEXT, PrivacyBanner
 
 pytestmark = pytest.mark.usefixtures("english_ui")
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    """This module's server (the tests that stop a server start their own)."""
-    server = ServerProcess(tmp_path_factory.mktemp("subject") / "crm.sqlite3").start()
-    api = Api(server)
-    yield api
-    api.close()
-    server.stop()
+@pytest.fixture
+def world(writes: Api) -> Api:
+    """The shared server for writes (the tests that stop a server start their own)."""
+    return writes
 
 
 def banner_of(screen: MainScreen) -> str:
@@ -94,9 +87,10 @@ async def test_the_detail_shows_loading_at_once_for_the_row_the_cursor_is_on(wor
         assert str(screen.detail.query_one("#notice").render()) == ""
 
 
+@pytest.mark.slow
 async def test_the_server_stopping_during_a_detail_load_and_a_jump(make_server):
     # A server of its own: this test stops and restarts it.
-    server = make_server()
+    server = make_server(reports=60)
     api = Api(server)
     far = api.reports("dispatcher", sort="created", limit=1)["items"][0]["number"]
     api.close()

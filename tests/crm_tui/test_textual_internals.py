@@ -22,7 +22,7 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from crm_tui import textual_internals
-from crm_tui.textual_internals import HookedApp, redrawn_spans, screen_lines
+from crm_tui.textual_internals import HookedApp, screen_lines
 
 TEXTUAL = version("textual")
 MODULE = Path(textual_internals.__file__)

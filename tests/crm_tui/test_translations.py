@@ -14,7 +14,7 @@ import api_client.errors as errors
 import crm_tui
 import widgets
 from crm_tui.error_messages import describe
-from widgets.i18n import Texts, language, set_language
+from widgets.i18n import Texts
 
 
 def all_tables() -> tuple[Texts, ...]:
@@ -60,12 +60,8 @@ def instance(cls: type[errors.CrmApiError]) -> errors.CrmApiError:
 
 
 @pytest.mark.parametrize("cls", error_classes(), ids=lambda cls: cls.__name__)
-def test_no_api_error_is_shown_in_the_clients_english(cls):
-    previous = language()
-    set_language("id")
-    try:
-        error = instance(cls)
-        shown = describe(error)
-        assert shown and shown != error.message and shown != cls.default_message
-    finally:
-        set_language(previous)
+def test_no_api_error_is_shown_in_the_clients_english(cls, ui_language):
+    ui_language("id")
+    error = instance(cls)
+    shown = describe(error)
+    assert shown and shown != error.message and shown != cls.default_message

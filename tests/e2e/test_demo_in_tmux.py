@@ -19,6 +19,8 @@ from tests.support.processes import processes_with
 from tests.support.server import query
 from tests.support.tmux import Tmux
 
+pytestmark = pytest.mark.slow  # a real console in a real terminal: seconds each
+
 CRM_TUI = Path(sys.executable).parent / "crm-tui"
 
 

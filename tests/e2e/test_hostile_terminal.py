@@ -8,6 +8,7 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
 from rich.cells import cell_len
 
 from tests.support.hostile import (
@@ -21,6 +22,8 @@ from tests.support.hostile import (
     misaligned_rows,
     tmux_widths,
 )
+
+pytestmark = pytest.mark.slow  # a real console in a real terminal: seconds each
 
 CRM_TUI = Path(sys.executable).parent / "crm-tui"
 # Narrow enough for the list to be full width on top, tall enough for the whole detail below
@@ -72,8 +75,12 @@ def test_hostile_reports_in_a_real_terminal(tmp_path, terminal, hostile_world):
     numbers = [r.number for r in sorted(hostile_world.reports, key=lambda r: r.number, reverse=True)]
     by_number = {r.number: r for r in hostile_world.reports}
     for number in numbers:  # newest first: the list's order
-        screen = terminal.wait_for(lambda s, n=number: s.count(f"{n}  Proses") >= 2 or s.count(f"{n}  Menunggu") >= 2,
-                                   60, f"the detail of {number}")
+        # In the list and in the detail's heading, which shows at once; then the details load.
+        screen = terminal.wait_for(
+            lambda s, n=number: (s.count(f"{n}  Proses") >= 2 or s.count(f"{n}  Menunggu") >= 2)
+            and "Loading its details" not in s,
+            60, f"the detail of {number}",
+        )
         _check(screen, by_number[number].label, private)
         if by_number[number].spec.key == "markup":
             assert "Judul [@click=app.quit]x[/] [/] [/bold] [b]unclosed [ :smile:" in screen

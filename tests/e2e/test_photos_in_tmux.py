@@ -12,12 +12,15 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from PIL import Image
 
 from tests.support.tmux import Tmux
 from tests.widgets.kitty import commands, transmitted_png, unwrap_tmux
 from tests.widgets.sixel import decode, sixels
 from widgets import kitty_graphics as kitty
+
+pytestmark = pytest.mark.slow  # a real console in a real terminal: seconds each
 
 CRM_TUI = Path(sys.executable).parent / "crm-tui"
 TERMINAL_SIZE = (120, 40)

@@ -22,6 +22,8 @@ SECRET = "3174012345678901"  # a reporter's NIK, held in a local and in the exce
 PLANTED_BUG = f"""
 from crm_tui.screens.main_screen import MainScreen
 
+pytestmark = pytest.mark.slow  # a real console in a real terminal: seconds each
+
 def action_help(self):
     reporter_nik = "{SECRET}"
     report_title = getattr(self.highlighted, "title", "")  # the row under the cursor, if loaded
@@ -49,7 +51,9 @@ def test_a_crash_leaves_an_incident_line_and_a_log_without_report_data(tmp_path,
     plant = tmp_path / "plant"
     plant.mkdir()
     (plant / "sitecustomize.py").write_text(PLANTED_BUG)
-    terminal.start([str(CRM_TUI)], _env(tmp_path, demo_server, PYTHONPATH=str(plant)))
+    # The plant first, then whatever the run had there (a checkout's code ahead of the installed one).
+    pythonpath = os.pathsep.join(filter(None, [str(plant), os.environ.get("PYTHONPATH")]))
+    terminal.start([str(CRM_TUI)], _env(tmp_path, demo_server, PYTHONPATH=pythonpath))
     terminal.wait_for(lambda s: "Sari Wulandari" in s and "reports" in s, 30, "the console")
     terminal.type("?")
     screen = terminal.wait_for("EXIT=", 30, "the console to stop")

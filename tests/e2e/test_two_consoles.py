@@ -6,8 +6,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tests.crm_server.helpers import Api
+import pytest
+
 from tests.support.tmux import Tmux
+
+pytestmark = pytest.mark.slow  # a real console in a real terminal: seconds each
 
 CRM_TUI = Path(sys.executable).parent / "crm-tui"
 TERMINAL_SIZE = (100, 30)
@@ -26,14 +29,14 @@ def _env(tmp_path: Path, server_url: str, username: str) -> dict[str, str]:
     }
 
 
-def test_the_second_assign_surfaces_the_first_and_overwrites_nothing(tmp_path, terminal, fresh_server):
-    api = Api(fresh_server)
+def test_the_second_assign_surfaces_the_first_and_overwrites_nothing(tmp_path, terminal, writes):
+    api = writes  # the shared server for writes: the report is this test's own
     second = Tmux(tmp_path / "second", width=TERMINAL_SIZE[0], height=TERMINAL_SIZE[1])
     (tmp_path / "second").mkdir()
     try:
         number = api.submit(title="Two consoles, one report")  # the newest: the top row of both
-        terminal.start([str(CRM_TUI)], _env(tmp_path, fresh_server.base_url, "dispatcher"))
-        second.start([str(CRM_TUI)], _env(tmp_path, fresh_server.base_url, "supervisor"))
+        terminal.start([str(CRM_TUI)], _env(tmp_path, writes.server.base_url, "dispatcher"))
+        second.start([str(CRM_TUI)], _env(tmp_path, writes.server.base_url, "supervisor"))
         for console in (terminal, second):
             console.wait_for(lambda s: s.count(number) >= 2 and "online" in s, 40, "the report in list and detail")
 
@@ -62,4 +65,3 @@ def test_the_second_assign_surfaces_the_first_and_overwrites_nothing(tmp_path, t
             console.wait_for("EXIT=0", 20, "the console to quit")
     finally:
         second.kill()
-        api.close()

@@ -1,6 +1,7 @@
 """A throwaway PostgreSQL cluster on a free loopback port, for running the server's tests on
 PostgreSQL (`CRM_TEST_DATABASE=postgresql`). One cluster per test session, one database per
-test server; the session stops it (tests/conftest.py).
+test server; the session starts it before pytest-xdist starts its workers, which share it (they
+find it through CRM_TEST_PG_CLUSTER), and stops it at the end (tests/conftest.py).
 
 The cluster lives in a temporary folder, trusts connections from loopback only, and runs with
 fsync off: its data is thrown away. initdb refuses to run as root, so as root the cluster runs
@@ -15,11 +16,13 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.support.server import free_port
 
 DATABASE_ENV = "CRM_TEST_DATABASE"
+SHARED_ENV = "CRM_TEST_PG_CLUSTER"  # "port folder" of the session's cluster, for its xdist workers
 USER = "crm"
 
 
@@ -36,10 +39,10 @@ def _binary(name: str) -> str:
 
 
 class Cluster:
-    def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="crm-pg-"))
+    def __init__(self, port: int | None = None, folder: Path | None = None) -> None:
+        self.folder = folder or Path(tempfile.mkdtemp(prefix="crm-pg-"))
         self.data = self.folder / "data"
-        self.port = free_port()
+        self.port = port or free_port()
         self._as_user: list[str] = []
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres")
@@ -61,16 +64,24 @@ class Cluster:
                   "-o", options, "start")
         return self
 
-    def url(self, name: str) -> str:
-        """A database of its own for `name` (created the first time it is asked for)."""
+    def url(self, name: str, *, template: Callable[[], str] | None = None) -> str:
+        """A database of its own for `name`, created the first time this process asks for it:
+        empty, or a copy of the database `template()` names (which nothing may be connected to)."""
+        if name in self._databases:
+            return self.address(name)
+        copy = f' TEMPLATE "{template()}"' if template else ""  # outside the lock: it may create one too
         with self._lock:
             if name not in self._databases:
                 subprocess.run(
                     [_binary("psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", USER, "-d", "postgres",
-                     "-v", "ON_ERROR_STOP=1", "-c", f'CREATE DATABASE "{name}"'],
+                     "-v", "ON_ERROR_STOP=1", "-c", f'CREATE DATABASE "{name}"{copy}'],
                     check=True, capture_output=True, timeout=60,
                 )
                 self._databases.add(name)
+        return self.address(name)
+
+    def address(self, name: str) -> str:
+        """The URL of database `name`, created or not."""
         return f"postgresql+psycopg://{USER}@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:
@@ -80,18 +91,33 @@ class Cluster:
 
 
 _cluster: Cluster | None = None
+_owned = False  # whether this process started the cluster (and so stops it)
 
 
 def cluster() -> Cluster:
-    """The session's cluster, started the first time a test server needs it."""
-    global _cluster
+    """The session's cluster: the one the session started for its workers, else one started the
+    first time a test server needs it."""
+    global _cluster, _owned
     if _cluster is None:
-        _cluster = Cluster().start()
+        if shared := os.environ.get(SHARED_ENV):
+            port, folder = shared.split(" ", 1)
+            _cluster = Cluster(int(port), Path(folder))
+        else:
+            _cluster, _owned = Cluster().start(), True
     return _cluster
 
 
+def start_shared() -> None:
+    """Starts the session's cluster now and tells the processes started after (xdist's
+    workers) where it is."""
+    found = cluster()
+    os.environ[SHARED_ENV] = f"{found.port} {found.folder}"
+
+
 def stop() -> None:
-    global _cluster
-    if _cluster is not None:
+    """Stops the cluster if this process started it (a worker leaves the shared one running)."""
+    global _cluster, _owned
+    if _cluster is not None and _owned:
         _cluster.stop()
-        _cluster = None
+        os.environ.pop(SHARED_ENV, None)
+    _cluster, _owned = None, False

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import atexit
+import fcntl
 import hashlib
 import os
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +21,10 @@ import httpx
 
 STARTUP_TIMEOUT = 60.0
 DEMO_PASSWORD_SUFFIX = "-demo"  # crm_server.demo.seed: password = username + "-demo"
+
+
+class PortTaken(RuntimeError):
+    """The server could not listen on its port: another process took it after free_port()."""
 
 
 def free_port() -> int:
@@ -36,6 +45,46 @@ def crm_server(*args: str, stdin: str | None = None, check: bool = True) -> subp
     )
 
 
+TEMPLATES_ENV = "CRM_TEST_TEMPLATES"  # the folder of the session's seeded databases, for all its processes
+
+
+def templates_folder() -> Path:
+    """Where the session keeps its seeded databases: the folder tests/conftest.py made for the
+    session (and its xdist workers), else one of this process's own."""
+    if not os.environ.get(TEMPLATES_ENV):
+        folder = tempfile.mkdtemp(prefix="crm-test-templates-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        os.environ[TEMPLATES_ENV] = folder
+    return Path(os.environ[TEMPLATES_ENV])
+
+
+def demo_template(reports: int, random_seed: int) -> str:
+    """A database seeded as `serve --demo --reports N --random-seed S` seeds an empty one, made
+    once per session (the first process to need it seeds it, the others wait) and copied for
+    each server: seeding costs seconds, a copy milliseconds. Returns what `--db` names."""
+    from tests.support import postgres
+
+    name = f"demo_{reports}_{random_seed}"
+    folder = templates_folder()
+    with (folder / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        done = folder / f"{name}.done"
+        if postgres.wanted():
+            db = postgres.cluster().address(name)
+            if not done.exists():
+                crm_server("seed", "--db", postgres.cluster().url(name), "--reports", str(reports),
+                           "--random-seed", str(random_seed))
+        else:
+            db = str(folder / f"{name}.sqlite3")
+            if not done.exists():
+                crm_server("seed", "--db", db, "--reports", str(reports), "--random-seed", str(random_seed))
+                with sqlite3.connect(db) as conn:  # one self-contained file, copied as it is
+                    conn.execute("PRAGMA journal_mode=DELETE")
+                conn.close()
+        done.touch()
+    return db
+
+
 def query(db: str | Path, sql: str) -> list[tuple]:
     """The rows of `sql` in the database at `db`: a SQLite file, or a database URL."""
     from crm_server.storage.engine import Database
@@ -54,13 +103,22 @@ class ServerProcess:
     reports: int = 300
     random_seed: int = 3
     heartbeat: float = 1.0
-    port: int = field(default_factory=free_port)
+    port: int = 0  # 0: a free one, chosen now
     process: subprocess.Popen | None = None
     log_path: Path | None = None
+    _port_chosen: bool = field(default=False, repr=False)  # may move to another free port at first start
+
+    def __post_init__(self) -> None:
+        if not self.port:
+            self.port, self._port_chosen = free_port(), True
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    # Whether the server seeds demo data into an empty database (`serve --demo`): then its
+    # database starts as a copy of the session's seeded one (demo_template).
+    seeds_demo = True
 
     @property
     def db(self) -> str:
@@ -69,19 +127,48 @@ class ServerProcess:
         from tests.support import postgres
 
         if postgres.wanted():
-            return postgres.cluster().url("crm_" + hashlib.sha1(str(self.db_path).encode()).hexdigest()[:16])
+            name = "crm_" + hashlib.sha1(str(self.db_path).encode()).hexdigest()[:16]
+            seeded = (lambda: demo_template(self.reports, self.random_seed).rsplit("/", 1)[1]) if self.seeds_demo else None
+            return postgres.cluster().url(name, template=seeded)
         return str(self.db_path)
 
+    def _fill(self) -> None:
+        """A new SQLite database starts as a copy of the seeded one (PostgreSQL: `db`)."""
+        from tests.support import postgres
+
+        if self.seeds_demo and not postgres.wanted() and not self.db_path.exists():
+            self.db_path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(demo_template(self.reports, self.random_seed), self.db_path)
+
     def start(self) -> ServerProcess:
+        """Starts the server and waits until it answers. The first start takes another free port
+        if the one chosen was taken meanwhile (by another test process); a restart keeps its port."""
+        for _attempt in range(3):
+            try:
+                return self._start()
+            except PortTaken:
+                if not self._port_chosen:
+                    raise
+                self.port = free_port()
+        return self._start()
+
+    def _start(self) -> ServerProcess:
+        self._fill()
         self.log_path = self.db_path.with_suffix(".log")
         with self.log_path.open("wb") as log:  # the child keeps its own copy of the descriptor
             self.process = self._spawn(log)
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                if "cannot listen on" in self.log():
+                    raise PortTaken(self.log())
                 raise RuntimeError(f"crm-server exited early:\n{self.log()}")
+            if "serving on" not in self.log():  # printed once its port was found free: whatever
+                time.sleep(0.1)                    # answers there before is another process's
+                continue
             try:
-                if httpx.get(f"{self.base_url}/healthz", timeout=1.0).status_code == 200:
+                if httpx.get(f"{self.base_url}/healthz", timeout=1.0).status_code == 200 and self.process.poll() is None:
+                    self._port_chosen = False  # from now on the port is the server's: a restart keeps it
                     return self
             except httpx.TransportError:
                 pass

@@ -1,4 +1,4 @@
-"""Fixtures of the widget tests: the demo server's reports as the client's models, and the language."""
+"""Fixtures of the widget tests: the demo server's reports as the client's models."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import httpx
 import pytest
 
 from api_client.models import Report, ReportPage, ReportSummary, parse_json
-from widgets.i18n import set_language
 
 API = "/api/v1"
 
@@ -48,11 +47,3 @@ def served(demo_server) -> Iterator[ServedReports]:
     reports = ServedReports(demo_server)
     yield reports
     reports.close()
-
-
-@pytest.fixture(autouse=True)
-def indonesian_ui() -> Iterator[None]:
-    """Every test starts in the default language and leaves it so."""
-    set_language("id")
-    yield
-    set_language("id")

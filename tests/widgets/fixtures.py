@@ -65,6 +65,16 @@ def summaries() -> list[ReportSummary]:
     return [parse_json(ReportSummary, json.dumps(summary_dict(row)), what="summary") for row in _ROWS]
 
 
+def many_summaries(count: int) -> list[ReportSummary]:
+    """`count` rows for a long list: the fixed rows over and over, each with a number of its own."""
+    rows = []
+    for n in range(count):
+        data = summary_dict(_ROWS[n % len(_ROWS)])
+        data["number"] = f"JK2611{count - n:06d}"  # newest first, as the list is sorted
+        rows.append(parse_json(ReportSummary, json.dumps(data), what="summary"))
+    return rows
+
+
 def summary(index: int = 0, **changes: Any) -> ReportSummary:
     """Row `index` as the list holds it, with `changes` (e.g. `number=`, `version=`)."""
     data = summary_dict(_ROWS[index])

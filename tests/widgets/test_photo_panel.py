@@ -9,7 +9,6 @@ from PIL import Image
 from tests.widgets import fixtures
 from tests.widgets.hosts import PhotoHost
 from tests.widgets.screen import screen_text
-from widgets.i18n import set_language
 from widgets.photo_panel import decode_image
 from widgets.photo_renderers import HalfBlockRenderer
 
@@ -24,8 +23,8 @@ async def test_locked_shows_the_notice() -> None:
         assert app.photo.has_class("-locked")
 
 
-async def test_locked_in_english() -> None:
-    set_language("en")
+async def test_locked_in_english(ui_language) -> None:
+    ui_language("en")
     app = PhotoHost()
     async with app.run_test(size=(60, 10)) as pilot:
         app.photo.show_locked()

@@ -9,7 +9,6 @@ from rich.cells import cell_len
 from tests.widgets import fixtures
 from tests.widgets.hosts import DetailHost
 from tests.widgets.screen import screen_lines, screen_text
-from widgets.i18n import set_language
 from widgets.privacy_banner import PRIVATE_GLOSS, PRIVATE_TEXT, PUBLIC_GLOSS, PUBLIC_TEXT
 from widgets.report_format import format_wib
 
@@ -25,8 +24,9 @@ def first_text_line(app: DetailHost) -> str:
     return next(line.strip() for line in screen_lines(app) if line.strip())
 
 
-async def test_private_report_banner_first_and_photo_locked(served) -> None:
-    report = served.report(served.first(private="true").number)
+async def test_private_report_banner_first_and_photo_locked() -> None:
+    report = fixtures.private_report()
+    assert report.private
     app = DetailHost()
     async with app.run_test(size=SIZE) as pilot:
         app.detail.show_report(report)
@@ -42,9 +42,10 @@ async def test_private_report_banner_first_and_photo_locked(served) -> None:
         assert app.detail.photo.state == "locked"
 
 
-async def test_public_report_banner_and_english_gloss(served) -> None:
-    set_language("en")
-    report = served.report(served.first(private="false").number)
+async def test_public_report_banner_and_english_gloss(ui_language) -> None:
+    ui_language("en")
+    report = fixtures.public_report_with_photo()
+    assert not report.private
     app = DetailHost()
     async with app.run_test(size=SIZE) as pilot:
         app.detail.show_report(report)
@@ -55,9 +56,10 @@ async def test_public_report_banner_and_english_gloss(served) -> None:
         assert PRIVATE_TEXT not in flat(app)
 
 
-async def test_private_banner_english_ui_keeps_the_indonesian_text(served) -> None:
-    set_language("en")
-    report = served.report(served.first(private="true").number)
+async def test_private_banner_english_ui_keeps_the_indonesian_text(ui_language) -> None:
+    ui_language("en")
+    report = fixtures.private_report()
+    assert report.private
     app = DetailHost()
     async with app.run_test(size=SIZE) as pilot:
         app.detail.show_report(report)

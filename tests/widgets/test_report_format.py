@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from api_client.models import ReportStatus
-from widgets.i18n import set_language
 from widgets.report_format import (
     compact_span,
     describe_time_left,
@@ -21,11 +20,11 @@ from widgets.report_format import (
 NOW = datetime(2026, 11, 28, 7, 5, tzinfo=UTC)
 
 
-def test_wib_is_utc_plus_seven_whatever_the_input_zone() -> None:
+def test_wib_is_utc_plus_seven_whatever_the_input_zone(ui_language) -> None:
     assert format_wib(NOW) == "28 Nov 2026 14:05"
     assert format_wib(datetime(2026, 12, 31, 20, 0, tzinfo=UTC)) == "1 Jan 2027 03:00"
     assert format_wib(datetime(2026, 8, 17, 9, 0, tzinfo=timezone(timedelta(hours=9)))) == "17 Agu 2026 07:00"
-    set_language("en")
+    ui_language("en")
     assert format_wib(datetime(2026, 8, 17, 9, 0, tzinfo=timezone(timedelta(hours=9)))) == "17 Aug 2026 07:00"
 
 
@@ -47,9 +46,9 @@ def test_a_time_with_no_wib_form_is_shown_as_it_came() -> None:
         (-90 * 60, "-1j", "-1h"),
     ],
 )
-def test_compact_spans(seconds: int, indonesian: str, english: str) -> None:
+def test_compact_spans(seconds: int, indonesian: str, english: str, ui_language) -> None:
     assert compact_span(seconds) == indonesian
-    set_language("en")
+    ui_language("en")
     assert compact_span(seconds) == english
 
 
@@ -61,12 +60,12 @@ def test_age_and_time_left() -> None:
     assert format_time_left(NOW - timedelta(days=2, hours=1), NOW) == "-2h"
 
 
-def test_time_left_in_words() -> None:
+def test_time_left_in_words(ui_language) -> None:
     assert describe_time_left(NOW + timedelta(days=6, hours=22, minutes=5), NOW) == "6 hari 22 jam lagi"
     assert describe_time_left(NOW + timedelta(minutes=40), NOW) == "40 menit lagi"
     assert describe_time_left(NOW + timedelta(seconds=20), NOW) == "jatuh tempo sekarang"
     assert describe_time_left(NOW - timedelta(days=2), NOW) == "terlambat 2 hari"
-    set_language("en")
+    ui_language("en")
     assert describe_time_left(NOW + timedelta(days=1, hours=3), NOW) == "1d 3h left"
     assert describe_time_left(NOW - timedelta(hours=5), NOW) == "overdue by 5h"
 

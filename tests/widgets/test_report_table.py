@@ -1,4 +1,4 @@
-"""ReportTable: keys, messages, the virtual window, alignment and hostile text, on served reports."""
+"""ReportTable: keys, messages, the virtual window, alignment and hostile text, on fixed reports."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from tests.widgets import fixtures
 from tests.widgets.hosts import TableHost
 from tests.widgets.screen import screen_lines
 from tests.widgets.sources import ListSource, SyntheticSource
-from widgets.i18n import set_language
 from widgets.report_format import format_age, format_time_left
 from widgets.report_row import fit, layout_columns
 from widgets.report_table import ReportTable
@@ -29,8 +28,8 @@ def row_text(table: ReportTable, index: int) -> str:
     return table.render_line(index - int(table.scroll_y) + 1).text
 
 
-async def test_cursor_keys_move_and_post_highlighted(served) -> None:
-    rows = served.summaries(limit=100)
+async def test_cursor_keys_move_and_post_highlighted() -> None:
+    rows = fixtures.many_summaries(100)
     app = TableHost(ListSource(rows))
     async with app.run_test(size=SIZE) as pilot:
         table = app.table
@@ -56,8 +55,8 @@ async def test_cursor_keys_move_and_post_highlighted(served) -> None:
         assert [number for _, number in highlighted(app)] == [rows[i].number for i in expected]
 
 
-async def test_page_keys_move_by_a_screen_and_keep_the_cursor_visible(served) -> None:
-    rows = served.summaries(limit=100)
+async def test_page_keys_move_by_a_screen_and_keep_the_cursor_visible() -> None:
+    rows = fixtures.many_summaries(100)
     app = TableHost(ListSource(rows))
     async with app.run_test(size=SIZE) as pilot:
         table = app.table
@@ -75,8 +74,8 @@ async def test_page_keys_move_by_a_screen_and_keep_the_cursor_visible(served) ->
         assert table.render_line(0).text.lstrip().startswith("No. Laporan")  # the header stays on top
 
 
-async def test_enter_posts_selected(served) -> None:
-    rows = served.summaries(limit=10)
+async def test_enter_posts_selected() -> None:
+    rows = fixtures.many_summaries(10)
     app = TableHost(ListSource(rows))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", "enter")
@@ -98,8 +97,8 @@ async def test_bindings_have_ids_for_remapping() -> None:
     }
 
 
-async def test_missing_rows_are_drawn_as_placeholders_and_asked_for(served) -> None:
-    rows = served.summaries(limit=100)
+async def test_missing_rows_are_drawn_as_placeholders_and_asked_for() -> None:
+    rows = fixtures.many_summaries(100)
     source = ListSource(rows, total=5000, loaded=range(0, 20))
     app = TableHost(source)
     async with app.run_test(size=SIZE) as pilot:
@@ -127,8 +126,8 @@ async def test_missing_rows_are_drawn_as_placeholders_and_asked_for(served) -> N
         assert app.of(ReportTable.Highlighted)[-1].summary is None  # not loaded yet
 
 
-async def test_loaded_row_under_the_cursor_is_announced(served) -> None:
-    rows = served.summaries(limit=30)
+async def test_loaded_row_under_the_cursor_is_announced() -> None:
+    rows = fixtures.many_summaries(30)
     source = ListSource(rows, loaded=range(0))
     app = TableHost(source)
     async with app.run_test(size=SIZE) as pilot:
@@ -140,7 +139,7 @@ async def test_loaded_row_under_the_cursor_is_announced(served) -> None:
         assert highlighted(app) == [(0, rows[0].number)]
 
 
-async def test_total_unknown_then_empty(served) -> None:
+async def test_total_unknown_then_empty() -> None:
     source = ListSource([], total=None)
     source.total = None
     app = TableHost(source)
@@ -156,8 +155,8 @@ async def test_total_unknown_then_empty(served) -> None:
         assert app.table.cursor == 0 and highlighted(app) == [] and not app.of(ReportTable.Selected)
 
 
-async def test_a_million_rows_stay_instant(served) -> None:
-    source = SyntheticSource(served.first(), total=1_000_000)
+async def test_a_million_rows_stay_instant() -> None:
+    source = SyntheticSource(fixtures.summary(0), total=1_000_000)
     app = TableHost(source)
     async with app.run_test(size=SIZE) as pilot:
         table = app.table
@@ -225,8 +224,8 @@ def column_slices(width: int, lock_width: int) -> dict[str, slice]:
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
-async def test_columns_stay_aligned_at_80_with_hostile_text(lang: str) -> None:
-    set_language(lang)
+async def test_columns_stay_aligned_at_80_with_hostile_text(lang: str, ui_language) -> None:
+    ui_language(lang)
     rows = fixtures.summaries() + fixtures.hostile_summaries()
     app = TableHost(ListSource(rows))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -271,9 +270,10 @@ async def test_markup_in_rows_is_literal_and_inert() -> None:
         assert app.table.cursor == markup_row  # the click was an ordinary row click
 
 
-async def test_lock_glyph_and_new_marker(served) -> None:
-    private = served.first(private="true")
-    public = served.first(private="false")
+async def test_lock_glyph_and_new_marker() -> None:
+    private = fixtures.summary(0)
+    public = fixtures.summary(2)
+    assert private.private and not public.private
     app = TableHost(ListSource([private, public]), lock_glyph="P")
     async with app.run_test(size=SIZE) as pilot:
         table = app.table
@@ -287,7 +287,7 @@ async def test_lock_glyph_and_new_marker(served) -> None:
         assert row_text(table, 0).rstrip().endswith("🔒")
 
 
-async def test_time_left_turns_red_from_day_six(served) -> None:
+async def test_time_left_turns_red_from_day_six() -> None:
     rows = fixtures.summaries()
     app = TableHost(ListSource(rows))
     async with app.run_test(size=SIZE) as pilot:

@@ -10,7 +10,6 @@ from textual.pilot import Pilot
 from tests.widgets import fixtures
 from tests.widgets.hosts import DetailHost, PhotoHost, TableHost
 from tests.widgets.sources import ListSource
-from widgets.i18n import set_language
 
 
 def test_private_detail(snap_compare) -> None:
@@ -21,8 +20,8 @@ def test_private_detail(snap_compare) -> None:
     assert snap_compare(DetailHost(), run_before=show, terminal_size=(80, 34))
 
 
-def test_private_detail_english(snap_compare) -> None:
-    set_language("en")
+def test_private_detail_english(snap_compare, ui_language) -> None:
+    ui_language("en")
 
     async def show(pilot: Pilot) -> None:
         pilot.app.detail.show_report(fixtures.private_report())
