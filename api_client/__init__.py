@@ -1,9 +1,9 @@
 """The typed async client of the CRM operator API (usable on its own: it never imports textual).
 
-    async with CrmClient("https://crm.example") as client:
-        await client.login("dispatcher", password)
-        async for page in client.iter_pages(ReportQuery(status=("Menunggu",), assignee="unassigned")):
-            ...
+async with CrmClient("https://crm.example") as client:
+    await client.login("dispatcher", password)
+    async for page in client.iter_pages(ReportQuery(status=("Menunggu",), assignee="unassigned")):
+        ...
 """
 
 import importlib
@@ -69,6 +69,7 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'api_client' has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_RETRY",

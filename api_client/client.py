@@ -424,7 +424,9 @@ class CrmClient:
             raise ResponseParseError("The CRM server sent a photo of an unknown type.", what="photo")
         return response.content
 
-    async def assign(self, report: ReportSummary | Report, officer: str, *, idempotency_key: str | None = None) -> Report:
+    async def assign(
+        self, report: ReportSummary | Report, officer: str, *, idempotency_key: str | None = None
+    ) -> Report:
         """Assign to an officer (moves the report to Proses), acting on the version loaded.
         Raises PreconditionFailed if someone changed the report since."""
         response = await self._call(

@@ -73,7 +73,7 @@ def main() -> None:
                     env = probe_environment(PYTHONDONTWRITEBYTECODE=None, PYTHONPYCACHEPREFIX=f"{folder}/pycache")
                     measure(server.base_url, 1, env)  # fills the cache
                 baseline, console = measure(server.base_url, args.runs, env)
-                (base_wall, base_cpu), (wall, cpu) = zip(*baseline), zip(*console)
+                (base_wall, base_cpu), (wall, cpu) = zip(*baseline, strict=True), zip(*console, strict=True)
                 print(f"\n== bytecode: {setting}; {args.reports:,} reports; {args.runs} runs each, fresh processes")
                 print("                                          wall clock                       CPU time")
                 print(f"minimal Textual app to its first frame    {summary(base_wall)}   {summary(base_cpu)}")

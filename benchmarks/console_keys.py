@@ -39,7 +39,7 @@ SIZE = (120, 40)
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def fmt(values: list[float]) -> str:
@@ -114,6 +114,7 @@ async def console_keys(url: str, *, trace_memory: bool = False) -> tuple[dict[st
 
 
 # --- per key: the DataTable baseline ------------------------------------------------------------
+
 
 async def datatable_keys(url: str, rows: int) -> tuple[float, list[float]]:
     from textual.widgets import DataTable
@@ -195,19 +196,25 @@ def main() -> None:
                 memory = measure_in_child("memory", server.base_url, size)
                 peak_mb, rss_mb = memory["peak_mb"], memory["rss_mb"]
                 print(f"\n== {size:,} reports (seeded in {seeded:.1f} s)")
-                print(f"start-up to first list frame: median {statistics.median(starts):.0f} ms"
-                      f" (min {min(starts):.0f}, max {max(starts):.0f}; 5 runs, fresh process)")
+                print(
+                    f"start-up to first list frame: median {statistics.median(starts):.0f} ms"
+                    f" (min {min(starts):.0f}, max {max(starts):.0f}; 5 runs, fresh process)"
+                )
                 for key, values in timings.items():
                     print(f"console   {key:<9} {fmt(values)}  ({len(values)} keys)")
-                print(f"console memory after the same walk: tracemalloc peak {peak_mb:.1f} MB (Python objects),"
-                      f" process max RSS {rss_mb:.0f} MB")
+                print(
+                    f"console memory after the same walk: tracemalloc peak {peak_mb:.1f} MB (Python objects),"
+                    f" process max RSS {rss_mb:.0f} MB"
+                )
                 if size <= args.datatable_max:
                     measured = measure_in_child("datatable", server.base_url, size)
                     first, base = measured["first"], measured["timings"]
                     print(f"DataTable first frame {first:,.0f} ms; down {fmt(base)}")
-                    print(f"ratio (DataTable / console) per key: median "
-                          f"{statistics.median(base) / statistics.median(timings['j']):.1f}x, "
-                          f"p95 {pct(base, 0.95) / pct(timings['j'], 0.95):.1f}x")
+                    print(
+                        f"ratio (DataTable / console) per key: median "
+                        f"{statistics.median(base) / statistics.median(timings['j']):.1f}x, "
+                        f"p95 {pct(base, 0.95) / pct(timings['j'], 0.95):.1f}x"
+                    )
                 else:
                     print(f"DataTable: not run above {args.datatable_max:,} rows (its first frame takes minutes)")
             finally:

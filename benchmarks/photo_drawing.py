@@ -66,8 +66,10 @@ def measure(image, width: int) -> None:
         KittyRenderer(sent.append, new_id=lambda: 7).render(image, width, MAX_ROWS)
 
     kitty_times = timed(kitty)
-    print(f"kitty render + PNG                median {median(kitty_times):7.2f} ms"
-          f"  ({median(kitty_times) / median(half):.1f}x baseline)  sends {len(''.join(sent)):,} bytes")
+    print(
+        f"kitty render + PNG                median {median(kitty_times):7.2f} ms"
+        f"  ({median(kitty_times) / median(half):.1f}x baseline)  sends {len(''.join(sent)):,} bytes"
+    )
 
     renderer = SixelRenderer(lambda: CELL)
 
@@ -83,10 +85,14 @@ def measure(image, width: int) -> None:
         lines[:] = job.encode()
 
     encoding = timed(encode, runs=7)
-    print(f"sixel render (blank cells)        median {median(cells):7.3f} ms"
-          f"  ({median(cells) / median(half):.2f}x baseline)")
-    print(f"sixel encode (worker thread)      median {median(encoding):7.2f} ms"
-          f"  sends {sum(map(len, lines)):,} bytes for {len(lines)} lines")
+    print(
+        f"sixel render (blank cells)        median {median(cells):7.3f} ms"
+        f"  ({median(cells) / median(half):.2f}x baseline)"
+    )
+    print(
+        f"sixel encode (worker thread)      median {median(encoding):7.2f} ms"
+        f"  sends {sum(map(len, lines)):,} bytes for {len(lines)} lines"
+    )
 
 
 async def painter_per_frame() -> None:
@@ -111,8 +117,10 @@ async def painter_per_frame() -> None:
         painter = SixelPainter(app, lambda _data: None)
         spans = [(12, 0, 60)]  # one line of the list, left of the photo
         times = timed(lambda: painter.after_frame(app.screen, spans), runs=2001)
-        print(f"sixel painter on a frame beside the photo: median {median(times) * 1000:6.1f} µs"
-              f"  p95 {sorted(times)[int(0.95 * len(times))] * 1000:6.1f} µs")
+        print(
+            f"sixel painter on a frame beside the photo: median {median(times) * 1000:6.1f} µs"
+            f"  p95 {sorted(times)[int(0.95 * len(times))] * 1000:6.1f} µs"
+        )
 
 
 if __name__ == "__main__":

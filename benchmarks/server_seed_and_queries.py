@@ -126,8 +126,18 @@ def running_server(db_path: Path, log_path: Path) -> Iterator[str]:
     base_url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "crm_server.cli", "serve", "--db", str(db_path),
-             "--host", "127.0.0.1", "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "crm_server.cli",
+                "serve",
+                "--db",
+                str(db_path),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -203,9 +213,7 @@ def measure(
     return page
 
 
-def walk_keyset(
-    results: Results, client: httpx.Client, headers: dict, who: str, rows: int
-) -> tuple[str | None, int]:
+def walk_keyset(results: Results, client: httpx.Client, headers: dict, who: str, rows: int) -> tuple[str | None, int]:
     """Follows next_cursor WALK_PAGE rows at a time; returns the cursor `rows` deep."""
     cursor, seen, samples = None, 0, []
     while seen < rows:
@@ -240,7 +248,9 @@ def common_terms(client: httpx.Client, headers: dict) -> dict[str, str]:
 # --- baseline in process ----------------------------------------------------------------------
 
 
-def baseline(results: Results, db_path: Path, deep_cursor: str | None, terms: dict[str, str], repeats: int) -> list[str]:
+def baseline(
+    results: Results, db_path: Path, deep_cursor: str | None, terms: dict[str, str], repeats: int
+) -> list[str]:
     """In process, as the supervisor (every report): the server's list_reports (count and page)
     against the plain way to get the same page: OFFSET instead of a cursor; LIKE over the four
     text columns instead of the trigram index, with an exact LIKE count."""
@@ -270,13 +280,15 @@ def baseline(results: Results, db_path: Path, deep_cursor: str | None, terms: di
             def go() -> None:
                 with db.read() as conn:
                     list_reports(conn, directory, who, f, cursor=cursor)
+
             return go
 
-        def plain(*queries) -> Callable[[], None]:  # noqa: ANN002
+        def plain(*queries) -> Callable[[], None]:
             def go() -> None:
                 with db.read() as conn:
                     for query in queries:
                         conn.execute(query).all()
+
             return go
 
         def timed(fn: Callable[[], None], n: int) -> list[float]:
@@ -295,17 +307,33 @@ def baseline(results: Results, db_path: Path, deep_cursor: str | None, terms: di
 
         if deep_cursor:
             offset = _summary_select().order_by(*newest_first).offset(DEEP_ROWS).limit(51)
-            compare(f"page {DEEP_ROWS:,} rows deep", "keyset (server)", server(ReportFilter(), deep_cursor),
-                    "OFFSET", plain(offset), max(5, repeats // 5))
+            compare(
+                f"page {DEEP_ROWS:,} rows deep",
+                "keyset (server)",
+                server(ReportFilter(), deep_cursor),
+                "OFFSET",
+                plain(offset),
+                max(5, repeats // 5),
+            )
 
         for name, term in terms.items():
             pattern = "%" + term + "%"
-            like = or_(*(c.like(pattern) for c in (reports.c.number, reports.c.title, reports.c.description,
-                                                   reports.c.address)))
+            like = or_(
+                *(
+                    c.like(pattern)
+                    for c in (reports.c.number, reports.c.title, reports.c.description, reports.c.address)
+                )
+            )
             count = select(func.count()).select_from(reports).where(like)
             page = _summary_select().where(like).order_by(*newest_first).limit(51)
-            compare(f"q {name}", "FTS (server)", server(ReportFilter(q=term)),
-                    "LIKE scan + count", plain(count, page), max(3, repeats // 10))
+            compare(
+                f"q {name}",
+                "FTS (server)",
+                server(ReportFilter(q=term)),
+                "LIKE scan + count",
+                plain(count, page),
+                max(3, repeats // 10),
+            )
     finally:
         db.dispose()
     return ratios
@@ -367,8 +395,20 @@ def open_reports(client: httpx.Client, headers: dict, count: int) -> list[str]:
 def seed(db_path: Path, reports: int, random_seed: int) -> tuple[float, str]:
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "crm_server.cli", "seed", "--db", str(db_path), "--reports", str(reports),
-         "--random-seed", str(random_seed), "--now", str(int(time.time()))],
+        [
+            sys.executable,
+            "-m",
+            "crm_server.cli",
+            "seed",
+            "--db",
+            str(db_path),
+            "--reports",
+            str(reports),
+            "--random-seed",
+            str(random_seed),
+            "--now",
+            str(int(time.time())),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -398,7 +438,10 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
         )
     print(seed_line, flush=True)
 
-    with running_server(db_path, workdir / "server.log") as base_url, httpx.Client(base_url=base_url, timeout=120.0) as client:
+    with (
+        running_server(db_path, workdir / "server.log") as base_url,
+        httpx.Client(base_url=base_url, timeout=120.0) as client,
+    ):
         sup = login(client, *SUPERVISOR)
         dis = login(client, *DISPATCHER)
         people = (("supervisor", sup), ("dispatcher", dis))
@@ -414,13 +457,19 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
             "assignee=unassigned": {"assignee": "unassigned"},
             "agency=JP": {"agency": "JP"},
             "Menunggu+overdue+unassigned+jalan-rusak": {
-                "status": "Menunggu", "overdue": "true", "assignee": "unassigned", "category": "jalan-rusak",
+                "status": "Menunggu",
+                "overdue": "true",
+                "assignee": "unassigned",
+                "category": "jalan-rusak",
             },
             "agency=JP&status=Menunggu&overdue=true": {"agency": "JP", "status": "Menunggu", "overdue": "true"},
             "agency=DBM.JP&category=jalan-rusak": {"agency": "DBM.JP", "category": "jalan-rusak"},
             "status=Proses&sort=due": {"status": "Proses", "sort": "due"},
             "all five incl. agency=JP (none match)": {
-                "status": "Menunggu", "overdue": "true", "category": "jalan-rusak", "assignee": "unassigned",
+                "status": "Menunggu",
+                "overdue": "true",
+                "category": "jalan-rusak",
+                "assignee": "unassigned",
                 "agency": "JP",
             },
         }
@@ -429,7 +478,9 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
             "assignee=unassigned": {"assignee": "unassigned"},
             "category=jalan-lingkungan-rusak": {"category": "jalan-lingkungan-rusak"},
             "Menunggu+unassigned+saluran-lingkungan": {
-                "status": "Menunggu", "assignee": "unassigned", "category": "saluran-lingkungan",
+                "status": "Menunggu",
+                "assignee": "unassigned",
+                "category": "saluran-lingkungan",
             },
             "status=Proses&sort=due": {"status": "Proses", "sort": "due"},
         }
@@ -442,16 +493,34 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
         for who, headers in people:
             cursor, seen = walk_keyset(results, client, headers, who, DEEP_ROWS)
             if cursor:
-                measure(results, client, headers, who, "deep", f"page at row {seen:,} (cursor)",
-                        {"limit": 50, "cursor": cursor}, n, FILTER_TARGET_MS)
+                measure(
+                    results,
+                    client,
+                    headers,
+                    who,
+                    "deep",
+                    f"page at row {seen:,} (cursor)",
+                    {"limit": 50, "cursor": cursor},
+                    n,
+                    FILTER_TARGET_MS,
+                )
                 if who == "supervisor":
                     deep_cursor = cursor
 
         terms = common_terms(client, sup)
         for who, headers in people:
             for name, term in terms.items():
-                measure(results, client, headers, who, "search", f"q {name} {term!r}",
-                        {"limit": 50, "q": term}, n, SEARCH_TARGET_MS)
+                measure(
+                    results,
+                    client,
+                    headers,
+                    who,
+                    "search",
+                    f"q {name} {term!r}",
+                    {"limit": 50, "q": term},
+                    n,
+                    SEARCH_TARGET_MS,
+                )
 
         print("baseline in process (no HTTP), supervisor:", flush=True)
         ratios = baseline(results, db_path, deep_cursor, terms, n)
@@ -469,7 +538,8 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
         f"  {outcome['ok']} assigns in {outcome['elapsed']:.1f} s = {outcome['ok'] / outcome['elapsed']:.0f} writes/s"
         f" (each also preceded by an audited GET: {2 * outcome['ok'] / outcome['elapsed']:.0f} write transactions/s)",
         f"  POST assign latency p50 {statistics.median(assign):.0f} ms, p95 {percentile(assign, 0.95):.0f} ms,"
-        f" max {max(assign):.0f} ms; GET report p50 {statistics.median(reads):.0f} ms, p95 {percentile(reads, 0.95):.0f} ms",
+        f" max {max(assign):.0f} ms; GET report p50 {statistics.median(reads):.0f} ms,"
+        f" p95 {percentile(reads, 0.95):.0f} ms",
         f"  responses by status: {statuses}; non-2xx: {non2xx or 'none'}",
     ]
     print_table(args, results, seed_line, assign_lines, ratios)
@@ -486,12 +556,17 @@ def print_table(args, results: Results, seed_line: str, assign_lines: list[str],
     sqlite_version = sqlite3.sqlite_version
     print()
     print("=" * 118)
-    print(f"crm_server benchmark: {args.reports:,} reports; {os.cpu_count()} cores; Python {platform.python_version()};"
-          f" SQLite {sqlite_version}; {args.requests} measured requests per query after {WARMUP} warm-up")
+    print(
+        f"crm_server benchmark: {args.reports:,} reports; {os.cpu_count()} cores; Python {platform.python_version()};"
+        f" SQLite {sqlite_version}; {args.requests} measured requests per query after {WARMUP} warm-up"
+    )
     print(f"command: {command_line()}")
     print(seed_line)
     print("-" * 118)
-    print(f"{'section':<9} {'query':<46} {'who':<10} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  {'target':<10} result")
+    print(
+        f"{'section':<9} {'query':<46} {'who':<10} {'n':>4}"
+        f" {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  {'target':<10} result"
+    )
     for row in results.rows:
         target = f"p95<{row.target_ms:.0f}" if row.target_ms else ""
         print(

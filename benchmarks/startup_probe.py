@@ -74,7 +74,11 @@ def first_frame_ms(probe: str, *args: str, env: Mapping[str, str] | None = None)
     spawned = time.time()
     out = subprocess.run(
         [sys.executable, "-c", probe, repr(spawned), *args],
-        capture_output=True, text=True, timeout=120, cwd=ROOT, env=dict(env) if env is not None else None,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env=dict(env) if env is not None else None,
     )
     line = next((line for line in out.stdout.splitlines() if line.startswith("FIRST_FRAME")), None)
     if line is None:

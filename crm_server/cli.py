@@ -161,7 +161,11 @@ def cmd_operator_add(args: argparse.Namespace) -> None:
     db = _open_db(args.db)
     try:
         add_operator(
-            db, username=args.username, role=args.role, agency_code=args.agency, password=_read_password(),
+            db,
+            username=args.username,
+            role=args.role,
+            agency_code=args.agency,
+            password=_read_password(),
             display_name=args.name,
         )
     except AccountError as exc:
@@ -190,7 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
     def with_db(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)
         p.add_argument(
-            "--db", default=os.environ.get(DB_ENV), required=not os.environ.get(DB_ENV),
+            "--db",
+            default=os.environ.get(DB_ENV),
+            required=not os.environ.get(DB_ENV),
             help=f"SQLite file path, or a SQLAlchemy URL such as postgresql+psycopg://crm@db/crm (else {DB_ENV})",
         )
         return p

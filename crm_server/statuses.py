@@ -43,9 +43,7 @@ _BY_LABEL = {label: status for status, label in _LABELS.items()}
 STATUS_LABELS: tuple[str, ...] = tuple(_LABELS.values())
 
 # Assigning an officer starts the follow-up; a report already in Proses may be reassigned.
-ASSIGNABLE = frozenset(
-    {Status.MENUNGGU, Status.KOORDINASI, Status.DISPOSISI, Status.PROSES, Status.TL_DITOLAK}
-)
+ASSIGNABLE = frozenset({Status.MENUNGGU, Status.KOORDINASI, Status.DISPOSISI, Status.PROSES, Status.TL_DITOLAK})
 
 
 class Resolution:

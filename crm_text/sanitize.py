@@ -65,9 +65,7 @@ _VARIATION_SELECTORS: Final = "\ufe00-\ufe0f\U000e0100-\U000e01ef"
 # A ZWJ survives only between two emoji (the left one may carry U+FE0F).
 # Patterns here start with a literal or a character class rather than a
 # lookbehind or an alternation, so the regex engine can skip ahead quickly.
-_STRAY_ZWJ: Final = re.compile(
-    f"\u200d(?:(?<![{_EMOJI}]\u200d)(?<![{_EMOJI}]\ufe0f\u200d)|(?![{_EMOJI}]))"
-)
+_STRAY_ZWJ: Final = re.compile(f"\u200d(?:(?<![{_EMOJI}]\u200d)(?<![{_EMOJI}]\ufe0f\u200d)|(?![{_EMOJI}]))")
 # Three or more blank (whitespace-only) lines in a row, at the start of the
 # text or after a line break.
 _LEADING_BLANK_LINES: Final = re.compile(r"\A(?:[^\S\n]*\n){3,}")

@@ -7,7 +7,7 @@ import asyncio
 import os
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import anyio
 from rich.console import Console, RenderableType
@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import events, work
 from textual.app import SystemCommand
 from textual.await_complete import AwaitComplete
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -40,12 +40,16 @@ from widgets.safe_text import block
 
 TEXTS = Texts(
     id={
-        "palette": "Perintah", "quit": "Keluar", "lock": "Kunci layar",
+        "palette": "Perintah",
+        "quit": "Keluar",
+        "lock": "Kunci layar",
         "no_screenshot": "Tangkapan layar dimatikan di konsol ini.",
         "no_copy": "Tidak disalin: laporan bersifat privasi sedang ditampilkan.",
     },
     en={
-        "palette": "Commands", "quit": "Quit", "lock": "Lock screen",
+        "palette": "Commands",
+        "quit": "Quit",
+        "lock": "Lock screen",
         "no_screenshot": "Screenshots are turned off in this console.",
         "no_copy": "Not copied: a private report is on screen.",
     },
@@ -78,7 +82,7 @@ class CrmApp(HookedApp[None]):
 
     TITLE = "CRM"
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", TEXTS("quit"), id="app.quit", show=False),
         # Priority: locks from inside a dialog's text area too.
         Binding("ctrl+l", "lock", TEXTS("lock"), id="app.lock", show=False, priority=True),
@@ -195,8 +199,11 @@ class CrmApp(HookedApp[None]):
         """Every toast of the console, whoever raises it: sanitised text, never markup (a toast
         parses markup by default, and officer names or server messages can carry it)."""
         super().notify(
-            block(message, max_chars=500), title=block(title, max_chars=100) if title else "",
-            severity=severity, timeout=timeout, markup=False,
+            block(message, max_chars=500),
+            title=block(title, max_chars=100) if title else "",
+            severity=severity,
+            timeout=timeout,
+            markup=False,
         )
 
     # --- navigation between screens (called by the screens) -----------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -34,17 +35,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--server", help="the CRM server URL (else CRM_TUI_SERVER, else the config file)")
     parser.add_argument("--lang", choices=("id", "en"), help="interface language (banners stay Indonesian)")
     parser.add_argument(
-        "--idle-lock-minutes", type=float, metavar="N",
+        "--idle-lock-minutes",
+        type=float,
+        metavar="N",
         help="lock the screen after N minutes without input, 0 for never (default 5)",
     )
     parser.add_argument(
-        "--photos", choices=PHOTO_SETTINGS,
+        "--photos",
+        choices=PHOTO_SETTINGS,
         help="draw photos with kitty graphics, sixel or half-block cells (default: auto, from the terminal)",
     )
     sub = parser.add_subparsers(dest="command")
     demo = sub.add_parser("demo", help="run on a temporary demo backend, signed in as its dispatcher")
     demo.add_argument(
-        "--reports", type=_demo_report_count, default=None, metavar="N",
+        "--reports",
+        type=_demo_report_count,
+        default=None,
+        metavar="N",
         help=f"demo reports to seed, 1 to {MAX_DEMO_REPORTS:,} (default 2,000)",
     )
     # Also after `demo` (`crm-tui demo --lang en`, as the README has it).
@@ -71,7 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         lang = getattr(args, "demo_lang", None) or args.lang
         try:
             config = load_config(
-                server=args.server, lang=lang, idle_lock_minutes=args.idle_lock_minutes, photos=args.photos,
+                server=args.server,
+                lang=lang,
+                idle_lock_minutes=args.idle_lock_minutes,
+                photos=args.photos,
             )
         except ConfigError as exc:
             print(f"crm-tui: {exc}", file=sys.stderr)
@@ -90,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
 
         _silence_output()
         return EXIT_BROKEN_PIPE
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001  # any error at all: an incident id, never its message
         # Python's own report would print the exception's message, which can hold report text.
         from crm_tui.crash import EXIT_CRASH, report_crash
 
@@ -118,7 +128,12 @@ def _run(args: argparse.Namespace, config: Config, departure: Departure) -> int:
             from pathlib import Path
 
             from crm_tui.demo_backend import (
-                DEFAULT_REPORTS, DEMO_DIR_ENV, DEMO_PASSWORD, DEMO_USERNAME, DemoBackend, DemoBackendError,
+                DEFAULT_REPORTS,
+                DEMO_DIR_ENV,
+                DEMO_PASSWORD,
+                DEMO_USERNAME,
+                DemoBackend,
+                DemoBackendError,
             )
 
             folder = Path(os.environ[DEMO_DIR_ENV]) if os.environ.get(DEMO_DIR_ENV) else None
@@ -151,10 +166,8 @@ def _silence_output() -> None:
     pipe would print "Exception ignored ... BrokenPipeError" (to nowhere, or to the terminal)."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(AttributeError, OSError, ValueError):
             os.dup2(devnull, stream.fileno())
-        except (AttributeError, OSError, ValueError):
-            pass
     os.close(devnull)
 
 

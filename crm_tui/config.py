@@ -89,8 +89,14 @@ def _toml_kind(value: object) -> str:
     if isinstance(value, bool):
         return "a boolean"
     for kind, words in (
-        (int, "an integer"), (float, "a float"), (str, "a string"), (dict, "a table"), (list, "an array"),
-        (datetime, "a date-time"), (date, "a date"), (time, "a time"),
+        (int, "an integer"),
+        (float, "a float"),
+        (str, "a string"),
+        (dict, "a table"),
+        (list, "an array"),
+        (datetime, "a date-time"),
+        (date, "a date"),
+        (time, "a time"),
     ):
         if isinstance(value, kind):
             return words
@@ -102,7 +108,10 @@ def _type_problem(key: str, value: object) -> str | None:
     if key == "keymap" and isinstance(value, dict):
         for binding, keys in value.items():
             if not isinstance(keys, str):
-                return f'[keymap] {_shown(binding, 40)} must be a string of keys such as "a,ctrl+a", not {_toml_kind(keys)}'
+                return (
+                    f"[keymap] {_shown(binding, 40)} must be a string of keys"
+                    f' such as "a,ctrl+a", not {_toml_kind(keys)}'
+                )
         return None
     if key in _STRING_KEYS:
         fits = isinstance(value, str)

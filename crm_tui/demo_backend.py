@@ -52,9 +52,19 @@ class DemoBackend:
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
                 [
-                    sys.executable, "-m", "crm_server.cli", "serve",
-                    "--db", str(self.folder / "crm.sqlite3"), "--host", "127.0.0.1", "--port", str(self.port),
-                    "--demo", "--reports", str(self.reports),
+                    sys.executable,
+                    "-m",
+                    "crm_server.cli",
+                    "serve",
+                    "--db",
+                    str(self.folder / "crm.sqlite3"),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--demo",
+                    "--reports",
+                    str(self.reports),
                 ],
                 stdin=subprocess.DEVNULL,
                 stdout=log,

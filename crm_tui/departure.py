@@ -16,6 +16,7 @@ None of them is a crash: no incident log. Imports nothing from Textual (set up b
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -113,7 +114,5 @@ def _terminal_settings() -> list | None:
 def _restore_terminal(settings: list | None) -> None:
     if termios is None or settings is None:
         return
-    try:
+    with contextlib.suppress(termios.error, OSError, ValueError):
         termios.tcsetattr(sys.stdin.fileno(), termios.TCSANOW, settings)
-    except (termios.error, OSError, ValueError):
-        pass

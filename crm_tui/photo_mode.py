@@ -94,7 +94,9 @@ def cell_pixels() -> tuple[int, int] | None:
         stream = sys.__stdout__
         if stream is None or not stream.isatty():
             return None
-        rows, columns, width, height = struct.unpack("HHHH", fcntl.ioctl(stream.fileno(), termios.TIOCGWINSZ, b"\0" * 8))
+        rows, columns, width, height = struct.unpack(
+            "HHHH", fcntl.ioctl(stream.fileno(), termios.TIOCGWINSZ, b"\0" * 8)
+        )
     except (ImportError, OSError, ValueError):
         return None
     if not (rows and columns and width and height):

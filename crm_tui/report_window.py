@@ -167,7 +167,9 @@ class ReportWindow(Generic[RowT]):
         near = max(0, min(near, (self.total or 0) - 1))
         rows, total = self.page_size, self.total or 0
         # The report is near its old place: look there first, then a page further each way.
-        around = [near + sign * step * rows for step in range(max_pages + 1) for sign in ((1,) if step == 0 else (1, -1))]
+        around = [
+            near + sign * step * rows for step in range(max_pages + 1) for sign in ((1,) if step == 0 else (1, -1))
+        ]
         while (index := self.index_of(number)) is None and fetched < max_pages:
             key = next((self.missing(i, i + 1) for i in around if 0 <= i < total and self.row(i) is None), None)
             if key is None:

@@ -66,10 +66,16 @@ class SixelPainter:
             if not lines:
                 continue
             if renderer.lines is not None:
-                self._write("".join(
-                    SAVE_CURSOR + Control.move_to(box.x, y).segment.text + renderer.lines[y - box.y] + RESTORE_CURSOR
-                    for y in lines if y - box.y < len(renderer.lines)
-                ))
+                self._write(
+                    "".join(
+                        SAVE_CURSOR
+                        + Control.move_to(box.x, y).segment.text
+                        + renderer.lines[y - box.y]
+                        + RESTORE_CURSOR
+                        for y in lines
+                        if y - box.y < len(renderer.lines)
+                    )
+                )
             elif (job := renderer.job) is not None and self._encoding.get(id(renderer)) is not job:
                 self._encode(panel, renderer, job)
 

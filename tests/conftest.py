@@ -79,8 +79,15 @@ SHARED_SCOPES = {
 
 # The fixtures that start a server, on the database of the run (directly or through another).
 SERVER_FIXTURES = {
-    "demo_server", "writes_server", "make_server", "fresh_server", "hostile_world",  # tests/conftest.py
-    "server_suite_server", "write_server", "events_server", "fixed_server",  # the folders' own
+    "demo_server",
+    "writes_server",
+    "make_server",
+    "fresh_server",
+    "hostile_world",  # tests/conftest.py
+    "server_suite_server",
+    "write_server",
+    "events_server",
+    "fixed_server",  # the folders' own
 }
 
 

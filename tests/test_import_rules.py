@@ -73,7 +73,13 @@ RULES: dict[str, Rule] = {
         forbidden=("httpx", "httpcore", "crm_server", "crm_tui"),
         # The models and what they stand on (errors, query, retry policy): nothing that speaks HTTP.
         allowed_within={
-            "api_client": ("api_client", "api_client.models", "api_client.errors", "api_client.query", "api_client.retry")
+            "api_client": (
+                "api_client",
+                "api_client.models",
+                "api_client.errors",
+                "api_client.query",
+                "api_client.retry",
+            )
         },
     ),
     "crm_text": Rule(stdlib_only=True),
@@ -123,9 +129,7 @@ print(json.dumps(sorted(sys.modules)))
 
 
 def _in_fresh_interpreter(code: str, *args: str):
-    result = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, timeout=120
-    )
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -308,30 +312,34 @@ def _write(root: Path, files: dict[str, str]) -> None:
 
 
 def test_the_layer_checker_catches_imports_from_above(tmp_path):
-    _write(tmp_path, {
-        "crm_server/__init__.py": "",
-        "crm_server/schemas.py": "from crm_server.api import deps\n",
-        "crm_server/cli.py": "from crm_server.api import app\nfrom crm_server.demo import seed\n",
-        "crm_server/storage/__init__.py": "",
-        "crm_server/storage/engine.py": "def later():\n    from crm_server.services import audit\n",
-        "crm_server/services/__init__.py": "",
-        "crm_server/services/audit.py": (
-            "from ..api import routes\nfrom crm_server import schemas\nfrom crm_server.storage.engine import Database\n"
-        ),
-        "crm_server/api/__init__.py": "",
-        "crm_server/api/routes.py": (
-            "from sqlalchemy import Connection, select\nfrom crm_server.storage.schema import reports\n"
-            "from crm_server.services import audit\n"
-        ),
-        "crm_tui/__init__.py": "",
-        "crm_tui/config.py": "",
-        "crm_tui/dialogs/__init__.py": "",
-        "crm_tui/dialogs/note_dialog.py": (
-            "from crm_tui.screens.main_screen import MainScreen\nfrom crm_tui import config\n"
-        ),
-        "crm_tui/screens/__init__.py": "",
-        "crm_tui/screens/main_screen.py": "from crm_tui.dialogs import note_dialog\nimport widgets.report_table\n",
-    })
+    _write(
+        tmp_path,
+        {
+            "crm_server/__init__.py": "",
+            "crm_server/schemas.py": "from crm_server.api import deps\n",
+            "crm_server/cli.py": "from crm_server.api import app\nfrom crm_server.demo import seed\n",
+            "crm_server/storage/__init__.py": "",
+            "crm_server/storage/engine.py": "def later():\n    from crm_server.services import audit\n",
+            "crm_server/services/__init__.py": "",
+            "crm_server/services/audit.py": (
+                "from ..api import routes\nfrom crm_server import schemas\n"
+                "from crm_server.storage.engine import Database\n"
+            ),
+            "crm_server/api/__init__.py": "",
+            "crm_server/api/routes.py": (
+                "from sqlalchemy import Connection, select\nfrom crm_server.storage.schema import reports\n"
+                "from crm_server.services import audit\n"
+            ),
+            "crm_tui/__init__.py": "",
+            "crm_tui/config.py": "",
+            "crm_tui/dialogs/__init__.py": "",
+            "crm_tui/dialogs/note_dialog.py": (
+                "from crm_tui.screens.main_screen import MainScreen\nfrom crm_tui import config\n"
+            ),
+            "crm_tui/screens/__init__.py": "",
+            "crm_tui/screens/main_screen.py": "from crm_tui.dialogs import note_dialog\nimport widgets.report_table\n",
+        },
+    )
     assert layer_violations("crm_server", tmp_path) == {
         "crm_server.schemas": ["crm_server.api", "crm_server.api.deps"],
         "crm_server.services.audit": ["crm_server.api", "crm_server.api.routes"],

@@ -100,7 +100,12 @@ class ConsoleHeader(Widget):
         if self.filtered:
             tail += [Content(" "), Content.styled(f"({TEXTS('filtered')})", self._muted)]
         if self.new_count:
-            tail += [sep, Content.styled(TEXTS("new", count=self.new_count), self.get_visual_style("console-header--new", partial=True))]
+            tail += [
+                sep,
+                Content.styled(
+                    TEXTS("new", count=self.new_count), self.get_visual_style("console-header--new", partial=True)
+                ),
+            ]
         if self.stale:
             tail += [sep, Content.styled(TEXTS("stale"), self._muted)]
         who = [Content(" " + line(self.operator, max_chars=40)), sep]

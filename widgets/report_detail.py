@@ -332,7 +332,9 @@ class ReportDetail(VerticalScroll, can_focus=True):
         return self.get_visual_style(f"report-detail--{name}", partial=True)
 
     def _heading(self, summary: ReportSummary) -> Content:
-        return Content.assemble((safe_text.line(summary.number), self._style("number")), "  ", self._status(summary.status))
+        return Content.assemble(
+            (safe_text.line(summary.number), self._style("number")), "  ", self._status(summary.status)
+        )
 
     def _status(self, status: ReportStatus) -> Content:
         return Content.styled(status.value, self._style(status_class(status)))
@@ -362,7 +364,10 @@ class ReportDetail(VerticalScroll, can_focus=True):
             place = (location.kelurahan, location.kecamatan, location.city)
         else:
             place = (summary.kelurahan, summary.kecamatan, summary.city)
-        rows += [(TEXTS(key), Content(safe_text.line(value))) for key, value in zip(("kelurahan", "kecamatan", "city"), place, strict=True)]
+        rows += [
+            (TEXTS(key), Content(safe_text.line(value)))
+            for key, value in zip(("kelurahan", "kecamatan", "city"), place, strict=True)
+        ]
         if isinstance(summary, Report) and summary.resolution is not None:
             rows.append((TEXTS("resolution"), Content(summary.resolution.value)))
         if isinstance(summary, Report) and summary.duplicate_of:

@@ -59,7 +59,7 @@ def status_class(status: ReportStatus) -> str:
 
 
 def format_wib(moment: datetime) -> str:
-    """"28 Nov 2026 14:05", in WIB. A time with no WIB form (hours from the end of year 9999;
+    """ "28 Nov 2026 14:05", in WIB. A time with no WIB form (hours from the end of year 9999;
     the client's models refuse those, a widget is not to rely on it) shows as it came, in ISO."""
     try:
         local = moment.astimezone(WIB)

@@ -104,7 +104,9 @@ def layout_columns(width: int, lock_width: int) -> tuple[Column, ...]:
         if not given:
             break
         free -= given
-    return tuple(fixed[key] if key in fixed else Column(key, widths[key]) for key in ORDER if key in fixed or key in widths)
+    return tuple(
+        fixed[key] if key in fixed else Column(key, widths[key]) for key in ORDER if key in fixed or key in widths
+    )
 
 
 def header_cells(columns: tuple[Column, ...]) -> list[str]:

@@ -29,14 +29,28 @@ from widgets.report_row import GAP, Column, fit, header_cells, layout_columns, r
 
 TEXTS = Texts(
     id={
-        "loading": "Memuat laporan…", "empty": "Tidak ada laporan.", "row_loading": "…",
-        "down": "Turun", "up": "Naik", "top": "Paling atas", "bottom": "Paling bawah",
-        "page_down": "Halaman berikut", "page_up": "Halaman sebelumnya", "open": "Buka",
+        "loading": "Memuat laporan…",
+        "empty": "Tidak ada laporan.",
+        "row_loading": "…",
+        "down": "Turun",
+        "up": "Naik",
+        "top": "Paling atas",
+        "bottom": "Paling bawah",
+        "page_down": "Halaman berikut",
+        "page_up": "Halaman sebelumnya",
+        "open": "Buka",
     },
     en={
-        "loading": "Loading reports…", "empty": "No reports.", "row_loading": "…",
-        "down": "Down", "up": "Up", "top": "Top", "bottom": "Bottom",
-        "page_down": "Page down", "page_up": "Page up", "open": "Open",
+        "loading": "Loading reports…",
+        "empty": "No reports.",
+        "row_loading": "…",
+        "down": "Down",
+        "up": "Up",
+        "top": "Top",
+        "bottom": "Bottom",
+        "page_down": "Page down",
+        "page_up": "Page up",
+        "open": "Open",
     },
     same=frozenset({"row_loading"}),
 )
@@ -134,7 +148,7 @@ class ReportTable(ScrollView, can_focus=True):
     | `report-table--new` | The marker of a report that arrived while the operator watched. |
     | `report-table--late` | Time left, from day 6 and once overdue. |
     | `report-table--private` | The privacy marker. |
-    | `report-table--status-*` | One per status (menunggu, koordinasi, disposisi, proses, menunggu-validasi, tl-ditolak, selesai). |
+    | `report-table--status-*` | One per status, named as in `report-table--status-tl-ditolak`. |
     """
 
     cursor: reactive[int] = reactive(0, init=False, repaint=False)  # watch_cursor redraws only the rows it changed

@@ -65,8 +65,9 @@ def _jitter(rng: random.Random, color: tuple[int, int, int], amount: int) -> tup
     return tuple(max(0, min(255, c + rng.randint(-amount, amount))) for c in color)  # type: ignore[return-value]
 
 
-def _gradient(draw: _Canvas, x0: int, y0: int, x1: int, y1: int,
-              top: tuple[int, int, int], bottom: tuple[int, int, int]) -> None:
+def _gradient(
+    draw: _Canvas, x0: int, y0: int, x1: int, y1: int, top: tuple[int, int, int], bottom: tuple[int, int, int]
+) -> None:
     span = max(1, y1 - y0)
     for y in range(y0, y1):
         t = (y - y0) / span
@@ -140,8 +141,9 @@ def synthetic_photo(seed: int, category_code: str, width: int = 320, height: int
     return buf.getvalue()
 
 
-def _road_point(rng: random.Random, width: int, height: int, horizon: int, vanish_x: int,
-                near: float = 0.45) -> tuple[int, int, float]:
+def _road_point(
+    rng: random.Random, width: int, height: int, horizon: int, vanish_x: int, near: float = 0.45
+) -> tuple[int, int, float]:
     """A point on the road surface and its perspective scale (0 at the horizon, 1 at the bottom)."""
     t = rng.uniform(near, 0.92)
     y = horizon + (height - horizon) * t
@@ -150,7 +152,9 @@ def _road_point(rng: random.Random, width: int, height: int, horizon: int, vanis
     return int(x), int(y), t
 
 
-def _pothole(draw: _Canvas, rng: random.Random, width: int, height: int, horizon: int, vanish_x: int, night: bool) -> None:
+def _pothole(
+    draw: _Canvas, rng: random.Random, width: int, height: int, horizon: int, vanish_x: int, night: bool
+) -> None:
     for _ in range(rng.randint(1, 3)):
         x, y, t = _road_point(rng, width, height, horizon, vanish_x)
         rx = int(width * 0.12 * t * rng.uniform(0.6, 1.3))
@@ -161,7 +165,9 @@ def _pothole(draw: _Canvas, rng: random.Random, width: int, height: int, horizon
             draw.ellipse([x - rx // 2, y - ry // 3, x + rx // 2, y + ry // 2], fill=(70, 80, 90))
 
 
-def _water(draw: _Canvas, rng: random.Random, width: int, height: int, horizon: int, vanish_x: int, night: bool) -> None:
+def _water(
+    draw: _Canvas, rng: random.Random, width: int, height: int, horizon: int, vanish_x: int, night: bool
+) -> None:
     top = int(horizon + (height - horizon) * rng.uniform(0.15, 0.45))
     murky = (105, 95, 70) if rng.random() < 0.5 else (80, 95, 100)
     darker = (max(0, murky[0] - 30), max(0, murky[1] - 30), max(0, murky[2] - 30))
@@ -173,7 +179,9 @@ def _water(draw: _Canvas, rng: random.Random, width: int, height: int, horizon: 
         draw.line([(x, y), (x + length, y)], fill=(170, 170, 160), width=1)
 
 
-def _rubbish(draw: _Canvas, rng: random.Random, width: int, height: int, horizon: int, vanish_x: int, night: bool) -> None:
+def _rubbish(
+    draw: _Canvas, rng: random.Random, width: int, height: int, horizon: int, vanish_x: int, night: bool
+) -> None:
     cx = rng.choice((int(width * 0.18), int(width * 0.82)))
     base = int(horizon + (height - horizon) * rng.uniform(0.55, 0.8))
     for _ in range(rng.randint(6, 14)):
@@ -200,21 +208,32 @@ def _cars(draw: _Canvas, rng: random.Random, width: int, height: int, horizon: i
             draw.ellipse([wx - r, y - h // 4 - r, wx + r, y - h // 4 + r], fill=(15, 15, 15))
 
 
-def _stalls(draw: _Canvas, rng: random.Random, width: int, height: int, horizon: int, vanish_x: int, night: bool) -> None:
+def _stalls(
+    draw: _Canvas, rng: random.Random, width: int, height: int, horizon: int, vanish_x: int, night: bool
+) -> None:
     for _ in range(rng.randint(2, 4)):
         x = rng.randint(width // 10, width * 9 // 10)
         y = int(horizon + (height - horizon) * rng.uniform(0.35, 0.7))
         w = rng.randint(width // 9, width // 5)
         h = int(w * 0.8)
         tarp = rng.choice(((30, 90, 180), (220, 120, 30), (200, 40, 40), (40, 150, 80)))
-        draw.polygon([(x - w // 2 - 4, y - h), (x + w // 2 + 4, y - h), (x + w // 2, y - h + h // 4),
-                      (x - w // 2, y - h + h // 4)], fill=tarp)
+        draw.polygon(
+            [
+                (x - w // 2 - 4, y - h),
+                (x + w // 2 + 4, y - h),
+                (x + w // 2, y - h + h // 4),
+                (x - w // 2, y - h + h // 4),
+            ],
+            fill=tarp,
+        )
         draw.line([(x - w // 2, y - h), (x - w // 2, y)], fill=(60, 50, 40), width=2)
         draw.line([(x + w // 2, y - h), (x + w // 2, y)], fill=(60, 50, 40), width=2)
         draw.rectangle([x - w // 2, y - h // 3, x + w // 2, y], fill=(150, 110, 70))
 
 
-def _light(draw: _Canvas, rng: random.Random, width: int, height: int, horizon: int, vanish_x: int, night: bool) -> None:
+def _light(
+    draw: _Canvas, rng: random.Random, width: int, height: int, horizon: int, vanish_x: int, night: bool
+) -> None:
     for _ in range(rng.randint(1, 3)):
         x = rng.randint(width // 10, width * 9 // 10)
         base = int(horizon + (height - horizon) * rng.uniform(0.2, 0.5))
@@ -251,7 +270,9 @@ def _tree(draw: _Canvas, rng: random.Random, width: int, height: int, horizon: i
             draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=_jitter(rng, leaves, 15))
 
 
-def _generic(draw: _Canvas, rng: random.Random, width: int, height: int, horizon: int, vanish_x: int, night: bool) -> None:
+def _generic(
+    draw: _Canvas, rng: random.Random, width: int, height: int, horizon: int, vanish_x: int, night: bool
+) -> None:
     # A few pedestrians and a roadside object, so unrelated categories still look like a scene.
     for _ in range(rng.randint(1, 4)):
         x, y, t = _road_point(rng, width, height, horizon, vanish_x, near=0.2)

@@ -65,10 +65,22 @@ DEMO_OPERATORS = (
 # Status mix by age: new reports wait, old ones are mostly done; some stay open past the deadline.
 _STATUS_MIX = (
     (1, {Status.MENUNGGU: 60, Status.KOORDINASI: 10, Status.DISPOSISI: 10, Status.PROSES: 20}),
-    (6, {Status.MENUNGGU: 20, Status.KOORDINASI: 5, Status.DISPOSISI: 5, Status.PROSES: 40,
-         Status.MENUNGGU_VALIDASI: 15, Status.TL_DITOLAK: 5, Status.SELESAI: 10}),
-    (30, {Status.MENUNGGU: 8, Status.PROSES: 15, Status.MENUNGGU_VALIDASI: 7, Status.TL_DITOLAK: 5,
-          Status.SELESAI: 65}),
+    (
+        6,
+        {
+            Status.MENUNGGU: 20,
+            Status.KOORDINASI: 5,
+            Status.DISPOSISI: 5,
+            Status.PROSES: 40,
+            Status.MENUNGGU_VALIDASI: 15,
+            Status.TL_DITOLAK: 5,
+            Status.SELESAI: 10,
+        },
+    ),
+    (
+        30,
+        {Status.MENUNGGU: 8, Status.PROSES: 15, Status.MENUNGGU_VALIDASI: 7, Status.TL_DITOLAK: 5, Status.SELESAI: 65},
+    ),
     (None, {Status.MENUNGGU: 3, Status.PROSES: 5, Status.SELESAI: 92}),
 )
 _FIRST_NAMES = ("Ahmad", "Siti", "Dedi", "Ayu", "Rudi", "Fitri", "Joko", "Lina", "Eko", "Maya", "Bambang", "Putri")
@@ -83,7 +95,11 @@ def seed_operators(db: Database) -> list[DemoOperator]:
     for op in DEMO_OPERATORS:
         if op.username not in have:
             add_operator(
-                db, username=op.username, role=op.role, agency_code=op.agency, password=op.password,
+                db,
+                username=op.username,
+                role=op.role,
+                agency_code=op.agency,
+                password=op.password,
                 display_name=op.display_name,
             )
             added.append(op)
@@ -111,9 +127,28 @@ _NEEDS_OFFICER_NOT = frozenset({Status.MENUNGGU, Status.KOORDINASI, Status.DISPO
 
 # Column orders of the rows the generator yields (tuples: no per-row dicts at a million rows).
 REPORT_COLUMNS = (
-    "id", "number", "channel", "category_code", "title", "description", "address", "kelurahan_code",
-    "lat", "lon", "created_at", "updated_at", "due_at", "status", "agency_code", "agency_path",
-    "assignee_id", "private", "has_photo", "resolution", "duplicate_of", "version",
+    "id",
+    "number",
+    "channel",
+    "category_code",
+    "title",
+    "description",
+    "address",
+    "kelurahan_code",
+    "lat",
+    "lon",
+    "created_at",
+    "updated_at",
+    "due_at",
+    "status",
+    "agency_code",
+    "agency_path",
+    "assignee_id",
+    "private",
+    "has_photo",
+    "resolution",
+    "duplicate_of",
+    "version",
 )
 HISTORY_COLUMNS = ("report_id", "at", "actor_id", "action", "from_status", "to_status", "detail", "note")
 REPORTER_COLUMNS = ("report_id", "name", "phone", "email", "nik", "account")
@@ -197,9 +232,27 @@ def _generate(
         private = jaki and r() < jaki_private
         chunk.reports.append(
             (
-                report_id, number, channel, category.code, title, description, address, place_code,
-                lat, lon, created_at, updated_at, created_at + DUE_AFTER, int(status), agency.code,
-                agency.path, assignee, private, False, Resolution.SELESAI if closed else None, None,
+                report_id,
+                number,
+                channel,
+                category.code,
+                title,
+                description,
+                address,
+                place_code,
+                lat,
+                lon,
+                created_at,
+                updated_at,
+                created_at + DUE_AFTER,
+                int(status),
+                agency.code,
+                agency.path,
+                assignee,
+                private,
+                False,
+                Resolution.SELESAI if closed else None,
+                None,
                 1 + (assignee is not None) + closed,
             )
         )
@@ -209,8 +262,16 @@ def _generate(
             history_rows.append((report_id, updated_at, assignee, "assigned", menunggu, proses, None, None))
         if closed:
             history_rows.append(
-                (report_id, updated_at, assignee, "closed", proses, selesai, "resolution: selesai",
-                 "Sudah ditindaklanjuti di lokasi.")
+                (
+                    report_id,
+                    updated_at,
+                    assignee,
+                    "closed",
+                    proses,
+                    selesai,
+                    "resolution: selesai",
+                    "Sudah ditindaklanjuti di lokasi.",
+                )
             )
         if jaki:
             chunk.reporters.append(_reporter(rng, report_id))
@@ -298,7 +359,9 @@ def seed_reports(db: Database, count: int, *, random_seed: int = 1, now: int | N
         _advance_report_ids(conn)
         for day, added in sequence.items():
             if day in known_days:
-                conn.execute(daily_sequence.update().where(daily_sequence.c.day == day).values(last=known_days[day] + added))
+                conn.execute(
+                    daily_sequence.update().where(daily_sequence.c.day == day).values(last=known_days[day] + added)
+                )
             else:
                 conn.execute(daily_sequence.insert().values(day=day, last=added))
     with db.write() as conn:
@@ -322,8 +385,13 @@ def _add_photos(conn: Connection, first_id: int, random_seed: int) -> None:
         .limit(MAX_DEMO_PHOTOS)
     ).all()
     pics = [
-        {"report_id": row.id, "content_type": "image/jpeg", "width": 320, "height": 240,
-         "data": synthetic_photo(random_seed * 1_000_003 + row.id, row.category_code)}
+        {
+            "report_id": row.id,
+            "content_type": "image/jpeg",
+            "width": 320,
+            "height": 240,
+            "data": synthetic_photo(random_seed * 1_000_003 + row.id, row.category_code),
+        }
         for row in newest_jaki
     ]
     if pics:

@@ -41,9 +41,7 @@ def agency_rows() -> tuple[AgencyRow, ...]:
             rows.append(AgencyRow(kec_code, f"Kecamatan {kec.name}", "kecamatan", city.code, kec_path))
             for kel in kec.kelurahan:
                 kel_code = f"{kec_code}.{_slug(kel)}"
-                rows.append(
-                    AgencyRow(kel_code, f"Kelurahan {kel}", "kelurahan", kec_code, f"{kec_path}{kel_code}/")
-                )
+                rows.append(AgencyRow(kel_code, f"Kelurahan {kel}", "kelurahan", kec_code, f"{kec_path}{kel_code}/"))
     for dinas in DINAS:
         dinas_path = f"{ROOT_CODE}/{dinas.code}/"
         rows.append(AgencyRow(dinas.code, dinas.name, "dinas", ROOT_CODE, dinas_path))

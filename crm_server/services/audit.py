@@ -24,7 +24,11 @@ def record(
 ) -> None:
     conn.execute(
         audit.insert().values(
-            at=now(), operator=operator, action=action, report_number=report_number, outcome=outcome,
+            at=now(),
+            operator=operator,
+            action=action,
+            report_number=report_number,
+            outcome=outcome,
             address=address[:64] if address else None,
         )
     )

@@ -31,17 +31,19 @@ def append(
     actor_id: int | None,
 ) -> int:
     """`actor_id`: the operator who made the change; None for a report the intake created."""
-    event_id = inserted_id(conn.execute(
-        events.insert().values(
-            at=now(),
-            type=kind,
-            report_id=report_id,
-            agency_path=agency_path,
-            assignee_id=assignee_id,
-            actor_id=actor_id,
-            payload=summary.model_dump_json(),
+    event_id = inserted_id(
+        conn.execute(
+            events.insert().values(
+                at=now(),
+                type=kind,
+                report_id=report_id,
+                agency_path=agency_path,
+                assignee_id=assignee_id,
+                actor_id=actor_id,
+                payload=summary.model_dump_json(),
+            )
         )
-    ))
+    )
     if event_id % _PRUNE_EVERY == 0:
         conn.execute(delete(events).where(events.c.id <= event_id - RETAINED_EVENTS))
     return event_id

@@ -39,9 +39,7 @@ def check_intake_key(db: Database, key: str | None) -> None:
     if not key:
         raise Unauthorized("Send the X-Intake-Key header.")
     with db.read() as conn:
-        known = conn.scalars(
-            select(intake_keys.c.key_hash).where(intake_keys.c.key_hash == token_digest(key))
-        ).first()
+        known = conn.scalars(select(intake_keys.c.key_hash).where(intake_keys.c.key_hash == token_digest(key))).first()
     if known is None:
         raise Unauthorized("The intake key is not valid.")
 
@@ -84,28 +82,30 @@ def submit(db: Database, directory: Directory, body: schemas.IntakeReport) -> st
     at = now()
     with db.write() as conn:
         number = next_number(conn, at)
-        report_id = inserted_id(conn.execute(
-            reports.insert().values(
-                number=number,
-                channel=body.channel,
-                category_code=body.category,
-                title=title,
-                description=clean_text(body.description, max_chars=MAX_TEXT_CHARS),
-                address=clean_line(body.location.address, max_chars=ADDRESS_CHARS),
-                kelurahan_code=body.location.kelurahan,
-                lat=body.location.lat,
-                lon=body.location.lon,
-                created_at=at,
-                updated_at=at,
-                due_at=at + DUE_AFTER,
-                status=int(Status.MENUNGGU),
-                agency_code=agency.code,
-                agency_path=agency.path,
-                private=body.private,
-                has_photo=photo is not None,
-                version=1,
+        report_id = inserted_id(
+            conn.execute(
+                reports.insert().values(
+                    number=number,
+                    channel=body.channel,
+                    category_code=body.category,
+                    title=title,
+                    description=clean_text(body.description, max_chars=MAX_TEXT_CHARS),
+                    address=clean_line(body.location.address, max_chars=ADDRESS_CHARS),
+                    kelurahan_code=body.location.kelurahan,
+                    lat=body.location.lat,
+                    lon=body.location.lon,
+                    created_at=at,
+                    updated_at=at,
+                    due_at=at + DUE_AFTER,
+                    status=int(Status.MENUNGGU),
+                    agency_code=agency.code,
+                    agency_path=agency.path,
+                    private=body.private,
+                    has_photo=photo is not None,
+                    version=1,
+                )
             )
-        ))
+        )
         if reporter is not None:
             conn.execute(reporters.insert().values(report_id=report_id, **reporter.model_dump()))
         if photo is not None:
@@ -120,7 +120,11 @@ def submit(db: Database, directory: Directory, body: schemas.IntakeReport) -> st
             )
         conn.execute(
             history.insert().values(
-                report_id=report_id, at=at, action="created", to_status=int(Status.MENUNGGU), detail=f"channel: {body.channel}"
+                report_id=report_id,
+                at=at,
+                action="created",
+                to_status=int(Status.MENUNGGU),
+                detail=f"channel: {body.channel}",
             )
         )
         # No operator made this change, and the reporter is never anyone's actor.

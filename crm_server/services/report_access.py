@@ -51,9 +51,7 @@ def view_photo(conn: Connection, who: Principal, number: str) -> StoredPhoto:
             "This report is private: its photo is locked.",
             audit=AuditNote(who.username, "denied", "private_photo", number),
         )
-    photo = conn.execute(
-        select(photos.c.content_type, photos.c.data).where(photos.c.report_id == row.id)
-    ).one_or_none()
+    photo = conn.execute(select(photos.c.content_type, photos.c.data).where(photos.c.report_id == row.id)).one_or_none()
     if photo is None:
         raise NotFound("This report has no photo.")
     audit.record(conn, who.username, "view_photo", "ok", number)

@@ -391,14 +391,16 @@ def existing_report(conn: Connection, number: str) -> Row:
 
 def report_detail(conn: Connection, directory: Directory, report_id: int) -> schemas.Report:
     row = conn.execute(
-        _summary_select().add_columns(
+        _summary_select()
+        .add_columns(
             reports.c.description,
             reports.c.address,
             reports.c.lat,
             reports.c.lon,
             reports.c.resolution,
             reports.c.duplicate_of,
-        ).where(reports.c.id == report_id)
+        )
+        .where(reports.c.id == report_id)
     ).one_or_none()
     if row is None:
         raise NotFound()

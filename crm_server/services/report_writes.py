@@ -41,7 +41,7 @@ def parse_if_match(header: str | None) -> set[int]:
         if match:
             versions.add(int(match.group(1)))
     if not versions:
-        raise PreconditionRequired("If-Match must carry the report's ETag, e.g. \"3\".")
+        raise PreconditionRequired('If-Match must carry the report\'s ETag, e.g. "3".')
     return versions
 
 
@@ -187,9 +187,7 @@ def add_note(conn: Connection, directory: Directory, who: Principal, number: str
     if not cleaned:
         raise Unprocessable("The note is empty.")
     at = now()
-    note_id = inserted_id(conn.execute(
-        notes.insert().values(report_id=row.id, author_id=who.id, at=at, text=cleaned)
-    ))
+    note_id = inserted_id(conn.execute(notes.insert().values(report_id=row.id, author_id=who.id, at=at, text=cleaned)))
     # A note is not a state change: the version (and so every ETag in flight) stays valid.
     conn.execute(update(reports).where(reports.c.id == row.id).values(updated_at=at))
     _log(conn, directory, who, row, "noted")

@@ -19,10 +19,7 @@ _COLS = ", ".join(COLUMNS)
 _NEW = ", ".join(f"new.{c}" for c in COLUMNS)
 _OLD = ", ".join(f"old.{c}" for c in COLUMNS)
 
-CREATE = (
-    f"CREATE VIRTUAL TABLE {TABLE} USING fts5({_COLS},"
-    " content='reports', content_rowid='id', tokenize='trigram')"
-)
+CREATE = f"CREATE VIRTUAL TABLE {TABLE} USING fts5({_COLS}, content='reports', content_rowid='id', tokenize='trigram')"
 TRIGGERS = (
     f"CREATE TRIGGER {TABLE}_ai AFTER INSERT ON reports BEGIN"
     f" INSERT INTO {TABLE}(rowid, {_COLS}) VALUES (new.id, {_NEW}); END",

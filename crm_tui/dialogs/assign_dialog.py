@@ -50,7 +50,7 @@ TEXTS = Texts(
 
 
 def officer_prompt(officer: Officer) -> Content:
-    """"Display Name (username) · N open", sanitised, as literal Content."""
+    """ "Display Name (username) · N open", sanitised, as literal Content."""
     return Content(
         TEXTS(
             "officer",
@@ -135,8 +135,12 @@ class AssignDialog(ActionDialog[str, R]):
         yield OptionList(*self._options(self._shown), id="officers", compact=True)
 
     def hint_labels(self) -> dict[str, Label]:
-        return {"submit": TEXTS("assign"), "select": TEXTS("assign"), "confirm": TEXTS("assign"),
-                "cancel": TEXTS("cancel")}
+        return {
+            "submit": TEXTS("assign"),
+            "select": TEXTS("assign"),
+            "confirm": TEXTS("assign"),
+            "cancel": TEXTS("cancel"),
+        }
 
     def retry_keys(self) -> str:
         return "Enter"

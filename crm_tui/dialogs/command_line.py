@@ -87,9 +87,7 @@ class CommandLine(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="bar"):
             yield Label(Content(":"), id="prompt")
-            yield Input(
-                placeholder=TEXTS("placeholder"), id="command", compact=True, max_length=MAX_COMMAND_CHARS
-            )
+            yield Input(placeholder=TEXTS("placeholder"), id="command", compact=True, max_length=MAX_COMMAND_CHARS)
             yield KeyHints({"submit": TEXTS("run"), "cancel": TEXTS("cancel")}, id="dialog-keys")
 
     @on(Input.Submitted, "#command")

@@ -242,9 +242,7 @@ class FilterDialog(DialogScreen[ReportQuery | None]):
         self._shown = shown
         options = self.query_one("#category", OptionList)
         options.clear_options()
-        options.add_options(
-            [Option(Content(TEXTS("all") if c is None else line(c.name, max_chars=60))) for c in shown]
-        )
+        options.add_options([Option(Content(TEXTS("all") if c is None else line(c.name, max_chars=60))) for c in shown])
         codes = [() if c is None else (c.code,) for c in shown]
         if self._category in codes:
             options.highlighted = codes.index(self._category)

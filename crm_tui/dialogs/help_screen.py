@@ -23,7 +23,7 @@ TEXTS = Texts(
         "keys": "Tombol",
         "description": "Fungsi",
         "id": "ID (untuk keymap)",
-        "remap": "Ubah tombol lewat [keymap] di berkas konfigurasi: id = \"tombol\".",
+        "remap": 'Ubah tombol lewat [keymap] di berkas konfigurasi: id = "tombol".',
         "close": "tutup",
     },
     en={
@@ -31,7 +31,7 @@ TEXTS = Texts(
         "keys": "Keys",
         "description": "Does",
         "id": "ID (for the keymap)",
-        "remap": "Remap keys in the config file's [keymap]: id = \"keys\".",
+        "remap": 'Remap keys in the config file\'s [keymap]: id = "keys".',
         "close": "close",
     },
 )

@@ -87,8 +87,7 @@ class SortDialog(DialogScreen[str | None]):
         with Vertical(id="dialog-frame"):
             yield Static(Content(TEXTS("title")), id="dialog-title", markup=False)
             options = [
-                Option(Content(TEXTS(key) + (TEXTS("current") if key == self.current else "")), id=key)
-                for key in SORTS
+                Option(Content(TEXTS(key) + (TEXTS("current") if key == self.current else "")), id=key) for key in SORTS
             ]
             yield OptionList(*options, id="sorts", compact=True)
             yield KeyHints({"select": TEXTS("choose"), "cancel": TEXTS("cancel")}, id="dialog-keys")

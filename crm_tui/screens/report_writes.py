@@ -35,7 +35,9 @@ TEXTS = Texts(
         "closed": "{number} ditutup ({resolution}).",
         "noted": "Catatan ditambahkan ke {number}.",
         "claimed": "{number} kini Anda tangani.",
-        "not_claimed": "{number} tidak diambil: telah diubah oleh {who}{changes}. Periksa lalu ambil lagi bila masih perlu.",
+        "not_claimed": (
+            "{number} tidak diambil: telah diubah oleh {who}{changes}. Periksa lalu ambil lagi bila masih perlu."
+        ),
         "someone": "operator lain",
     },
     en={
@@ -43,7 +45,9 @@ TEXTS = Texts(
         "closed": "{number} closed ({resolution}).",
         "noted": "Note added to {number}.",
         "claimed": "{number} is now yours.",
-        "not_claimed": "{number} was not claimed: it was changed by {who}{changes}. Check it and claim again if still needed.",
+        "not_claimed": (
+            "{number} was not claimed: it was changed by {who}{changes}. Check it and claim again if still needed."
+        ),
         "someone": "another operator",
     },
 )

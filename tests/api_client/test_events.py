@@ -77,8 +77,13 @@ async def test_a_live_event_arrives(dispatcher, report_number):
 
 
 def submit_by_intake(server: ServerProcess, category: str) -> str:
-    body = {"channel": "JAKI", "category": category, "title": "Lampu jalan padam", "location": {"kelurahan": HOME},
-            "reporter": {"name": "Ibu Pelapor", "phone": "081234567890"}}
+    body = {
+        "channel": "JAKI",
+        "category": category,
+        "title": "Lampu jalan padam",
+        "location": {"kelurahan": HOME},
+        "reporter": {"name": "Ibu Pelapor", "phone": "081234567890"},
+    }
     response = httpx.post(
         f"{server.base_url}/api/v1/intake/reports", json=body, headers={"X-Intake-Key": server.intake_key()}, timeout=10
     )
@@ -121,7 +126,7 @@ async def test_resync_when_the_server_cannot_replay_then_events_carry_on(dispatc
     latest = await latest_event_id(dispatcher)
     stream = dispatcher.events(last_event_id=latest + 1000)
     try:
-        connected, resync = await take(stream, 2)
+        _connected, resync = await take(stream, 2)
         await dispatcher.add_note(report_number, "after resync")
         event = await next_item(stream)
     finally:
@@ -167,7 +172,9 @@ class CutFirstStream(httpx.AsyncBaseTransport):
         if request.url.path.endswith("/events") and not self.cut:
             self.cut = True
             return httpx.Response(
-                response.status_code, headers=response.headers, request=request,
+                response.status_code,
+                headers=response.headers,
+                request=request,
                 stream=_CutMidFrame(response.stream, self.frame, self.into),
             )
         return response
@@ -176,7 +183,9 @@ class CutFirstStream(httpx.AsyncBaseTransport):
         await self.real.aclose()
 
 
-async def test_a_stream_cut_mid_event_resumes_with_no_gap_and_no_duplicate(client_for, events_server, dispatcher, report_number):
+async def test_a_stream_cut_mid_event_resumes_with_no_gap_and_no_duplicate(
+    client_for, events_server, dispatcher, report_number
+):
     start = await latest_event_id(dispatcher)
     for i in range(4):
         await dispatcher.add_note(report_number, f"catatan {i}")

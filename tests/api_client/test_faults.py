@@ -9,8 +9,8 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Callable
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import httpx
 import pytest
@@ -65,7 +65,9 @@ HEALTH = httpx.Response(200, json={"status": "ok", "schema_version": 1})
 
 async def test_connection_refused_is_retried_then_a_connection_error():
     recorder = Recorder()
-    async with CrmClient(f"http://127.0.0.1:{free_port()}", transport=recorder, retry=FAST_RETRY, timeouts=QUICK) as client:
+    async with CrmClient(
+        f"http://127.0.0.1:{free_port()}", transport=recorder, retry=FAST_RETRY, timeouts=QUICK
+    ) as client:
         with pytest.raises(APIConnectionError) as caught:
             await client.health()
         assert len(recorder.requests) == TRIES
@@ -162,8 +164,13 @@ async def test_retry_after_as_an_http_date_and_capped():
 
 
 async def test_a_retry_after_beyond_the_deadline_fails_at_once():
-    script = Script(httpx.Response(429, headers={"Retry-After": "3600"}, json={"error": "rate_limited",
-                    "message": "Too many attempts; wait and try again.", "request_id": "req_1"}))
+    script = Script(
+        httpx.Response(
+            429,
+            headers={"Retry-After": "3600"},
+            json={"error": "rate_limited", "message": "Too many attempts; wait and try again.", "request_id": "req_1"},
+        )
+    )
     policy = RetryPolicy(max_retries=3, retry_after_cap=60.0)
     async with mock_client(script, retry=policy) as client:
         started = time.monotonic()
@@ -298,16 +305,23 @@ def test_the_server_message_is_kept_only_when_it_is_safe():
         error = error_from_response(_response(403, body), secrets=("S3CRET-T0KEN",))
         assert error.message == "Your role may not do this.", body
         assert "S3CRET" not in repr(error)
-    html = error_from_response(_response(502, text="<html>bad gateway " + PAYLOAD_MARK + "</html>", **{"X-Request-ID": "req_h"}))
+    html = error_from_response(
+        _response(502, text="<html>bad gateway " + PAYLOAD_MARK + "</html>", **{"X-Request-ID": "req_h"})
+    )
     assert isinstance(html, ServerError) and PAYLOAD_MARK not in repr(html) and html.request_id == "req_h"
     odd = error_from_response(_response(418, text="teapot"))
     assert odd.status_code == 418 and odd.message == "The CRM server refused the request (HTTP 418)."
 
 
 def test_a_412_carries_what_changed():
-    body = {"error": "precondition_failed", "message": "The report changed since you loaded it.",
-            "request_id": "req_b", "current_version": 4, "changed_by": "Sari Wulandari",
-            "changed_at": "2026-11-28T08:17:38+00:00"}
+    body = {
+        "error": "precondition_failed",
+        "message": "The report changed since you loaded it.",
+        "request_id": "req_b",
+        "current_version": 4,
+        "changed_by": "Sari Wulandari",
+        "changed_at": "2026-11-28T08:17:38+00:00",
+    }
     error = error_from_response(_response(412, body))
     assert isinstance(error, PreconditionFailed)
     assert (error.current_version, error.changed_by) == (4, "Sari Wulandari")
@@ -327,13 +341,29 @@ async def test_a_huge_response_is_refused_not_buffered():
 
 async def test_list_reports_sends_the_query(demo_server):
     script = Script(httpx.Response(200, json={"items": [], "total": 0, "next_cursor": None}))
-    query = ReportQuery(status=["Menunggu", "Proses"], category="banjir", agency="JP", assignee="me",
-                        private=False, overdue=True, q=" got ", sort="due")
+    query = ReportQuery(
+        status=["Menunggu", "Proses"],
+        category="banjir",
+        agency="JP",
+        assignee="me",
+        private=False,
+        overdue=True,
+        q=" got ",
+        sort="due",
+    )
     async with mock_client(script) as client:
         await client.list_reports(query, cursor="abc", limit=7)
     params = script.requests[0].url.params
     assert params.get_list("status") == ["Menunggu", "Proses"]
     assert dict(params.multi_items()) | {"status": "x"} == {
-        "status": "x", "category": "banjir", "agency": "JP", "assignee": "me", "private": "false",
-        "overdue": "true", "q": "got", "sort": "due", "cursor": "abc", "limit": "7",
+        "status": "x",
+        "category": "banjir",
+        "agency": "JP",
+        "assignee": "me",
+        "private": "false",
+        "overdue": "true",
+        "q": "got",
+        "sort": "due",
+        "cursor": "abc",
+        "limit": "7",
     }

@@ -30,8 +30,12 @@ async def test_login_keeps_the_token_and_returns_the_operator(demo_server, clien
     session = await client.login("dispatcher", "dispatcher-demo")
     assert client.token
     assert session.operator == Operator.model_validate(
-        {"username": "dispatcher", "display_name": "Sari Wulandari", "role": "dispatcher",
-         "agency": {"code": HOME, "name": "Kelurahan Cideng"}}
+        {
+            "username": "dispatcher",
+            "display_name": "Sari Wulandari",
+            "role": "dispatcher",
+            "agency": {"code": HOME, "name": "Kelurahan Cideng"},
+        }
     )
     assert session.expires_at.tzinfo is not None and session.expires_at > datetime.now(UTC)
     assert "token" not in type(session).model_fields

@@ -42,7 +42,9 @@ async def test_the_token_never_shows_in_reprs_errors_or_logs(demo_server, client
     assert token and token not in repr(client) and "signed_in=True" in repr(client)
 
     await client.list_reports(ReportQuery(q=TYPED))
-    report = await client.get_report((await client.list_reports(ReportQuery(status=("Proses",)), limit=1)).items[0].number)
+    report = await client.get_report(
+        (await client.list_reports(ReportQuery(status=("Proses",)), limit=1)).items[0].number
+    )
     stale = report.model_copy(update={"etag": '"999"'})
     for call in (
         lambda: client.assign(stale, "officer2"),  # 412
@@ -61,7 +63,9 @@ async def test_the_token_never_shows_in_reprs_errors_or_logs(demo_server, client
         auth = request.headers["Authorization"]
         return httpx.Response(401, json={"error": "unauthorized", "message": f"bad {auth}", "request_id": auth})
 
-    async with CrmClient("http://crm.test", token=token, transport=httpx.MockTransport(echo), retry=FAST_RETRY) as echoing:
+    async with CrmClient(
+        "http://crm.test", token=token, transport=httpx.MockTransport(echo), retry=FAST_RETRY
+    ) as echoing:
         with pytest.raises(CrmApiError) as caught:
             await echoing.me()
         errors.append(caught.value)
@@ -154,16 +158,42 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
 
     d = tmp_path_factory.mktemp("tls")
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-    _openssl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=crm test CA", cwd=d)
+    _openssl(
+        "req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=crm test CA", cwd=d
+    )
     _openssl("req", *ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1", cwd=d)
     (d / "ext.cnf").write_text("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
-    _openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-             "-out", "server.pem", "-days", "2", "-extfile", "ext.cnf", cwd=d)
+    _openssl(
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+        cwd=d,
+    )
 
     port = free_port()
     app = create_app(Database.open(d / "tls.sqlite3"))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           ssl_certfile=str(d / "server.pem"), ssl_keyfile=str(d / "server.key")))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            ssl_certfile=str(d / "server.pem"),
+            ssl_keyfile=str(d / "server.key"),
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

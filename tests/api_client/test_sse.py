@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from api_client import CrmClient, Event, Forbidden, Resync, StreamStatus, Unauthorized
-from api_client.sse import LineSplitter, SSEDecoder, ServerSentEvent, StreamProtocolError
+from api_client.sse import LineSplitter, ServerSentEvent, SSEDecoder, StreamProtocolError
 from tests.api_client.conftest import FAST_RETRY, QUICK
 
 
@@ -25,7 +25,9 @@ def decode(*chunks: bytes) -> list[ServerSentEvent]:
 
 
 def test_frames_with_every_line_ending_even_split_across_chunks():
-    stream = b"\xef\xbb\xbfretry: 2000\n\nid: 1\r\nevent: created\r\ndata: {\"a\":\r\n\r\nid: 2\revent: noted\rdata: x\r\r"
+    stream = (
+        b'\xef\xbb\xbfretry: 2000\n\nid: 1\r\nevent: created\r\ndata: {"a":\r\n\r\nid: 2\revent: noted\rdata: x\r\r'
+    )
     whole = decode(stream)
     assert whole == [ServerSentEvent("created", '{"a":', "1"), ServerSentEvent("noted", "x", "2")]
     assert decode(*[stream[i : i + 1] for i in range(len(stream))]) == whole
@@ -59,7 +61,7 @@ def test_retry_is_read_and_a_multibyte_character_split_across_chunks_survives():
 
 
 def test_an_unterminated_frame_is_never_dispatched_and_a_huge_line_is_refused():
-    assert decode(b"id: 3\nevent: noted\ndata: {\"id\": 3}\n") == []
+    assert decode(b'id: 3\nevent: noted\ndata: {"id": 3}\n') == []
     splitter = LineSplitter()
     with pytest.raises(StreamProtocolError):
         for _ in range(20):
@@ -69,17 +71,31 @@ def test_an_unterminated_frame_is_never_dispatched_and_a_huge_line_is_refused():
 # --- the iterator, against streams the real server does not send ------------------------------
 
 SUMMARY = {
-    "number": "JK2611280001", "status": "Proses", "channel": "JAKI", "category": "banjir",
-    "category_name": "Banjir", "title": "Air meluap", "kelurahan": "Cideng", "kecamatan": "Gambir",
-    "city": "Jakarta Pusat", "agency": {"code": "JP.GAMBIR.CIDENG", "name": "Kelurahan Cideng"},
-    "assignee": None, "private": True, "photo": "locked", "created_at": "2026-11-28T00:12:07Z",
-    "updated_at": "2026-11-28T08:17:38Z", "due_at": "2026-12-05T00:12:07Z", "version": 2,
+    "number": "JK2611280001",
+    "status": "Proses",
+    "channel": "JAKI",
+    "category": "banjir",
+    "category_name": "Banjir",
+    "title": "Air meluap",
+    "kelurahan": "Cideng",
+    "kecamatan": "Gambir",
+    "city": "Jakarta Pusat",
+    "agency": {"code": "JP.GAMBIR.CIDENG", "name": "Kelurahan Cideng"},
+    "assignee": None,
+    "private": True,
+    "photo": "locked",
+    "created_at": "2026-11-28T00:12:07Z",
+    "updated_at": "2026-11-28T08:17:38Z",
+    "due_at": "2026-12-05T00:12:07Z",
+    "version": 2,
 }
 
 
 def frame(event_id: int, kind: str = "noted", data: str | None = None) -> bytes:
-    body = data if data is not None else json.dumps(
-        {"id": event_id, "type": kind, "at": "2026-11-28T09:00:00Z", "report": SUMMARY}
+    body = (
+        data
+        if data is not None
+        else json.dumps({"id": event_id, "type": kind, "at": "2026-11-28T09:00:00Z", "report": SUMMARY})
     )
     return f"id: {event_id}\nevent: {kind}\ndata: {body}\n\n".encode()
 
@@ -98,7 +114,9 @@ class Streams:
 
 
 async def items_of(streams: Streams, count: int, **kwargs) -> list:
-    client = CrmClient("http://crm.test", token="t", transport=httpx.MockTransport(streams), retry=FAST_RETRY, timeouts=QUICK)
+    client = CrmClient(
+        "http://crm.test", token="t", transport=httpx.MockTransport(streams), retry=FAST_RETRY, timeouts=QUICK
+    )
     async with client:
         stream = client.events(**kwargs)
         try:
@@ -163,11 +181,15 @@ async def test_a_503_at_connect_is_retried_after_its_retry_after_and_a_403_is_no
     def unavailable(request: httpx.Request) -> httpx.Response:
         return httpx.Response(503, headers={"Retry-After": "1.5"})
 
-    async with CrmClient("http://crm.test", token="t", transport=httpx.MockTransport(unavailable), retry=FAST_RETRY) as client:
+    async with CrmClient(
+        "http://crm.test", token="t", transport=httpx.MockTransport(unavailable), retry=FAST_RETRY
+    ) as client:
         stream = client.events()
         status = await anext(stream)
         await stream.aclose()
-    assert status == StreamStatus(state="reconnecting", retry_in=1.5, attempt=1, reason="The CRM server failed; try again.")
+    assert status == StreamStatus(
+        state="reconnecting", retry_in=1.5, attempt=1, reason="The CRM server failed; try again."
+    )
 
     def forbidden(request: httpx.Request) -> httpx.Response:
         return httpx.Response(403, json={"error": "forbidden", "message": "No events for you.", "request_id": "r"})

@@ -45,11 +45,23 @@ def test_backoff_is_full_jitter_under_an_exponential_ceiling():
 
 def test_report_query_params():
     assert ReportQuery().params() == []
-    query = ReportQuery(status=[ReportStatus.MENUNGGU, "Proses"], category="banjir", assignee="unassigned",
-                        private=True, overdue=False, q="   ", sort="-due")
+    query = ReportQuery(
+        status=[ReportStatus.MENUNGGU, "Proses"],
+        category="banjir",
+        assignee="unassigned",
+        private=True,
+        overdue=False,
+        q="   ",
+        sort="-due",
+    )
     assert query.params() == [
-        ("status", "Menunggu"), ("status", "Proses"), ("category", "banjir"), ("assignee", "unassigned"),
-        ("private", "true"), ("overdue", "false"), ("sort", "-due"),
+        ("status", "Menunggu"),
+        ("status", "Proses"),
+        ("category", "banjir"),
+        ("assignee", "unassigned"),
+        ("private", "true"),
+        ("overdue", "false"),
+        ("sort", "-due"),
     ]
     assert query.status == ("Menunggu", "Proses") and hash(query) == hash(query.replace())
     assert query.replace(q="got").params()[-2] == ("q", "got")
@@ -61,7 +73,8 @@ def test_report_query_params():
 
 def _models() -> list[type[pydantic.BaseModel]]:
     return [
-        obj for obj in vars(models).values()
+        obj
+        for obj in vars(models).values()
         if inspect.isclass(obj) and issubclass(obj, pydantic.BaseModel) and obj.__module__ == models.__name__
     ]
 
@@ -128,8 +141,10 @@ def test_events_sessions_and_412s_refuse_such_times_too(moment):
     event = {"id": 1, "type": "created", "at": moment, "report": report}
     with pytest.raises(models.ResponseParseError):
         models.parse_json(models.Event, json.dumps(event), what="Event")
-    session = {"operator": {"username": "a", "display_name": "A", "role": "officer", "agency": report["agency"]},
-               "expires_at": moment}
+    session = {
+        "operator": {"username": "a", "display_name": "A", "role": "officer", "agency": report["agency"]},
+        "expires_at": moment,
+    }
     with pytest.raises(models.ResponseParseError):
         models.parse_json(models.Session, json.dumps(session), what="Session")
     body = {"error": "precondition_failed", "message": "changed", "changed_at": moment}

@@ -24,8 +24,17 @@ def login(api: Api, username: str, password: str):
 def test_repeated_failures_are_refused_with_429_even_for_the_right_password(api: Api):
     username = marker("locked").lower()
     added = crm_server(
-        "operator", "add", "--db", api.server.db, "--username", username, "--role", "dispatcher",
-        "--agency", "JP.GAMBIR.GAMBIR", stdin="benar-sekali\n",
+        "operator",
+        "add",
+        "--db",
+        api.server.db,
+        "--username",
+        username,
+        "--role",
+        "dispatcher",
+        "--agency",
+        "JP.GAMBIR.GAMBIR",
+        stdin="benar-sekali\n",
     )
     assert added.returncode == 0
     for _ in range(FAILURES_ALLOWED):
@@ -51,8 +60,17 @@ def test_unknown_usernames_are_slowed_down_too(api: Api):
 def test_a_few_failures_do_not_lock_anyone_out(api: Api):
     username = marker("typo").lower()
     crm_server(
-        "operator", "add", "--db", api.server.db, "--username", username, "--role", "dispatcher",
-        "--agency", "JP.GAMBIR.GAMBIR", stdin="kata-sandi\n",
+        "operator",
+        "add",
+        "--db",
+        api.server.db,
+        "--username",
+        username,
+        "--role",
+        "dispatcher",
+        "--agency",
+        "JP.GAMBIR.GAMBIR",
+        stdin="kata-sandi\n",
     )
     for _ in range(2):  # a success starts the count again
         for _ in range(FAILURES_ALLOWED - 1):
@@ -62,8 +80,17 @@ def test_a_few_failures_do_not_lock_anyone_out(api: Api):
 
 def _add_dispatcher(api: Api, username: str, password: str) -> None:
     added = crm_server(
-        "operator", "add", "--db", api.server.db, "--username", username, "--role", "dispatcher",
-        "--agency", "JP.GAMBIR.GAMBIR", stdin=password + "\n",
+        "operator",
+        "add",
+        "--db",
+        api.server.db,
+        "--username",
+        username,
+        "--role",
+        "dispatcher",
+        "--agency",
+        "JP.GAMBIR.GAMBIR",
+        stdin=password + "\n",
     )
     assert added.returncode == 0, added.stderr
 

@@ -37,8 +37,9 @@ CASES: dict[str, Bad] = {
     # bodies
     "login-malformed-json": Bad("POST", "/auth/login", 422, None, content=b'{"username": "BADINPUT", "pass'),
     "login-wrong-types": Bad("POST", "/auth/login", 422, None, json={"username": 7, "password": ["BADINPUT"]}),
-    "login-unknown-field": Bad("POST", "/auth/login", 422, None,
-                               json={"username": "x", "password": "y", "BADINPUT": 1}),
+    "login-unknown-field": Bad(
+        "POST", "/auth/login", 422, None, json={"username": "x", "password": "y", "BADINPUT": 1}
+    ),
     "login-huge-username": Bad("POST", "/auth/login", 422, None, json={"username": "BADINPUT" * 20, "password": "y"}),
     "login-unknown-user": Bad("POST", "/auth/login", 401, None, json={"username": "BADINPUT", "password": "BADINPUT"}),
     "login-body-is-a-list": Bad("POST", "/auth/login", 422, None, json=["BADINPUT"]),
@@ -46,28 +47,56 @@ CASES: dict[str, Bad] = {
     "assign-body-is-a-string": Bad("POST", f"/reports/{N}/assign", 422, json="BADINPUT", if_match=True),
     "assign-officer-object": Bad("POST", f"/reports/{N}/assign", 422, json={"officer": {"BADINPUT": 1}}, if_match=True),
     "assign-unknown-officer": Bad("POST", f"/reports/{N}/assign", 422, json={"officer": "BADINPUT"}, if_match=True),
-    "assign-officer-too-long": Bad("POST", f"/reports/{N}/assign", 422, json={"officer": "BADINPUT" * 10},
-                                   if_match=True),
-    "assign-malformed-json": Bad("POST", f"/reports/{N}/assign", 422, content=b"{BADINPUT", if_match=True,
-                                 headers={"Content-Type": "application/json"}),
-    "assign-nested-unknown-field": Bad("POST", f"/reports/{N}/assign", 422,
-                                       json={"officer": "officer", "extra": {"BADINPUT": "BADINPUT"}}, if_match=True),
-    "close-unknown-resolution": Bad("POST", f"/reports/{N}/close", 422,
-                                    json={"resolution": "BADINPUT", "note": "x"}, if_match=True),
-    "close-note-not-a-string": Bad("POST", f"/reports/{N}/close", 422,
-                                   json={"resolution": "selesai", "note": {"x": "BADINPUT"}}, if_match=True),
-    "close-duplicate-of-unknown": Bad("POST", f"/reports/{N}/close", 422,
-                                      json={"resolution": "duplikat", "note": "x", "duplicate_of": "BADINPUT"},
-                                      if_match=True),
+    "assign-officer-too-long": Bad(
+        "POST", f"/reports/{N}/assign", 422, json={"officer": "BADINPUT" * 10}, if_match=True
+    ),
+    "assign-malformed-json": Bad(
+        "POST",
+        f"/reports/{N}/assign",
+        422,
+        content=b"{BADINPUT",
+        if_match=True,
+        headers={"Content-Type": "application/json"},
+    ),
+    "assign-nested-unknown-field": Bad(
+        "POST",
+        f"/reports/{N}/assign",
+        422,
+        json={"officer": "officer", "extra": {"BADINPUT": "BADINPUT"}},
+        if_match=True,
+    ),
+    "close-unknown-resolution": Bad(
+        "POST", f"/reports/{N}/close", 422, json={"resolution": "BADINPUT", "note": "x"}, if_match=True
+    ),
+    "close-note-not-a-string": Bad(
+        "POST", f"/reports/{N}/close", 422, json={"resolution": "selesai", "note": {"x": "BADINPUT"}}, if_match=True
+    ),
+    "close-duplicate-of-unknown": Bad(
+        "POST",
+        f"/reports/{N}/close",
+        422,
+        json={"resolution": "duplikat", "note": "x", "duplicate_of": "BADINPUT"},
+        if_match=True,
+    ),
     "note-too-long": Bad("POST", f"/reports/{N}/notes", 422, json={"text": "BADINPUT " * 2500}),
-    "note-text-plain": Bad("POST", f"/reports/{N}/notes", 422, content=b"BADINPUT",
-                           headers={"Content-Type": "text/plain"}),
+    "note-text-plain": Bad(
+        "POST", f"/reports/{N}/notes", 422, content=b"BADINPUT", headers={"Content-Type": "text/plain"}
+    ),
     "note-null-text": Bad("POST", f"/reports/{N}/notes", 422, json={"text": None, "BADINPUT": True}),
-    "note-invalid-utf8": Bad("POST", f"/reports/{N}/notes", 400, content=b'{"text": "\xff\xfeBADINPUT"}',
-                             headers={"Content-Type": "application/json"}),
-    "note-deeply-nested": Bad("POST", f"/reports/{N}/notes", 400,
-                              content=b'{"text": ' + b"[" * 5000 + b'"BADINPUT"' + b"]" * 5000 + b"}",
-                              headers={"Content-Type": "application/json"}),
+    "note-invalid-utf8": Bad(
+        "POST",
+        f"/reports/{N}/notes",
+        400,
+        content=b'{"text": "\xff\xfeBADINPUT"}',
+        headers={"Content-Type": "application/json"},
+    ),
+    "note-deeply-nested": Bad(
+        "POST",
+        f"/reports/{N}/notes",
+        400,
+        content=b'{"text": ' + b"[" * 5000 + b'"BADINPUT"' + b"]" * 5000 + b"}",
+        headers={"Content-Type": "application/json"},
+    ),
     # query values
     "list-unknown-status": Bad("GET", "/reports", 422, params={"status": "BADINPUT"}),
     "list-unknown-sort": Bad("GET", "/reports", 422, params={"sort": "BADINPUT"}),
@@ -82,17 +111,17 @@ CASES: dict[str, Bad] = {
     "list-category-too-long": Bad("GET", "/reports", 422, params={"category": "BADINPUT" * 10}),
     "list-assignee-too-long": Bad("GET", "/reports", 422, params={"assignee": "BADINPUT" * 10}),
     "cursor-garbage": Bad("GET", "/reports", 422, params={"cursor": "BADINPUT!!"}),
-    "cursor-not-json": Bad("GET", "/reports", 422,
-                           params={"cursor": base64.urlsafe_b64encode(b"BADINPUT").decode()}),
+    "cursor-not-json": Bad("GET", "/reports", 422, params={"cursor": base64.urlsafe_b64encode(b"BADINPUT").decode()}),
     "cursor-of-another-sort": Bad("GET", "/reports", 422, params={"cursor": _cursor("due", 1, 2), "q": "BADINPUT"}),
     "cursor-wrong-width": Bad("GET", "/reports", 422, params={"cursor": _cursor("-created", 1), "q": "BADINPUT"}),
     "cursor-strings": Bad("GET", "/reports", 422, params={"cursor": _cursor("-created", "BADINPUT", 1)}),
     "cursor-huge-int": Bad("GET", "/reports", 422, params={"cursor": _cursor("-created", 10**30, 1), "q": "BADINPUT"}),
-    "cursor-huge-negative": Bad("GET", "/reports", 422,
-                                params={"cursor": _cursor("status", -(10**20), 1, 1), "sort": "status",
-                                        "q": "BADINPUT"}),
-    "cursor-just-past-int64": Bad("GET", "/reports", 422,
-                                  params={"cursor": _cursor("-created", 2**63, 1), "q": "BADINPUT"}),
+    "cursor-huge-negative": Bad(
+        "GET", "/reports", 422, params={"cursor": _cursor("status", -(10**20), 1, 1), "sort": "status", "q": "BADINPUT"}
+    ),
+    "cursor-just-past-int64": Bad(
+        "GET", "/reports", 422, params={"cursor": _cursor("-created", 2**63, 1), "q": "BADINPUT"}
+    ),
     "cursor-too-long": Bad("GET", "/reports", 422, params={"cursor": "BADINPUT" * 60}),
     # report numbers
     "number-word": Bad("GET", "/reports/BADINPUT", 422),
@@ -102,8 +131,9 @@ CASES: dict[str, Bad] = {
     "number-too-long": Bad("GET", "/reports/JK25010100011234", 422, params={"x": "BADINPUT"}),
     "number-unknown": Bad("GET", "/reports/JK0001019999", 404, params={"x": "BADINPUT"}),
     "photo-bad-number": Bad("GET", "/reports/BADINPUT/photo", 422),
-    "assign-bad-number": Bad("POST", "/reports/BADINPUT/assign", 422, json={"officer": "officer"},
-                             headers={"If-Match": '"1"'}),
+    "assign-bad-number": Bad(
+        "POST", "/reports/BADINPUT/assign", 422, json={"officer": "officer"}, headers={"If-Match": '"1"'}
+    ),
     "note-unknown-number": Bad("POST", "/reports/JK0001019999/notes", 404, json={"text": "BADINPUT"}),
     # routes and methods
     "unknown-route": Bad("GET", "/BADINPUT", 404),
@@ -115,28 +145,44 @@ CASES: dict[str, Bad] = {
     "get-login": Bad("GET", "/auth/login", 405, params={"username": "BADINPUT"}),
     "patch-intake": Bad("PATCH", "/intake/reports", 405, None, json={"title": "BADINPUT"}),
     # headers
-    "if-match-word": Bad("POST", f"/reports/{N}/assign", 428, json={"officer": "officer"},
-                         headers={"If-Match": '"BADINPUT"'}),
-    "if-match-superscript-digit": Bad("POST", f"/reports/{N}/assign", 428, json={"officer": "BADINPUT"},
-                                      headers={"If-Match": b'"\xb2"'}),
-    "if-match-5000-digits": Bad("POST", f"/reports/{N}/close", 428,
-                                json={"resolution": "selesai", "note": "BADINPUT"},
-                                headers={"If-Match": '"' + "9" * 5000 + '"'}),
-    "idempotency-key-too-long": Bad("POST", f"/reports/{N}/notes", 422, json={"text": "x"},
-                                    headers={"Idempotency-Key": "BADINPUT" * 30}),
-    "idempotency-key-latin1": Bad("POST", f"/reports/{N}/notes", 422, json={"text": "BADINPUT"},
-                                  headers={"Idempotency-Key": b"k\xe9y"}),
+    "if-match-word": Bad(
+        "POST", f"/reports/{N}/assign", 428, json={"officer": "officer"}, headers={"If-Match": '"BADINPUT"'}
+    ),
+    "if-match-superscript-digit": Bad(
+        "POST", f"/reports/{N}/assign", 428, json={"officer": "BADINPUT"}, headers={"If-Match": b'"\xb2"'}
+    ),
+    "if-match-5000-digits": Bad(
+        "POST",
+        f"/reports/{N}/close",
+        428,
+        json={"resolution": "selesai", "note": "BADINPUT"},
+        headers={"If-Match": '"' + "9" * 5000 + '"'},
+    ),
+    "idempotency-key-too-long": Bad(
+        "POST", f"/reports/{N}/notes", 422, json={"text": "x"}, headers={"Idempotency-Key": "BADINPUT" * 30}
+    ),
+    "idempotency-key-latin1": Bad(
+        "POST", f"/reports/{N}/notes", 422, json={"text": "BADINPUT"}, headers={"Idempotency-Key": b"k\xe9y"}
+    ),
     "token-unknown": Bad("GET", "/me", 401, None, headers={"Authorization": "Bearer BADINPUT"}),
     "token-latin1": Bad("GET", "/me", 401, None, headers={"Authorization": b"Bearer \xe9BADINPUT"}),
     "token-other-scheme": Bad("GET", "/reports", 401, None, headers={"Authorization": "Token BADINPUT"}),
     "last-event-id-too-long": Bad("GET", "/events", 422, headers={"Last-Event-ID": "BADINPUT" * 10}),
     # intake
-    "intake-malformed-json": Bad("POST", "/intake/reports", 422, None, content=b'{"title": "BADINPUT',
-                                 headers={"Content-Type": "application/json", "X-Intake-Key": "{key}"}),
-    "intake-unknown-field": Bad("POST", "/intake/reports", 422, None, json={"BADINPUT": 1},
-                                headers={"X-Intake-Key": "{key}"}),
-    "intake-key-too-long": Bad("POST", "/intake/reports", 422, None, json={"title": "x"},
-                               headers={"X-Intake-Key": "BADINPUT" * 30}),
+    "intake-malformed-json": Bad(
+        "POST",
+        "/intake/reports",
+        422,
+        None,
+        content=b'{"title": "BADINPUT',
+        headers={"Content-Type": "application/json", "X-Intake-Key": "{key}"},
+    ),
+    "intake-unknown-field": Bad(
+        "POST", "/intake/reports", 422, None, json={"BADINPUT": 1}, headers={"X-Intake-Key": "{key}"}
+    ),
+    "intake-key-too-long": Bad(
+        "POST", "/intake/reports", 422, None, json={"title": "x"}, headers={"X-Intake-Key": "BADINPUT" * 30}
+    ),
 }
 INTAKE_CASES = {
     "intake-unknown-category": {"category": "BADINPUT"},
@@ -189,8 +235,12 @@ def test_bad_request_is_a_clean_4xx(api: Api, report, name):
     path = API + _replace(case.path, MARK, mark).replace(N, report)
     with httpx.Client(base_url=api.server.base_url, timeout=30) as client:  # a 500 may drop the connection
         response = client.request(
-            case.method, path, params=_replace(case.params, MARK, mark), headers=headers,
-            json=_replace(case.json, MARK, mark), content=_replace(case.content, MARK, mark),
+            case.method,
+            path,
+            params=_replace(case.params, MARK, mark),
+            headers=headers,
+            json=_replace(case.json, MARK, mark),
+            content=_replace(case.content, MARK, mark),
         )
     body = assert_error_body(response, case.status)
     assert body["error"] != "internal_error"
@@ -254,8 +304,22 @@ def test_validation_errors_name_declared_fields_only(api: Api, report):
 def test_odd_but_valid_queries_are_answered(api: Api):
     """Search text is data, not syntax: quotes, FTS operators, wildcards and controls are searched
     for literally (or cleaned away), never an error."""
-    for q in ['"', '""', 'a"b"c', "AND OR NOT", "*", "NEAR(a b)", "\x00abc", "ab", "%_%", "\\", "jalan*",
-              "'; DROP TABLE reports; --", "\u202eabc", "🚧🚧🚧"]:
+    for q in [
+        '"',
+        '""',
+        'a"b"c',
+        "AND OR NOT",
+        "*",
+        "NEAR(a b)",
+        "\x00abc",
+        "ab",
+        "%_%",
+        "\\",
+        "jalan*",
+        "'; DROP TABLE reports; --",
+        "\u202eabc",
+        "🚧🚧🚧",
+    ]:
         response = api.get("dispatcher", "/reports", params={"q": q})
         assert response.status_code == 200, (q, response.text)
     like = api.reports("supervisor", q="%", limit=1)
@@ -267,12 +331,14 @@ def test_odd_but_valid_queries_are_answered(api: Api):
 @pytest.mark.parametrize("value", ["-1", "abc", "1.5", "99999999999999999999", "\xb2"])
 def test_unusable_last_event_id_means_resync_not_an_error(api: Api, value):
     headers = {**api.auth("dispatcher"), "Last-Event-ID": value.encode("latin-1")}
-    with httpx.Client(base_url=api.server.base_url, timeout=10) as client:
-        with client.stream("GET", f"{API}/events", headers=headers) as response:
-            assert response.status_code == 200
-            lines = response.iter_lines()
-            assert next(lines).startswith("retry:")
-            head = [next(lines) for _ in range(4)]
+    with (
+        httpx.Client(base_url=api.server.base_url, timeout=10) as client,
+        client.stream("GET", f"{API}/events", headers=headers) as response,
+    ):
+        assert response.status_code == 200
+        lines = response.iter_lines()
+        assert next(lines).startswith("retry:")
+        head = [next(lines) for _ in range(4)]
     assert "event: resync" in head, head
     data = json.loads(next(line for line in head if line.startswith("data:"))[5:])
     assert data["reason"] == "cannot_replay" and isinstance(data["latest_id"], int)

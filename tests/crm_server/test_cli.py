@@ -83,8 +83,19 @@ def test_serve_with_bad_path_is_one_line(tmp_path):
 
 def _add(db: Path, username: str, role: str, agency: str, password: str | None = "rahasia-123", *extra: str):
     return crm_server(
-        "operator", "add", "--db", str(db), "--username", username, "--role", role, "--agency", agency, *extra,
-        stdin=None if password is None else password + "\n", check=False,
+        "operator",
+        "add",
+        "--db",
+        str(db),
+        "--username",
+        username,
+        "--role",
+        role,
+        "--agency",
+        agency,
+        *extra,
+        stdin=None if password is None else password + "\n",
+        check=False,
     )
 
 
@@ -127,7 +138,11 @@ def test_operator_add_reads_the_password_from_stdin_and_the_operator_can_log_in(
     assert login.status_code == 200
     me = login.json()["operator"]
     assert (me["username"], me["display_name"], me["role"], me["agency"]["code"]) == (
-        "rina.k", "Rina Kartika", "dispatcher", "JP.GAMBIR.PETOJO-UTARA")
+        "rina.k",
+        "Rina Kartika",
+        "dispatcher",
+        "JP.GAMBIR.PETOJO-UTARA",
+    )
     assert api.http.post("/api/v1/auth/login", json={"username": "rina.k", "password": "x"}).status_code == 401
     audit = crm_server("audit", "--db", str(db), "--operator", "rina.k").stdout
     assert [line.split()[3] for line in audit.splitlines()] == ["login", "login_failed"]
@@ -136,8 +151,9 @@ def test_operator_add_reads_the_password_from_stdin_and_the_operator_can_log_in(
 def _seeded(db: Path, seed: int) -> list[tuple]:
     result = crm_server("seed", "--db", str(db), "--reports", "60", "--random-seed", str(seed), "--now", "1740000000")
     assert result.returncode == 0 and "seeded 60 reports" in result.stdout
-    return query(db, "SELECT number, title, status, channel, private, kelurahan_code, created_at FROM reports "
-                     "ORDER BY number")
+    return query(
+        db, "SELECT number, title, status, channel, private, kelurahan_code, created_at FROM reports ORDER BY number"
+    )
 
 
 def test_seed_is_deterministic_for_a_seed(tmp_path):

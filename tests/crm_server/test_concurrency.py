@@ -15,9 +15,7 @@ LOCKED = "database is locked"
 
 
 def async_client(api: Api) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        base_url=api.server.base_url + API, timeout=60, limits=httpx.Limits(max_connections=50)
-    )
+    return httpx.AsyncClient(base_url=api.server.base_url + API, timeout=60, limits=httpx.Limits(max_connections=50))
 
 
 async def test_two_assigns_from_one_version_one_wins_one_gets_412(api: Api):
@@ -28,7 +26,8 @@ async def test_two_assigns_from_one_version_one_wins_one_gets_412(api: Api):
         responses = await asyncio.gather(
             *(
                 client.post(
-                    f"/reports/{number}/assign", json={"officer": officer},
+                    f"/reports/{number}/assign",
+                    json={"officer": officer},
                     headers={**api.auth(user), "If-Match": etag},
                 )
                 for user, officer in attempts
@@ -80,21 +79,33 @@ async def test_twenty_concurrent_writers_no_5xx_and_no_lock_errors(api: Api):
         done = []
         if i < len(own):
             number = own[i]
-            r = await client.post(f"/reports/{number}/assign", json={"officer": next(officers)},
-                                  headers={**auth, "If-Match": etags[number]})
+            r = await client.post(
+                f"/reports/{number}/assign",
+                json={"officer": next(officers)},
+                headers={**auth, "If-Match": etags[number]},
+            )
             done.append(("assign-own", r))
             r = await client.post(f"/reports/{number}/notes", json={"text": f"catatan {i}"}, headers=auth)
             done.append(("note-own", r))
             if i % 2 == 0 and done[0][1].status_code == 200:
-                r = await client.post(f"/reports/{number}/close", json={"resolution": "selesai", "note": "ok"},
-                                      headers={**auth, "If-Match": done[0][1].headers["etag"]})
+                r = await client.post(
+                    f"/reports/{number}/close",
+                    json={"resolution": "selesai", "note": "ok"},
+                    headers={**auth, "If-Match": done[0][1].headers["etag"]},
+                )
                 done.append(("close-own", r))
         else:
-            r = await client.post(f"/reports/{shared_assign}/assign", json={"officer": next(officers)},
-                                  headers={**auth, "If-Match": etags[shared_assign]})
+            r = await client.post(
+                f"/reports/{shared_assign}/assign",
+                json={"officer": next(officers)},
+                headers={**auth, "If-Match": etags[shared_assign]},
+            )
             done.append(("assign-shared", r))
-            r = await client.post(f"/reports/{shared_close}/close", json={"resolution": "selesai", "note": f"{i}"},
-                                  headers={**auth, "If-Match": etags[shared_close]})
+            r = await client.post(
+                f"/reports/{shared_close}/close",
+                json={"resolution": "selesai", "note": f"{i}"},
+                headers={**auth, "If-Match": etags[shared_close]},
+            )
             done.append(("close-shared", r))
             r = await client.post("/intake/reports", json=api.intake_body(), headers={"X-Intake-Key": api.intake_key})
             done.append(("intake", r))

@@ -12,8 +12,10 @@ from tests.crm_server.helpers import DISPLAY_NAMES, Api, EventStream, assert_err
 
 def about(number: str, kind: str | None = None):
     def match(frame) -> bool:
-        return frame.kind == "event" and frame.json.get("report", {}).get("number") == number and (
-            kind is None or frame.event == kind
+        return (
+            frame.kind == "event"
+            and frame.json.get("report", {}).get("number") == number
+            and (kind is None or frame.event == kind)
         )
 
     return match
@@ -89,7 +91,10 @@ def test_last_event_id_replays_what_was_missed_without_duplicates(api: Api):
     assert ids[0] > seen.id
     numbers = [(f.event, f.json["report"]["number"]) for f in replayed]
     assert [n for n in numbers if n[1] in missed] == [
-        ("created", missed[0]), ("created", missed[1]), ("created", missed[2]), ("assigned", missed[0])
+        ("created", missed[0]),
+        ("created", missed[1]),
+        ("created", missed[2]),
+        ("assigned", missed[0]),
     ]
     assert ("created", first) not in numbers
 
@@ -161,12 +166,14 @@ def test_an_officer_follows_reports_assigned_to_them_elsewhere(api: Api):
 def test_a_revoked_token_ends_the_stream(api: Api):
     token = api.server.login("officer2")
     headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=api.server.base_url, timeout=httpx.Timeout(10, read=5)) as client:
-        with client.stream("GET", "/api/v1/events", headers=headers) as response:
-            lines = response.iter_lines()
-            assert next(lines).startswith("retry:")
-            assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
-            tail = list(lines)  # the server ends the stream at the next heartbeat check
+    with (
+        httpx.Client(base_url=api.server.base_url, timeout=httpx.Timeout(10, read=5)) as client,
+        client.stream("GET", "/api/v1/events", headers=headers) as response,
+    ):
+        lines = response.iter_lines()
+        assert next(lines).startswith("retry:")
+        assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
+        tail = list(lines)  # the server ends the stream at the next heartbeat check
     assert "event: unauthorized" in tail
     data = json.loads(next(line for line in tail if line.startswith("data:"))[5:])
     assert data == {"reason": "token_expired"}

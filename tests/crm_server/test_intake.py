@@ -4,6 +4,7 @@ refused, text is sanitised, reports are numbered, routed and due in seven days."
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 from datetime import UTC, datetime, timedelta
@@ -128,7 +129,8 @@ def test_streamed_body_without_length_over_the_limit_is_413(api: Api):
             yield b"z" * (256 * 1024)
 
     response = api.http.post(
-        "/api/v1/intake/reports", content=chunks(),
+        "/api/v1/intake/reports",
+        content=chunks(),
         headers={"X-Intake-Key": api.intake_key, "Content-Type": "application/json"},
     )
     assert_error_body(response, 413)
@@ -179,16 +181,20 @@ def test_intake_key_is_required(api: Api):
 
 
 def test_operator_token_is_not_an_intake_key(api: Api):
-    response = api.http.post(
-        "/api/v1/intake/reports", json=api.intake_body(), headers=api.auth("supervisor")
-    )
+    response = api.http.post("/api/v1/intake/reports", json=api.intake_body(), headers=api.auth("supervisor"))
     assert_error_body(response, 401)
 
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("channel", "Telegram"), ("category", "no-such-category"), ("kelurahan", "JP.GAMBIR"),
-     ("kelurahan", "DBM.JP"), ("title", "\u200b\u202e\x1b"), ("title", "")],
+    [
+        ("channel", "Telegram"),
+        ("category", "no-such-category"),
+        ("kelurahan", "JP.GAMBIR"),
+        ("kelurahan", "DBM.JP"),
+        ("title", "\u200b\u202e\x1b"),
+        ("title", ""),
+    ],
 )
 def test_unknown_references_and_empty_title_are_422(api: Api, field, value):
     body = api.intake_body()
@@ -221,7 +227,7 @@ def test_numbers_follow_a_daily_sequence(api: Api):
     same_day = [n for n in numbers if n[:8] == numbers[0][:8]]
     sequence = [int(n[8:]) for n in same_day]
     assert sequence == sorted(sequence) and len(set(sequence)) == len(sequence)
-    assert all(b - a == 1 for a, b in zip(sequence, sequence[1:], strict=False))
+    assert all(b - a == 1 for a, b in itertools.pairwise(sequence))
 
 
 def test_category_routes_to_its_suku_dinas(api: Api):

@@ -83,8 +83,12 @@ def test_api_as_officer(case):
 
 # --- intake: generated reports, with a valid key --------------------------------------------
 
-_UNSAFE = set(range(0x00, 0x09)) | set(range(0x0B, 0x20)) | set(range(0x7F, 0xA0)) | {
-    0x200B, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x061C, 0xFEFF}
+_UNSAFE = (
+    set(range(0x00, 0x09))
+    | set(range(0x0B, 0x20))
+    | set(range(0x7F, 0xA0))
+    | {0x200B, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x061C, 0xFEFF}
+)
 
 
 @st.composite
@@ -117,8 +121,13 @@ def test_intake_fuzz(api: Api):
     kelurahan = [a["code"] for a in api.get("supervisor", "/agencies").json() if a["kind"] == "kelurahan"]
     accepted = []
 
-    @settings(max_examples=60, deadline=None, derandomize=True, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=60,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(body=intake_bodies(categories, kelurahan))
     def submit(body):
         response = api.intake(body)
@@ -135,4 +144,3 @@ def test_intake_fuzz(api: Api):
 
     submit()
     assert len(accepted) >= 5, len(accepted)  # the generator reaches valid reports, not only refusals
-

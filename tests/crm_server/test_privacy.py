@@ -28,8 +28,15 @@ from tests.crm_server.helpers import (
 from tests.support.server import query
 
 DEMO_USERS = (
-    "dispatcher", "officer", "officer2", "officer3", "supervisor", "supervisor.jp",
-    "dispatcher.dbm", "officer.dbm", "officer.dbm2",
+    "dispatcher",
+    "officer",
+    "officer2",
+    "officer3",
+    "supervisor",
+    "supervisor.jp",
+    "dispatcher.dbm",
+    "officer.dbm",
+    "officer.dbm2",
 )
 LIST_FILTERS = (
     {},
@@ -139,8 +146,23 @@ def test_sentinel_reporter_identity_never_leaves_the_server(make_api):
     seen.add("locked 403", api.get("supervisor", f"/reports/{n['private_photo']}/photo"))
     seen.add("dup 422", api.close_report("dispatcher", n["public"], resolution="duplikat"))
     statuses = [blob[:3] for _, blob in seen.blobs]
-    assert statuses[1:] == [b"200", b"200", b"200", b"200", b"201", b"201", b"201", b"200", b"409", b"412",
-                            b"428", b"403", b"404", b"403", b"422"]
+    assert statuses[1:] == [
+        b"200",
+        b"200",
+        b"200",
+        b"200",
+        b"201",
+        b"201",
+        b"201",
+        b"200",
+        b"409",
+        b"412",
+        b"428",
+        b"403",
+        b"404",
+        b"403",
+        b"422",
+    ]
 
     # Crawl everything each operator can reach; the event streams replay from the start meanwhile.
     with ExitStack() as streams:
@@ -218,8 +240,7 @@ def test_private_photo_is_locked_for_every_role(api: Api, user):
     detail, _ = api.detail(user, number)
     assert detail["private"] is True
     assert detail["photo"] == "locked"
-    assert detail["photo_info"] == {"state": "locked", "url": None, "content_type": None, "width": None,
-                                    "height": None}
+    assert detail["photo_info"] == {"state": "locked", "url": None, "content_type": None, "width": None, "height": None}
     summary = next(r for r in api.reports(user, q=detail["title"].split()[-1])["items"] if r["number"] == number)
     assert summary["photo"] == "locked"
 

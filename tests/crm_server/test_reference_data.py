@@ -54,10 +54,7 @@ def test_thirteen_channels_jaki_first():
 def _texts(seed: int) -> list[tuple[str, str]]:
     rng = random.Random(seed)
     kelurahan = [k for c in CITIES for kec in c.kecamatan for k in kec.kelurahan]
-    return [
-        report_text(rng, rng.choice(CATEGORIES), rng.choice(kelurahan), rng.choice(STREETS))
-        for _ in range(2000)
-    ]
+    return [report_text(rng, rng.choice(CATEGORIES), rng.choice(kelurahan), rng.choice(STREETS)) for _ in range(2000)]
 
 
 def test_report_text_deterministic_and_well_formed():

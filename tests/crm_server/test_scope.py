@@ -170,8 +170,14 @@ def test_outside_scope_every_endpoint_is_404_and_audited(api: Api, user):
 
 
 @pytest.mark.parametrize(
-    ("user", "where"), [("dispatcher", "home"), ("supervisor", "home"), ("supervisor", "dbm"),
-                        ("supervisor.jp", "home"), ("dispatcher.dbm", "dbm")]
+    ("user", "where"),
+    [
+        ("dispatcher", "home"),
+        ("supervisor", "home"),
+        ("supervisor", "dbm"),
+        ("supervisor.jp", "home"),
+        ("dispatcher.dbm", "dbm"),
+    ],
 )
 def test_routing_roles_assign_note_and_close_in_scope(api: Api, user, where):
     number = new_report(api, where)

@@ -16,21 +16,36 @@ def test_text_search_can_be_answered_from_an_index(api):
     db = api.server.db
     if db.startswith("postgresql"):
         names = {name for (name,) in query(db, "SELECT indexname FROM pg_indexes WHERE tablename = 'reports'")}
-        assert {"reports_title_trgm", "reports_description_trgm", "reports_address_trgm", "reports_number_trgm"} <= names
+        assert {
+            "reports_title_trgm",
+            "reports_description_trgm",
+            "reports_address_trgm",
+            "reports_number_trgm",
+        } <= names
         database = Database.open(db)
         try:
             with database.read() as conn:
                 conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # a small table: make the index the way
-                plan = "\n".join(row[0] for row in conn.execute(text(
-                    "EXPLAIN SELECT id FROM reports WHERE title ILIKE :q OR description ILIKE :q OR address ILIKE :q"
-                ), {"q": "%banjir%"}))
+                plan = "\n".join(
+                    row[0]
+                    for row in conn.execute(
+                        text(
+                            "EXPLAIN SELECT id FROM reports"
+                            " WHERE title ILIKE :q OR description ILIKE :q OR address ILIKE :q"
+                        ),
+                        {"q": "%banjir%"},
+                    )
+                )
         finally:
             database.dispose()
         assert "reports_title_trgm" in plan and "reports_description_trgm" in plan, plan
     else:
-        plan = "\n".join(str(row) for row in query(
-            db, "EXPLAIN QUERY PLAN SELECT rowid FROM reports_fts WHERE reports_fts MATCH '\"banjir\"'"
-        ))
+        plan = "\n".join(
+            str(row)
+            for row in query(
+                db, "EXPLAIN QUERY PLAN SELECT rowid FROM reports_fts WHERE reports_fts MATCH '\"banjir\"'"
+            )
+        )
         assert "VIRTUAL TABLE INDEX" in plan, plan
 
 
@@ -47,10 +62,13 @@ def test_writers_of_two_processes_run_one_at_a_time(api):
         with one.write() as conn:
             first_in.set()
             time.sleep(0.5)
-            conn.execute(text(
-                "INSERT INTO idempotency (operator_id, key, request_hash, status_code, response, created_at)"
-                " SELECT id, :key, '-', 200, '{}', 0 FROM operators WHERE username = 'officer3'"
-            ), {"key": marker})
+            conn.execute(
+                text(
+                    "INSERT INTO idempotency (operator_id, key, request_hash, status_code, response, created_at)"
+                    " SELECT id, :key, '-', 200, '{}', 0 FROM operators WHERE username = 'officer3'"
+                ),
+                {"key": marker},
+            )
 
     def second() -> None:
         first_in.wait(5)
@@ -82,8 +100,11 @@ def test_events_logged_before_actors_were_recorded_gain_them(make_api):
     row of the same change, even where a report's older history has no event (seeded)."""
     # A server of its own: the test asserts every event in the database, then changes its schema.
     api = make_api(reports=60)
-    seeded = next(r for r in api.reports("supervisor", status="Proses", limit=100)["items"]
-                  if r["assignee"] and r["assignee"]["username"] != "officer2")
+    seeded = next(
+        r
+        for r in api.reports("supervisor", status="Proses", limit=100)["items"]
+        if r["assignee"] and r["assignee"]["username"] != "officer2"
+    )
     new, other = api.submit(), api.submit()
     assert api.assign("supervisor", seeded["number"], "officer2").status_code == 200
     assert api.assign("dispatcher", new, "officer").status_code == 200

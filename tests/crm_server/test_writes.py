@@ -23,7 +23,7 @@ def test_write_without_if_match_is_428(api: Api, action):
     assert api.etag(number) == '"1"'
 
 
-@pytest.mark.parametrize("header", ["1", "W/\"1\"", "*", "\"\"", "\"one\"", "\"-1\""])
+@pytest.mark.parametrize("header", ["1", 'W/"1"', "*", '""', '"one"', '"-1"'])
 def test_if_match_that_is_no_etag_is_428(api: Api, header):
     number = api.submit()
     assert_error_body(api.assign("dispatcher", number, "officer", etag=header), 428)
@@ -86,7 +86,9 @@ def test_reassigning_in_proses_moves_the_report(api: Api):
     assert again.json()["assignee"]["username"] == "officer2"
     assert again.json()["version"] == 3
     assert [h["detail"] for h in again.json()["history"] if h["action"] == "assigned"] == [
-        "officer: officer", "officer: officer2"]
+        "officer: officer",
+        "officer: officer2",
+    ]
 
 
 def test_assigning_the_same_officer_again_changes_nothing(api: Api):
@@ -109,8 +111,15 @@ def test_assigning_the_same_officer_again_changes_nothing(api: Api):
         {"resolution": "beres", "note": "x"},
         {"resolution": "selesai"},
     ],
-    ids=["duplikat-without-original", "duplikat-of-missing", "duplicate_of-without-duplikat", "blank-note",
-         "empty-note", "unknown-resolution", "no-note"],
+    ids=[
+        "duplikat-without-original",
+        "duplikat-of-missing",
+        "duplicate_of-without-duplikat",
+        "blank-note",
+        "empty-note",
+        "unknown-resolution",
+        "no-note",
+    ],
 )
 def test_bad_close_bodies_are_422(api: Api, body):
     number = api.submit()

@@ -23,39 +23,120 @@ ELLIPSIS = "\u2026"
 
 BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 INVISIBLE = set(
-    "\u200b\u200c\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e\u3164\uffa0"
-    "\u115f\u1160\u034f\u17b4\u17b5"
+    "\u200b\u200c\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e\u3164\uffa0\u115f\u1160\u034f\u17b4\u17b5"
 ) | {chr(c) for c in range(0xE0000, 0xE0080)}
-VARIATION_SELECTORS = {chr(c) for c in range(0xFE00, 0xFE10)} | {
-    chr(c) for c in range(0xE0100, 0xE01F0)
-}
+VARIATION_SELECTORS = {chr(c) for c in range(0xFE00, 0xFE10)} | {chr(c) for c in range(0xE0100, 0xE01F0)}
 
 # Characters that must never get through, plus characters whose handling
 # depends on their neighbours (ZWJ, variation selectors, marks, jamo that
 # compose under NFC) and a few ordinary ones to give them context.
 DANGEROUS = [
-    "\x00", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x85", "\x9b",
-    "\x9c", "\x9d", "\x90", "\r", "\n", "\t", "\r\n", "\u2028", "\u2029",
+    "\x00",
+    "\x07",
+    "\x08",
+    "\x0b",
+    "\x0c",
+    "\x1b",
+    "\x1f",
+    "\x7f",
+    "\x85",
+    "\x9b",
+    "\x9c",
+    "\x9d",
+    "\x90",
+    "\r",
+    "\n",
+    "\t",
+    "\r\n",
+    "\u2028",
+    "\u2029",
     *sorted(BIDI),
-    "\u200b", "\u200c", "\u200d", "\u2060", "\u2064", "\ufeff", "\u00ad", "\u180e",
-    "\u3164", "\uffa0", "\u115f", "\u1160", "\u034f", "\u17b4", "\u17b5",
-    "\U000e0001", "\U000e0067", "\U000e007f", "\ufe0f", "\ufe0e", "\ufe00", "\U000e0100",
-    "\u0301", "\u0300", "\u0323", "\u0335", "\u0344", "\u0f73", "\u20e3", "\u0e35", "\u0e48",
-    "\u1100", "\u1161", "\u11a8", "\u0b47", "\u0b3e", "\u212b", "\u0958", "\u00d9", "\u01db",
-    "\ue000", "\U000f0000", "\U0010fffd", "\ufdd0", "\uffff", "\u0378", "\ud800", "\udfff",
-    "\u00a0", "\u3000", "\u2003", "\u0600", "\U000110bd",
-    "\U0001f468", "\U0001f469", "\U0001f467", "\u2764", "\U0001f3fd", "\U0001f3f3",
-    "\U0001f308", "\U0001f408", "\u2b1b", "\U0001f1ee", "\U0001f1e9", "\u2026",
-    "e", "a", "Z", "1", " ", "  ", "[", "]", "/", ";", "\u9053", "\u00e9",
-    "\x1b]0;pwned\x07", "\x1b]52;c;ZXZpbA==\x07", "\x1b[2J", "\U0001f468\u200d\U0001f469",
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u2060",
+    "\u2064",
+    "\ufeff",
+    "\u00ad",
+    "\u180e",
+    "\u3164",
+    "\uffa0",
+    "\u115f",
+    "\u1160",
+    "\u034f",
+    "\u17b4",
+    "\u17b5",
+    "\U000e0001",
+    "\U000e0067",
+    "\U000e007f",
+    "\ufe0f",
+    "\ufe0e",
+    "\ufe00",
+    "\U000e0100",
+    "\u0301",
+    "\u0300",
+    "\u0323",
+    "\u0335",
+    "\u0344",
+    "\u0f73",
+    "\u20e3",
+    "\u0e35",
+    "\u0e48",
+    "\u1100",
+    "\u1161",
+    "\u11a8",
+    "\u0b47",
+    "\u0b3e",
+    "\u212b",
+    "\u0958",
+    "\u00d9",
+    "\u01db",
+    "\ue000",
+    "\U000f0000",
+    "\U0010fffd",
+    "\ufdd0",
+    "\uffff",
+    "\u0378",
+    "\ud800",
+    "\udfff",
+    "\u00a0",
+    "\u3000",
+    "\u2003",
+    "\u0600",
+    "\U000110bd",
+    "\U0001f468",
+    "\U0001f469",
+    "\U0001f467",
+    "\u2764",
+    "\U0001f3fd",
+    "\U0001f3f3",
+    "\U0001f308",
+    "\U0001f408",
+    "\u2b1b",
+    "\U0001f1ee",
+    "\U0001f1e9",
+    "\u2026",
+    "e",
+    "a",
+    "Z",
+    "1",
+    " ",
+    "  ",
+    "[",
+    "]",
+    "/",
+    ";",
+    "\u9053",
+    "\u00e9",
+    "\x1b]0;pwned\x07",
+    "\x1b]52;c;ZXZpbA==\x07",
+    "\x1b[2J",
+    "\U0001f468\u200d\U0001f469",
 ]
 
-dangerous_text = st.lists(
-    st.one_of(st.sampled_from(DANGEROUS), st.characters()), max_size=60
-).map("".join)
+dangerous_text = st.lists(st.one_of(st.sampled_from(DANGEROUS), st.characters()), max_size=60).map("".join)
 any_text = st.one_of(st.text(), dangerous_text)
 bounds = st.one_of(st.none(), st.integers(min_value=0, max_value=40))
-
 
 
 def _is_emoji(ch: str) -> bool:
@@ -164,7 +245,9 @@ def test_cleaned_line_survives_clean_text_unchanged(value: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["ab", "c d", "\u00e9", "\u9053", "\U0001f6a7", "[b]", "x.y"]), max_size=30).map("".join))
+@given(
+    st.lists(st.sampled_from(["ab", "c d", "\u00e9", "\u9053", "\U0001f6a7", "[b]", "x.y"]), max_size=30).map("".join)
+)
 def test_plain_text_passes_unchanged(value: str) -> None:
     assert clean_text(value) == value
     assert clean_line(value) == value

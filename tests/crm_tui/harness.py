@@ -41,8 +41,10 @@ def toasts(app: CrmApp) -> str:
 
 def main_loaded(app: CrmApp) -> bool:
     screen = app.screen
-    return type(screen).__name__ == "MainScreen" and screen.window.total is not None and (
-        screen.window.total == 0 or screen.current is not None
+    return (
+        type(screen).__name__ == "MainScreen"
+        and screen.window.total is not None
+        and (screen.window.total == 0 or screen.current is not None)
     )
 
 

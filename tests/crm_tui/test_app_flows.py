@@ -114,11 +114,9 @@ async def test_private_photos_are_never_requested_and_available_ones_are_drawn(d
                 break
             before = report.number
             await pilot.press("j")
-            await until(pilot, lambda: screen.current.number != before, "the next report")
+            await until(pilot, lambda before=before: screen.current.number != before, "the next report")
         assert seen_private >= 3 and seen_photo >= 1
-        private_numbers = {
-            row.number for _, row in screen.window.loaded_rows() if row.private
-        }
+        private_numbers = {row.number for _, row in screen.window.loaded_rows() if row.private}
         photo_paths = [p for p in transport.paths if p.endswith("/photo")]
         assert photo_paths, "an available photo was fetched"
         assert not [p for p in photo_paths if p.split("/")[-2] in private_numbers]
@@ -136,8 +134,12 @@ async def test_a_change_by_another_operator_updates_row_and_detail(writes):
         assert number == own
         with _api(writes.server, "supervisor") as api:
             etag = api.get(f"/reports/{number}").headers["etag"]
-            assert api.post(f"/reports/{number}/assign", json={"officer": "officer2"},
-                            headers={"If-Match": etag}).status_code == 200
+            assert (
+                api.post(
+                    f"/reports/{number}/assign", json={"officer": "officer2"}, headers={"If-Match": etag}
+                ).status_code
+                == 200
+            )
         await until(pilot, lambda: screen.current.status == "Proses", "the detail reloaded")
         notice = screen.detail.query_one("#notice")
         await until(pilot, lambda: "Hendra Gunawan" in str(notice.render()), "who changed it")
@@ -154,8 +156,11 @@ async def test_a_new_report_appears_with_a_marker(writes_server):
             f"{writes_server.base_url}/api/v1/intake/reports",
             headers={"X-Intake-Key": key},
             json={
-                "channel": "JAKI", "category": "lainnya", "title": "Lampu gang mati sejak kemarin",
-                "description": "Gelap total.", "location": {"address": "Gg. Buntu 3", "kelurahan": "JP.GAMBIR.CIDENG"},
+                "channel": "JAKI",
+                "category": "lainnya",
+                "title": "Lampu gang mati sejak kemarin",
+                "description": "Gelap total.",
+                "location": {"address": "Gg. Buntu 3", "kelurahan": "JP.GAMBIR.CIDENG"},
             },
             timeout=10,
         )
@@ -189,8 +194,11 @@ async def test_an_expired_session_signs_in_again_over_the_screen(writes_server):
         await until(pilot, lambda: screen.current.number == screen.window.row(1).number)
         kept = screen.current.number
         # The session ends on the server (as an expiry would).
-        httpx.post(f"{writes_server.base_url}/api/v1/auth/logout",
-                   headers={"Authorization": f"Bearer {app.client.token}"}, timeout=10)
+        httpx.post(
+            f"{writes_server.base_url}/api/v1/auth/logout",
+            headers={"Authorization": f"Bearer {app.client.token}"},
+            timeout=10,
+        )
         await pilot.press("r")
         await until(pilot, lambda: isinstance(app.screen, LoginScreen), "the sign-in screen")
         await pilot.press(*"dispatcher-demo", "enter")

@@ -50,13 +50,12 @@ async def test_keys_that_do_not_apply_are_hidden_or_greyed(demo_server):
 async def test_english_interface_keeps_the_indonesian_banner(demo_server, english_ui):
     from widgets.privacy_banner import PRIVATE_GLOSS, PRIVATE_TEXT, PUBLIC_GLOSS, PUBLIC_TEXT, PrivacyBanner
 
-    async with console(demo_server) as (app, pilot):
+    async with console(demo_server) as (app, _pilot):
         report = app.screen.current
         rendered = app.screen.query_one(PrivacyBanner).render().plain
         expected = f"{PRIVATE_TEXT}\n{PRIVATE_GLOSS}" if report.private else f"{PUBLIC_TEXT}\n{PUBLIC_GLOSS}"
         assert rendered == expected
         assert "reports" in screen_text(app)
-
 
 
 async def test_keys_typed_right_after_quit_do_nothing(demo_server):

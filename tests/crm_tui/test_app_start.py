@@ -13,7 +13,7 @@ from widgets.privacy_banner import PRIVATE_TEXT, PUBLIC_TEXT, PrivacyBanner
 
 
 async def test_kiosk_credentials_open_the_main_screen(demo_server):
-    async with console(demo_server, "dispatcher") as (app, pilot):
+    async with console(demo_server, "dispatcher") as (app, _pilot):
         text = screen_text(app)
         assert "Sari Wulandari" in text and "Kelurahan Cideng" in text
         assert app.screen.window.total > 0
@@ -28,7 +28,7 @@ async def test_the_start_asks_the_server_once_for_the_sign_in_and_once_for_the_f
     # that page is on its way does not ask for it again.
     transport = faults.Faults()
     client = CrmClient(demo_server.base_url, transport=transport)
-    async with console(demo_server, client=client) as (app, pilot):
+    async with console(demo_server, client=client) as (app, _pilot):
         paths = [request.url.path for request in transport.requests]
         first_pages = [
             r for r in transport.requests if r.url.path.endswith("/reports") and "cursor" not in r.url.params
@@ -60,12 +60,18 @@ async def test_unreachable_server_is_a_message_that_keeps_retrying():
         base_url = f"http://127.0.0.1:{port}"
 
     async with console(Nowhere(), "dispatcher", wait=False) as (app, pilot):
-        await until(pilot, lambda: "cannot be reached" in screen_text(app) or "tidak dapat dihubungi" in screen_text(app))
+        await until(
+            pilot, lambda: "cannot be reached" in screen_text(app) or "tidak dapat dihubungi" in screen_text(app)
+        )
         text = screen_text(app)
         assert f"127.0.0.1:{port}" in text
         assert "Traceback" not in text
-        await until(pilot, lambda: "2" in screen_text(app).split("attempt")[-1] or "ke-2" in screen_text(app),
-                    "a second attempt", timeout=10)
+        await until(
+            pilot,
+            lambda: "2" in screen_text(app).split("attempt")[-1] or "ke-2" in screen_text(app),
+            "a second attempt",
+            timeout=10,
+        )
         assert app.is_running
 
 

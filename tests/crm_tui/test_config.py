@@ -69,6 +69,7 @@ def test_photos_from_file_environment_and_flag(tmp_path):
 
 # --- the file's keys, each of its own type ------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -80,8 +81,14 @@ def test_photos_from_file_environment_and_flag(tmp_path):
         ('idle_lock_minutes = "5"\n', "idle_lock_minutes must be a number of minutes (0: never lock), not a string"),
         ('copy_private = "yes"\n', "copy_private must be true or false, not a string"),
         ("photos = 1\n", 'photos must be a string ("auto", "kitty", "sixel", "halfblock"), not an integer'),
-        ('keymap = "a"\n', 'keymap must be a table of binding ids and keys ([keymap] "main.assign" = "a,ctrl+a"), not a string'),
-        ('[keymap]\n"main.assign" = 3\n', "[keymap] 'main.assign' must be a string of keys such as \"a,ctrl+a\", not an integer"),
+        (
+            'keymap = "a"\n',
+            'keymap must be a table of binding ids and keys ([keymap] "main.assign" = "a,ctrl+a"), not a string',
+        ),
+        (
+            '[keymap]\n"main.assign" = 3\n',
+            "[keymap] 'main.assign' must be a string of keys such as \"a,ctrl+a\", not an integer",
+        ),
         ("[server]\nurl = 1\n", 'server must be a string (a URL such as "https://crm.example"), not a table'),
     ],
 )
@@ -122,6 +129,7 @@ def test_invalid_toml_gives_the_position_and_nothing_of_the_file(tmp_path, text,
 
 # --- the server URL, from any source ------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("url", "problem"),
     [
@@ -160,21 +168,28 @@ def test_a_refused_server_url_is_echoed_clean_short_and_without_a_password(tmp_p
     assert "s3cret" not in str(caught.value) and "crm.example" in str(caught.value)
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:8080", "https://crm.example", "https://crm.example/kota/", "HTTPS://[::1]:8443"])
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8080", "https://crm.example", "https://crm.example/kota/", "HTTPS://[::1]:8443"]
+)
 def test_http_and_https_urls_with_a_host_are_taken(tmp_path, url):
     assert load_config(environ=_env(tmp_path), server=url).server == url
 
 
 # --- the command line: a usage error, at once ---------------------------------------------------
 
+
 def _crm_tui(tmp_path, *args: str, config: str | None = None) -> subprocess.CompletedProcess:
-    environ = {
-        k: v for k, v in os.environ.items() if not k.startswith("CRM_TUI_")
-    } | _env(tmp_path, config, XDG_STATE_HOME=str(tmp_path / "state"))
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("CRM_TUI_")} | _env(
+        tmp_path, config, XDG_STATE_HOME=str(tmp_path / "state")
+    )
     # Bounded: before the URL was checked, a console started and retried forever.
     return subprocess.run(
-        [sys.executable, "-m", "crm_tui.cli", *args], env=environ, stdin=subprocess.DEVNULL,
-        capture_output=True, text=True, timeout=30,
+        [sys.executable, "-m", "crm_tui.cli", *args],
+        env=environ,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
 
 

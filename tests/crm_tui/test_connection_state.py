@@ -62,12 +62,17 @@ async def test_an_ended_session_signs_in_again_for_any_call_and_carries_it_out(d
         await until(pilot, lambda: screen.check_action("assign", ()) is True, "an assignable report")
         for key, dialog in (("f", FilterDialog), ("a", AssignDialog)):
             # The session ends on the server (as an expiry would).
-            httpx.post(f"{demo_server.base_url}/api/v1/auth/logout",
-                       headers={"Authorization": f"Bearer {app.client.token}"}, timeout=10)
+            httpx.post(
+                f"{demo_server.base_url}/api/v1/auth/logout",
+                headers={"Authorization": f"Bearer {app.client.token}"},
+                timeout=10,
+            )
             await pilot.press(key)
             login = await until(pilot, lambda: isinstance(app.screen, LoginScreen) and app.screen, "the sign-in")
             await pilot.press(*"supervisor-demo", "enter")
-            await until(pilot, lambda: isinstance(app.screen, dialog), f"{dialog.__name__} after signing in")
+            await until(
+                pilot, lambda dialog=dialog: isinstance(app.screen, dialog), f"{dialog.__name__} after signing in"
+            )
             assert login not in app.screen_stack
             await pilot.press("escape")
             await until(pilot, lambda: app.screen is screen, "back on the main screen")

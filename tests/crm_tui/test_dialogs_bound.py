@@ -122,7 +122,8 @@ async def test_a_change_by_another_operator_shows_at_once_and_applies_only_once_
     report, _ = world.detail("supervisor", number)
     assert report["assignee"]["username"] == "officer3"
     assert [h["detail"] for h in report["history"] if h["action"] == "assigned"] == [
-        "officer: officer2", "officer: officer3",
+        "officer: officer2",
+        "officer: officer3",
     ]
 
 

@@ -77,8 +77,13 @@ async def test_filter_dialog_builds_a_new_query_by_keys():
         await pilot.pause()
     (result,) = app.results
     assert result == ReportQuery(
-        status=("Menunggu",), category=("LAMPU",), assignee="unassigned", private=False, overdue=True,
-        q="banjir", sort="due",
+        status=("Menunggu",),
+        category=("LAMPU",),
+        assignee="unassigned",
+        private=False,
+        overdue=True,
+        q="banjir",
+        sort="due",
     )
 
 
@@ -245,9 +250,15 @@ async def test_every_dialog_fits_80x24_with_its_keys_visible(make):
 
 
 def test_status_names_are_the_seven_exact_names():
-    assert STATUSES == tuple(str(status) for status in ReportStatus)
+    assert tuple(str(status) for status in ReportStatus) == STATUSES
     assert STATUSES == (
-        "Menunggu", "Koordinasi", "Disposisi", "Proses", "Menunggu Validasi", "TL Ditolak", "Selesai",
+        "Menunggu",
+        "Koordinasi",
+        "Disposisi",
+        "Proses",
+        "Menunggu Validasi",
+        "TL Ditolak",
+        "Selesai",
     )
 
 

@@ -100,8 +100,19 @@ pytestmark = pytest.mark.usefixtures("english_ui")
 
 def add_operator(server: ServerProcess, username: str, role: str, name: str) -> None:
     crm_server(
-        "operator", "add", "--db", server.db, "--username", username, "--role", role,
-        "--agency", "JP.GAMBIR.CIDENG", "--name", name, stdin=username + DEMO_PASSWORD_SUFFIX + "\n",
+        "operator",
+        "add",
+        "--db",
+        server.db,
+        "--username",
+        username,
+        "--role",
+        role,
+        "--agency",
+        "JP.GAMBIR.CIDENG",
+        "--name",
+        name,
+        stdin=username + DEMO_PASSWORD_SUFFIX + "\n",
     )
 
 

@@ -28,8 +28,11 @@ def test_dialogs_import_no_http_client_and_no_server():
         # Loaded modules only: `crm_tui` marks httpx's command-line module absent (a None entry).
         "print(json.dumps(sorted(name for name, module in sys.modules.items() if module is not None)))\n"
     )
-    loaded = set(json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                           check=True, timeout=60).stdout))
+    loaded = set(
+        json.loads(
+            subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60).stdout
+        )
+    )
     assert set(MODULES) <= loaded
     forbidden = {"httpx", "httpcore", "crm_server", "api_client.client", "api_client.sse"}
     assert not {name for name in loaded if name.split(".")[0] in forbidden or name in forbidden}

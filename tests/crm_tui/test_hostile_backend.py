@@ -29,8 +29,19 @@ from widgets.field_list import FieldList
 
 # Every text a report, an operator or an officer carries (codes, numbers, usernames and dates
 # stay valid: the client would refuse the answer otherwise, which is tested in api_client).
-LINE_FIELDS = {"title", "channel", "category_name", "kelurahan", "kecamatan", "city", "name", "display_name",
-               "address", "action", "detail"}
+LINE_FIELDS = {
+    "title",
+    "channel",
+    "category_name",
+    "kelurahan",
+    "kecamatan",
+    "city",
+    "name",
+    "display_name",
+    "address",
+    "action",
+    "detail",
+}
 BLOCK_FIELDS = {"description", "note", "text"}
 ERROR_PATH = "/api/v1/reports/{number}"
 
@@ -38,8 +49,10 @@ ERROR_PATH = "/api/v1/reports/{number}"
 def hostile_json(value: object) -> object:
     if isinstance(value, dict):
         return {
-            key: HOSTILE_LINE if key in LINE_FIELDS and isinstance(item, str)
-            else HOSTILE_BLOCK if key in BLOCK_FIELDS and isinstance(item, str)
+            key: HOSTILE_LINE
+            if key in LINE_FIELDS and isinstance(item, str)
+            else HOSTILE_BLOCK
+            if key in BLOCK_FIELDS and isinstance(item, str)
             else hostile_json(item)
             for key, item in value.items()
         }
@@ -99,7 +112,7 @@ async def test_every_field_and_error_message_from_a_hostile_backend(demo_server,
             await click_every_hostile_link(pilot, app)
             assert app.is_running and quits == []
             await pilot.press("escape", "j")
-            await until(pilot, lambda: screen.current.number != before, "the next report")
+            await until(pilot, lambda before=before: screen.current.number != before, "the next report")
 
         # Error messages: a server's message is never shown, hostile or not (it is in the
         # backend's words and language); the console says what failed in its own.

@@ -82,7 +82,11 @@ async def test_every_hostile_report_in_the_list_and_the_detail(hostile_world, qu
         assert "Cideng " + CLICK in text  # the agency, and the kelurahan column
         for index in range(len(by_number)):
             number = screen.window.row(index).number
-            await until(pilot, lambda: screen.current and screen.current.number == number, f"the detail of row {index}")
+            await until(
+                pilot,
+                lambda number=number: screen.current and screen.current.number == number,
+                f"the detail of row {index}",
+            )
             report = by_number[number]
             started = time.monotonic()
             await pilot.pause()

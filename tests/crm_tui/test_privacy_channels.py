@@ -131,13 +131,23 @@ def test_textual_log_devtools_and_screenshot_variables_are_cleared_before_textua
     log = tmp_path / "textual.log"
     result = subprocess.run(
         [sys.executable, "-c", _PROBE, str(log), str(tmp_path / "absent.toml")],
-        capture_output=True, text=True, cwd=ROOT, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen == {
-        "log": None, "debug": False, "host": "127.0.0.1", "port": 8081, "screenshot": -1, "location": None,
-        "press": "", "show_return": False, "features": [],
+        "log": None,
+        "debug": False,
+        "host": "127.0.0.1",
+        "port": 8081,
+        "screenshot": -1,
+        "location": None,
+        "press": "",
+        "show_return": False,
+        "features": [],
         "theme": "nord",  # only the variables that open a channel are cleared
         "httpx": 30,  # WARNING: httpx logs full URLs at INFO
         "idle_lock_minutes": 2.5,  # the flag reaches the app

@@ -105,6 +105,7 @@ async def test_an_error_in_a_key_handler_exits_with_an_incident_line(demo_server
 async def test_an_error_in_a_worker_is_logged_with_the_worker_frames(demo_server, state_dir, capsys):
     with pytest.raises(WorkerFailed):  # run_test re-raises what crashed the app
         async with console(demo_server) as (app, pilot):
+
             async def failing_get_report(number: str):
                 raise LookupError(f"report {number} of reporter {SECRET}")
 
@@ -186,8 +187,12 @@ def test_the_terminal_writer_failing_is_the_terminal_gone_not_a_crash(tmp_path, 
     def fail(error: OSError) -> None:
         raise error
 
-    for name, error in ((TERMINAL_WRITER_THREAD, BrokenPipeError(32, "Broken pipe")), (TERMINAL_WRITER_THREAD, OSError(5, "EIO")),
-                        ("another-thread", OSError(5, "EIO")), (TERMINAL_WRITER_THREAD, RuntimeError("a bug"))):
+    for name, error in (
+        (TERMINAL_WRITER_THREAD, BrokenPipeError(32, "Broken pipe")),
+        (TERMINAL_WRITER_THREAD, OSError(5, "EIO")),
+        ("another-thread", OSError(5, "EIO")),
+        (TERMINAL_WRITER_THREAD, RuntimeError("a bug")),
+    ):
         thread = threading.Thread(target=fail, args=(error,), name=name)
         thread.start()
         thread.join()

@@ -34,7 +34,8 @@ async def test_an_officer_is_told_why_in_indonesian(demo_server, ui_language):
         await until(pilot, lambda: screen.current is not None and screen.current.assignee is None, "someone else's")
         await pilot.press("n")
         await until(
-            pilot, lambda: "Tidak dapat menambah catatan: laporan ini tidak ditugaskan kepada Anda." in toasts(app),
+            pilot,
+            lambda: "Tidak dapat menambah catatan: laporan ini tidak ditugaskan kepada Anda." in toasts(app),
             "why no note",
         )
         await pilot.press("a")

@@ -54,9 +54,20 @@ def assert_instance_attribute(app: App, name: str, expected: object) -> None:
 # --- what the module relies on -------------------------------------------------------------------
 
 CHECKED = {
-    "textual._compositor", "ChopsUpdate", "LayoutUpdate", "_display", "_batch_count", "_handle_exception",
-    "_fatal_error", "_exception", "_exception_event", "_return_code", "_exit_renderables",
-    "_close_messages_no_wait", "_driver", "_compositor",
+    "textual._compositor",
+    "ChopsUpdate",
+    "LayoutUpdate",
+    "_display",
+    "_batch_count",
+    "_handle_exception",
+    "_fatal_error",
+    "_exception",
+    "_exception_event",
+    "_return_code",
+    "_exit_renderables",
+    "_close_messages_no_wait",
+    "_driver",
+    "_compositor",
 }
 """Every private name the module uses; the first test keeps this list complete."""
 
@@ -70,7 +81,7 @@ def test_every_private_name_the_module_uses_is_checked_here() -> None:
     names = {name.strip() for group in imported for name in group.split(",")}
     used = modules | attributes | names
     assert used <= CHECKED, f"not checked by this canary: {sorted(used - CHECKED)}"
-    assert CHECKED <= used, f"checked but no longer used (drop them here): {sorted(CHECKED - used)}"
+    assert used >= CHECKED, f"checked but no longer used (drop them here): {sorted(CHECKED - used)}"
 
 
 def test_the_compositor_updates_have_the_fields_read() -> None:
@@ -188,7 +199,7 @@ async def test_terminal_writes_go_through_the_driver() -> None:
 
 def test_no_other_module_reaches_into_textual_privately() -> None:
     private_module = re.compile(r"\btextual(?:\.\w+)*\._\w+")
-    names = sorted(name for name in CHECKED if name.startswith("_")) + ["_notifications", "_extend_compose"]
+    names = [*sorted(name for name in CHECKED if name.startswith("_")), "_notifications", "_extend_compose"]
     private_names = re.compile(r"\.(?:" + "|".join(names) + r")\b")
     offenders = []
     for folder in ("crm_tui", "widgets", "api_client", "tests", "benchmarks"):

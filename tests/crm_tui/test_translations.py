@@ -47,10 +47,7 @@ def test_what_a_table_calls_the_same_is_the_same():
 
 
 def error_classes() -> list[type[errors.CrmApiError]]:
-    return [
-        cls for _, cls in inspect.getmembers(errors, inspect.isclass)
-        if issubclass(cls, errors.CrmApiError)
-    ]
+    return [cls for _, cls in inspect.getmembers(errors, inspect.isclass) if issubclass(cls, errors.CrmApiError)]
 
 
 def instance(cls: type[errors.CrmApiError]) -> errors.CrmApiError:

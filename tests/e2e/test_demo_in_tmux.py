@@ -60,9 +60,13 @@ def test_demo_assign_and_close_by_keys(tmp_path, terminal, demo_dir):
     assert "Sari Wulandari (dispatcher)" in screen
 
     url = _server_url(demo_dir)
-    token = httpx.post(f"{url}/api/v1/auth/login", json={"username": "supervisor", "password": "supervisor-demo"}).json()["token"]
+    token = httpx.post(
+        f"{url}/api/v1/auth/login", json={"username": "supervisor", "password": "supervisor-demo"}
+    ).json()["token"]
     api = httpx.Client(base_url=f"{url}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=10)
-    number = api.get("/reports", params={"agency": "JP.GAMBIR.CIDENG", "status": "Menunggu", "limit": 1}).json()["items"][0]["number"]
+    number = api.get("/reports", params={"agency": "JP.GAMBIR.CIDENG", "status": "Menunggu", "limit": 1}).json()[
+        "items"
+    ][0]["number"]
 
     terminal.type(":")
     terminal.wait_for("esc cancel", 10, "the command line")
@@ -106,8 +110,12 @@ def test_demo_assign_and_close_by_keys(tmp_path, terminal, demo_dir):
 
 def test_demo_backend_and_console_end_when_the_terminal_goes_away(tmp_path, terminal, demo_dir):
     state = tmp_path / "state"
-    env = {"CRM_TUI_DEMO_DIR": str(demo_dir), "CRM_TUI_CONFIG": str(tmp_path / "absent.toml"), "TERM": "xterm-256color",
-           "XDG_STATE_HOME": str(state)}
+    env = {
+        "CRM_TUI_DEMO_DIR": str(demo_dir),
+        "CRM_TUI_CONFIG": str(tmp_path / "absent.toml"),
+        "TERM": "xterm-256color",
+        "XDG_STATE_HOME": str(state),
+    }
     terminal.start([str(CRM_TUI), "demo", "--reports", "50"], env)
     terminal.wait_for("Jangan berikan informasi", 90, "the console")
     backend = int((demo_dir / "server.pid").read_text())
@@ -143,13 +151,22 @@ def _read_until(stream, marker: bytes, timeout: float) -> bytes:
 
 def test_demo_whose_output_pipe_closes_ends_at_once_and_quietly(tmp_path, demo_dir):
     state = tmp_path / "state"
-    env = {**os.environ, "CRM_TUI_DEMO_DIR": str(demo_dir), "CRM_TUI_CONFIG": str(tmp_path / "absent.toml"),
-           "XDG_STATE_HOME": str(state), "CRM_TUI_LANG": "en", "TERM": "xterm-256color"}
+    env = {
+        **os.environ,
+        "CRM_TUI_DEMO_DIR": str(demo_dir),
+        "CRM_TUI_CONFIG": str(tmp_path / "absent.toml"),
+        "XDG_STATE_HOME": str(state),
+        "CRM_TUI_LANG": "en",
+        "TERM": "xterm-256color",
+    }
     # As `crm-tui demo 2>&1 | head -5`: the screen (written to stderr) and stdout go to one pipe,
     # whose reader goes away. Keys come from a pipe of the test's.
     console = subprocess.Popen(
         [str(CRM_TUI), "demo", "--reports", "50"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
     )
     try:
         _read_until(console.stdout, b"Wulandari", 90)  # signed in, the main screen drawn
@@ -182,10 +199,10 @@ def _colours(raw: bytes) -> list[tuple[str, tuple[int, ...]]]:
         i = 0
         while i < len(parts):
             if parts[i] in (38, 48) and i + 1 < len(parts) and parts[i + 1] == 5:
-                found.append(("256", tuple(parts[i + 2:i + 3])))
+                found.append(("256", tuple(parts[i + 2 : i + 3])))
                 i += 3
             elif parts[i] in (38, 48) and i + 1 < len(parts) and parts[i + 1] == 2:
-                found.append(("rgb", tuple(parts[i + 2:i + 5])))
+                found.append(("rgb", tuple(parts[i + 2 : i + 5])))
                 i += 5
             else:
                 i += 1
@@ -193,13 +210,21 @@ def _colours(raw: bytes) -> list[tuple[str, tuple[int, ...]]]:
 
 
 @pytest.mark.parametrize(
-    "extra_env", [{"TERM": "xterm-16color"}, {"TERM": "xterm-256color", "NO_COLOR": "1"}], ids=["16-colours", "NO_COLOR"]
+    "extra_env",
+    [{"TERM": "xterm-16color"}, {"TERM": "xterm-256color", "NO_COLOR": "1"}],
+    ids=["16-colours", "NO_COLOR"],
 )
 def test_demo_in_few_colours_at_80x24(tmp_path, demo_dir, extra_env):
     terminal = Tmux(tmp_path, width=80, height=24)
     try:
-        env = {"CRM_TUI_DEMO_DIR": str(demo_dir), "CRM_TUI_CONFIG": str(tmp_path / "absent.toml"),
-               "CRM_TUI_LANG": "id", "LANG": "C.UTF-8", "COLORTERM": "", **extra_env}
+        env = {
+            "CRM_TUI_DEMO_DIR": str(demo_dir),
+            "CRM_TUI_CONFIG": str(tmp_path / "absent.toml"),
+            "CRM_TUI_LANG": "id",
+            "LANG": "C.UTF-8",
+            "COLORTERM": "",
+            **extra_env,
+        }
         terminal.start([str(CRM_TUI), "demo", "--reports", "50"], env)
         screen = terminal.wait_for(lambda s: "Jangan berikan informasi" in s and "laporan" in s, 90, "the console")
         assert "No. Laporan" in screen and "Status" in screen  # the list fits beside its header

@@ -77,9 +77,11 @@ def test_hostile_reports_in_a_real_terminal(tmp_path, terminal, hostile_world):
     for number in numbers:  # newest first: the list's order
         # In the list and in the detail's heading, which shows at once; then the details load.
         screen = terminal.wait_for(
-            lambda s, n=number: (s.count(f"{n}  Proses") >= 2 or s.count(f"{n}  Menunggu") >= 2)
-            and "Loading its details" not in s,
-            60, f"the detail of {number}",
+            lambda s, n=number: (
+                (s.count(f"{n}  Proses") >= 2 or s.count(f"{n}  Menunggu") >= 2) and "Loading its details" not in s
+            ),
+            60,
+            f"the detail of {number}",
         )
         _check(screen, by_number[number].label, private)
         if by_number[number].spec.key == "markup":

@@ -30,8 +30,10 @@ def _numbers(server) -> tuple[str, str]:
     """A report with a photo the dispatcher may see, and a private one with a photo."""
     token = server.login("dispatcher")
     items = httpx.get(
-        f"{server.base_url}/api/v1/reports", params={"limit": 200},
-        headers={"Authorization": f"Bearer {token}"}, timeout=10,
+        f"{server.base_url}/api/v1/reports",
+        params={"limit": 200},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
     ).json()["items"]
     shown = next(i["number"] for i in items if not i["private"] and i["photo"] == "available")
     locked = next(i["number"] for i in items if i["private"] and i["photo"] == "locked")
@@ -68,7 +70,7 @@ def test_photos_reach_the_terminal_as_kitty_graphics_and_private_ones_never(tmp_
     _jump(terminal, shown)
     screen = terminal.wait_for(lambda s: kitty.PLACEHOLDER in s, 30, "the photo's placeholder cells")
     rows = [line for line in screen.splitlines() if kitty.PLACEHOLDER in line]
-    first = rows[0][rows[0].index(kitty.PLACEHOLDER):]
+    first = rows[0][rows[0].index(kitty.PLACEHOLDER) :]
     assert first.startswith(kitty.placeholder_cell(0, 0) + kitty.placeholder_cell(0, 1))
     assert kitty.placeholder_cell(len(rows) - 1, 0) in rows[-1]
 
@@ -88,7 +90,7 @@ def test_photos_reach_the_terminal_as_kitty_graphics_and_private_ones_never(tmp_
 
     _jump(terminal, locked)
     terminal.wait_for(lambda s: "Photo locked" in s and kitty.PLACEHOLDER not in s, 30, "the locked notice")
-    after = commands(unwrap_tmux(terminal.raw().decode("utf-8", "replace")))[len(sent):]
+    after = commands(unwrap_tmux(terminal.raw().decode("utf-8", "replace")))[len(sent) :]
     # Deleted when the private report came; nothing sent for it.
     assert [(c.keys.get("a"), c.keys.get("d"), c.keys.get("i")) for c in after] == [("d", "I", str(image_id))]
 

@@ -78,9 +78,13 @@ def test_textual_log_and_screenshot_variables_do_nothing(tmp_path, terminal, dem
     shots.mkdir()
     textual_log = tmp_path / "textual.log"
     env = _env(
-        tmp_path, demo_server,
+        tmp_path,
+        demo_server,
         # A screenshot at once, then exit: the console would never show its main screen.
-        TEXTUAL_LOG=str(textual_log), TEXTUAL="debug", TEXTUAL_SCREENSHOT="0", TEXTUAL_SCREENSHOT_LOCATION=str(shots),
+        TEXTUAL_LOG=str(textual_log),
+        TEXTUAL="debug",
+        TEXTUAL_SCREENSHOT="0",
+        TEXTUAL_SCREENSHOT_LOCATION=str(shots),
     )
     terminal.start([str(CRM_TUI)], env)
     terminal.wait_for(lambda s: "Sari Wulandari" in s and "reports" in s, 30, "the console")
@@ -111,7 +115,8 @@ def test_a_hang_up_signs_the_operator_out(tmp_path, terminal, demo_server):
     terminal.kill()  # the pane's processes get a hang-up, as when an SSH session drops
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and (
-        console_token & set(query(demo_server.db, _CONSOLE_TOKENS)) or processes_with("XDG_STATE_HOME", env["XDG_STATE_HOME"])
+        console_token & set(query(demo_server.db, _CONSOLE_TOKENS))
+        or processes_with("XDG_STATE_HOME", env["XDG_STATE_HOME"])
     ):
         time.sleep(0.1)
     left = processes_with("XDG_STATE_HOME", env["XDG_STATE_HOME"])

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.snapshots.support import SEED_NOW, SEED_REPORTS, SEED_RANDOM
+from tests.snapshots.support import SEED_NOW, SEED_RANDOM, SEED_REPORTS
 from tests.support.server import ServerProcess, crm_server
 
 
@@ -22,9 +22,18 @@ class SeededServer(ServerProcess):
     def _spawn(self, log) -> subprocess.Popen:
         return subprocess.Popen(
             [
-                sys.executable, "-m", "crm_server.cli", "serve",
-                "--db", self.db, "--host", "127.0.0.1", "--port", str(self.port),
-                "--heartbeat", str(self.heartbeat),
+                sys.executable,
+                "-m",
+                "crm_server.cli",
+                "serve",
+                "--db",
+                self.db,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--heartbeat",
+                str(self.heartbeat),
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -38,8 +47,15 @@ def fixed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPro
     Tests using it only read (a dialog is opened, never confirmed), so its content stays put."""
     server = SeededServer(tmp_path_factory.mktemp("snapshots") / "crm.sqlite3")
     crm_server(  # the database it serves: the SQLite file, or on a PostgreSQL run its own database
-        "seed", "--db", server.db, "--reports", str(SEED_REPORTS),
-        "--random-seed", str(SEED_RANDOM), "--now", str(SEED_NOW),
+        "seed",
+        "--db",
+        server.db,
+        "--reports",
+        str(SEED_REPORTS),
+        "--random-seed",
+        str(SEED_RANDOM),
+        "--now",
+        str(SEED_NOW),
     )
     server.start()
     yield server

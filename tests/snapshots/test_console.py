@@ -22,6 +22,7 @@ from crm_tui.dialogs.text_filter import TextFilterDialog
 from crm_tui.screens import connect_screen
 from crm_tui.screens.connect_screen import ConnectScreen
 from crm_tui.screens.login_screen import LoginScreen
+
 # Key labels are translated when a screen's module is imported: import it now, in Indonesian.
 from crm_tui.screens.main_screen import MainScreen
 from tests.crm_tui.harness import screen_text, until

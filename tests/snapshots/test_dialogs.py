@@ -20,7 +20,15 @@ from crm_tui.dialogs.sort_dialog import SortDialog
 from crm_tui.dialogs.text_filter import TextFilterDialog
 from tests.crm_tui.harness import until
 from tests.snapshots.support import (
-    CATEGORIES, HELP_ROWS, OFFICERS, REPORT, REPORT_NUMBER, SMALL, WIDE, DialogHost, dialog_shown,
+    CATEGORIES,
+    HELP_ROWS,
+    OFFICERS,
+    REPORT,
+    REPORT_NUMBER,
+    SMALL,
+    WIDE,
+    DialogHost,
+    dialog_shown,
 )
 
 

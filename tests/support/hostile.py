@@ -118,8 +118,19 @@ class HostileWorld:
 
 def _add_operator(server: ServerProcess, username: str, role: str, name: str) -> None:
     crm_server(
-        "operator", "add", "--db", server.db, "--username", username, "--role", role,
-        "--agency", AGENCY, "--name", name, stdin=username + DEMO_PASSWORD_SUFFIX + "\n",
+        "operator",
+        "add",
+        "--db",
+        server.db,
+        "--username",
+        username,
+        "--role",
+        role,
+        "--agency",
+        AGENCY,
+        "--name",
+        name,
+        stdin=username + DEMO_PASSWORD_SUFFIX + "\n",
     )
 
 
@@ -128,8 +139,12 @@ def _submit(server: ServerProcess, key: str, spec: Spec) -> str:
         f"{server.base_url}/api/v1/intake/reports",
         headers={"X-Intake-Key": key},
         json={
-            "channel": "JAKI", "category": CATEGORY, "title": spec.title, "description": spec.description,
-            "location": {"address": spec.address, "kelurahan": AGENCY}, "private": spec.private,
+            "channel": "JAKI",
+            "category": CATEGORY,
+            "title": spec.title,
+            "description": spec.description,
+            "location": {"address": spec.address, "kelurahan": AGENCY},
+            "private": spec.private,
         },
         timeout=60,
     )
@@ -183,15 +198,25 @@ def _plant_raw(db: str, raw: list[HostileReport]) -> None:
         with database.write() as conn:
             for report in raw:
                 spec = report.spec
-                run(conn, "UPDATE reports SET title = :title, description = :description, address = :address"
+                run(
+                    conn,
+                    "UPDATE reports SET title = :title, description = :description, address = :address"
                     " WHERE number = :number",
-                    title=spec.title, description=spec.description, address=spec.address, number=report.number)
+                    title=spec.title,
+                    description=spec.description,
+                    address=spec.address,
+                    number=report.number,
+                )
                 report_id = conn.execute(
                     text("SELECT id FROM reports WHERE number = :number"), {"number": report.number}
                 ).scalar_one()
                 run(conn, "UPDATE notes SET text = :text WHERE report_id = :id", text=NOTE, id=report_id)
-                run(conn, "UPDATE history SET detail = :detail WHERE report_id = :id AND action = 'created'",
-                    detail=HISTORY_DETAIL, id=report_id)
+                run(
+                    conn,
+                    "UPDATE history SET detail = :detail WHERE report_id = :id AND action = 'created'",
+                    detail=HISTORY_DETAIL,
+                    id=report_id,
+                )
             for table, column, key, value, where in (
                 ("operators", "display_name", "username", OFFICER_NAME, OFFICER),
                 ("operators", "display_name", "username", DISPATCHER_NAME, DISPATCHER),
@@ -239,9 +264,17 @@ def escape_problems(raw: bytes) -> list[str]:
     controls, NUL, DEL, a bare BEL, a screen clear, or an ESC that starts nothing Textual writes."""
     problems = []
     for needle, what in (
-        (b"\x1b]0;", "OSC 0 title"), (b"\x1b]2;", "OSC 2 title"), (b"\x1b]52;", "OSC 52 clipboard"),
-        (b"\x1b]8;", "OSC 8 hyperlink"), (b"\x1bP", "DCS"), (b"\x1b_", "APC"), (b"\x1b^", "PM"), (b"\x1bX", "SOS"),
-        (b"\x1b[2J", "clear screen"), (b"\x00", "NUL"), (b"\x7f", "DEL"),
+        (b"\x1b]0;", "OSC 0 title"),
+        (b"\x1b]2;", "OSC 2 title"),
+        (b"\x1b]52;", "OSC 52 clipboard"),
+        (b"\x1b]8;", "OSC 8 hyperlink"),
+        (b"\x1bP", "DCS"),
+        (b"\x1b_", "APC"),
+        (b"\x1b^", "PM"),
+        (b"\x1bX", "SOS"),
+        (b"\x1b[2J", "clear screen"),
+        (b"\x00", "NUL"),
+        (b"\x7f", "DEL"),
     ):
         if needle in raw:
             problems.append(what)
@@ -249,7 +282,7 @@ def escape_problems(raw: bytes) -> list[str]:
     problems += [f"OSC {n.decode()}" for n in sorted(set(oscs) - TEXTUAL_OSC)]
     rest = _OSC.sub(b"", _CSI.sub(b"", raw))
     if b"\x1b" in rest:
-        problems.append("ESC outside CSI/OSC 22: " + repr(rest[max(0, rest.index(b"\x1b") - 20):][:60]))
+        problems.append("ESC outside CSI/OSC 22: " + repr(rest[max(0, rest.index(b"\x1b") - 20) :][:60]))
     if b"\x07" in rest:
         problems.append("BEL")
     text = raw.decode("utf-8", errors="replace")
@@ -276,7 +309,7 @@ def _list_rows(lines: list[str], lang: str) -> tuple[list[int], list[str]]:
     header = lines[header_at]
     starts = [cell_len(header[: header.index(title)]) for title in titles if title in header]
     rows = []
-    for text in lines[header_at + 1:]:
+    for text in lines[header_at + 1 :]:
         if not _NUMBER.search(text[:20]):
             break  # the end of the list
         rows.append(text)

@@ -54,14 +54,26 @@ class Cluster:
         subprocess.run([*self._as_user, *command], check=True, capture_output=True, timeout=120)
 
     def start(self) -> Cluster:
-        self._run(_binary("initdb"), "-D", str(self.data), "-U", USER, "-A", "trust", "-E", "UTF8",
-                  "--locale=C.UTF-8", "--no-sync")
+        self._run(
+            _binary("initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            USER,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
         options = (
             f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.data} -c fsync=off"
             " -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
         )
-        self._run(_binary("pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w",
-                  "-o", options, "start")
+        self._run(
+            _binary("pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w", "-o", options, "start"
+        )
         return self
 
     def url(self, name: str, *, template: Callable[[], str] | None = None) -> str:
@@ -73,9 +85,24 @@ class Cluster:
         with self._lock:
             if name not in self._databases:
                 subprocess.run(
-                    [_binary("psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", USER, "-d", "postgres",
-                     "-v", "ON_ERROR_STOP=1", "-c", f'CREATE DATABASE "{name}"{copy}'],
-                    check=True, capture_output=True, timeout=60,
+                    [
+                        _binary("psql"),
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        str(self.port),
+                        "-U",
+                        USER,
+                        "-d",
+                        "postgres",
+                        "-v",
+                        "ON_ERROR_STOP=1",
+                        "-c",
+                        f'CREATE DATABASE "{name}"{copy}',
+                    ],
+                    check=True,
+                    capture_output=True,
+                    timeout=60,
                 )
                 self._databases.add(name)
         return self.address(name)
@@ -85,8 +112,11 @@ class Cluster:
         return f"postgresql+psycopg://{USER}@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:
-        subprocess.run([*self._as_user, _binary("pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
-                       capture_output=True, timeout=60)
+        subprocess.run(
+            [*self._as_user, _binary("pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
+            capture_output=True,
+            timeout=60,
+        )
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

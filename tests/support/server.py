@@ -72,8 +72,15 @@ def demo_template(reports: int, random_seed: int) -> str:
         if postgres.wanted():
             db = postgres.cluster().address(name)
             if not done.exists():
-                crm_server("seed", "--db", postgres.cluster().url(name), "--reports", str(reports),
-                           "--random-seed", str(random_seed))
+                crm_server(
+                    "seed",
+                    "--db",
+                    postgres.cluster().url(name),
+                    "--reports",
+                    str(reports),
+                    "--random-seed",
+                    str(random_seed),
+                )
         else:
             db = str(folder / f"{name}.sqlite3")
             if not done.exists():
@@ -128,7 +135,9 @@ class ServerProcess:
 
         if postgres.wanted():
             name = "crm_" + hashlib.sha1(str(self.db_path).encode()).hexdigest()[:16]
-            seeded = (lambda: demo_template(self.reports, self.random_seed).rsplit("/", 1)[1]) if self.seeds_demo else None
+            seeded = (
+                (lambda: demo_template(self.reports, self.random_seed).rsplit("/", 1)[1]) if self.seeds_demo else None
+            )
             return postgres.cluster().url(name, template=seeded)
         return str(self.db_path)
 
@@ -164,10 +173,13 @@ class ServerProcess:
                     raise PortTaken(self.log())
                 raise RuntimeError(f"crm-server exited early:\n{self.log()}")
             if "serving on" not in self.log():  # printed once its port was found free: whatever
-                time.sleep(0.1)                    # answers there before is another process's
+                time.sleep(0.1)  # answers there before is another process's
                 continue
             try:
-                if httpx.get(f"{self.base_url}/healthz", timeout=1.0).status_code == 200 and self.process.poll() is None:
+                if (
+                    httpx.get(f"{self.base_url}/healthz", timeout=1.0).status_code == 200
+                    and self.process.poll() is None
+                ):
                     self._port_chosen = False  # from now on the port is the server's: a restart keeps it
                     return self
             except httpx.TransportError:
@@ -179,10 +191,23 @@ class ServerProcess:
     def _spawn(self, log) -> subprocess.Popen:
         return subprocess.Popen(
             [
-                sys.executable, "-m", "crm_server.cli", "serve",
-                "--db", self.db, "--host", "127.0.0.1", "--port", str(self.port),
-                "--demo", "--reports", str(self.reports), "--random-seed", str(self.random_seed),
-                "--heartbeat", str(self.heartbeat),
+                sys.executable,
+                "-m",
+                "crm_server.cli",
+                "serve",
+                "--db",
+                self.db,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--demo",
+                "--reports",
+                str(self.reports),
+                "--random-seed",
+                str(self.random_seed),
+                "--heartbeat",
+                str(self.heartbeat),
             ],
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -26,14 +26,27 @@ class Tmux:
         self.raw_path = workdir / "terminal.raw"
 
     def _tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check, timeout=30)
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check, timeout=30
+        )
 
     def start(self, command: list[str], env: dict[str, str]) -> None:
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         # COLUMNS/LINES from the test runner's own terminal would override the pane's size.
         shell = f"env -u COLUMNS -u LINES {exports} {shlex.join(command)}; echo EXIT=$?; sleep 600"
-        self._tmux("-f", "/dev/null", "new-session", "-d", "-s", self.session,
-                   "-x", str(self.width), "-y", str(self.height), shell)
+        self._tmux(
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            self.session,
+            "-x",
+            str(self.width),
+            "-y",
+            str(self.height),
+            shell,
+        )
         self._tmux("pipe-pane", "-o", "-t", self.session, f"cat >> {shlex.quote(str(self.raw_path))}")
 
     def send(self, *keys: str) -> None:
@@ -51,7 +64,7 @@ class Tmux:
         screen = ""
         while time.monotonic() < deadline:
             screen = self.screen()
-            if (predicate(screen) if callable(predicate) else predicate in screen):
+            if predicate(screen) if callable(predicate) else predicate in screen:
                 return screen
             time.sleep(0.1)
         raise TmuxError(f"timed out waiting for {what or predicate!r}; screen was:\n{screen}")

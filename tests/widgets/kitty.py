@@ -20,7 +20,7 @@ def commands(written: str) -> list[Command]:
     found = []
     position = 0
     for match in _COMMAND.finditer(written):
-        assert match.start() == position, f"unexpected output {written[position:match.start()]!r}"
+        assert match.start() == position, f"unexpected output {written[position : match.start()]!r}"
         position = match.end()
         keys = dict(pair.split("=", 1) for pair in match.group(1).split(","))
         found.append(Command(keys, match.group(2) or ""))
@@ -32,12 +32,13 @@ def transmitted_png(found: list[Command], image_id: int | None = None) -> bytes:
     """The image data of the one transmission in `found` (of image `image_id` if given), with
     its chunks joined and decoded."""
     starts = [
-        i for i, command in enumerate(found)
+        i
+        for i, command in enumerate(found)
         if command.keys.get("a") == "T" and image_id in (None, int(command.keys["i"]))
     ]
     assert len(starts) == 1, f"{len(starts)} transmissions"
     data = ""
-    for command in found[starts[0]:]:
+    for command in found[starts[0] :]:
         data += command.payload
         if command.keys["m"] == "0":
             break

@@ -35,10 +35,16 @@ def decode(sequence: str) -> Picture:
     token = re.compile(r"#(\d+);2;(\d+);(\d+);(\d+)|#(\d+)|!(\d+)([?-~])|([?-~])|(\$)|(-)")
     while position < len(body):
         found = token.match(body, position)
-        assert found, f"unexpected {body[position:position + 10]!r}"
+        assert found, f"unexpected {body[position : position + 10]!r}"
         position = found.end()
         define, use, count, repeated, single, back, down = (
-            found.group(1), found.group(5), found.group(6), found.group(7), found.group(8), found.group(9), found.group(10)
+            found.group(1),
+            found.group(5),
+            found.group(6),
+            found.group(7),
+            found.group(8),
+            found.group(9),
+            found.group(10),
         )
         if define is not None:
             colours[int(define)] = (int(found.group(2)), int(found.group(3)), int(found.group(4)))

@@ -10,7 +10,9 @@ from api_client.models import ReportSummary
 class ListSource:
     """Rows from a list; indexes outside `loaded` read as not loaded yet."""
 
-    def __init__(self, rows: Sequence[ReportSummary], *, total: int | None = None, loaded: Container[int] | None = None) -> None:
+    def __init__(
+        self, rows: Sequence[ReportSummary], *, total: int | None = None, loaded: Container[int] | None = None
+    ) -> None:
         self.rows = list(rows)
         self.total: int | None = len(self.rows) if total is None else total
         self.loaded = range(len(self.rows)) if loaded is None else loaded

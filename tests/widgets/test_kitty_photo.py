@@ -16,8 +16,27 @@ from widgets.photo_panel import decode_image
 from widgets.photo_renderers import KittyRenderer, fit_cells
 
 # Combining marks the protocol leaves out: normalisation can fuse them with a base letter.
-_EXCLUDED = {0x0300, 0x0301, 0x0302, 0x0303, 0x0304, 0x0306, 0x0307, 0x0308, 0x0309, 0x030A, 0x030B,
-             0x030C, 0x030F, 0x0311, 0x0313, 0x0314, 0x0342, 0x0653, 0x0654}
+_EXCLUDED = {
+    0x0300,
+    0x0301,
+    0x0302,
+    0x0303,
+    0x0304,
+    0x0306,
+    0x0307,
+    0x0308,
+    0x0309,
+    0x030A,
+    0x030B,
+    0x030C,
+    0x030F,
+    0x0311,
+    0x0313,
+    0x0314,
+    0x0342,
+    0x0653,
+    0x0654,
+}
 
 
 class Recorder:
@@ -46,8 +65,18 @@ def test_a_transmission_is_chunked_quiet_and_carries_the_png() -> None:
     png = fixtures.photo_png(300, 200)
     found = commands(kitty.transmit_and_place(0x123456, png, columns=30, rows=10))
     first, *rest = found
-    assert first.keys == {"a": "T", "U": "1", "f": "100", "t": "d", "i": str(0x123456), "c": "30", "r": "10",
-                          "C": "1", "q": "2", "m": "1" if rest else "0"}
+    assert first.keys == {
+        "a": "T",
+        "U": "1",
+        "f": "100",
+        "t": "d",
+        "i": str(0x123456),
+        "c": "30",
+        "r": "10",
+        "C": "1",
+        "q": "2",
+        "m": "1" if rest else "0",
+    }
     assert all(command.keys["q"] == "2" for command in found)  # no replies on the console's input
     assert [command.keys["m"] for command in found] == ["1"] * (len(found) - 1) + ["0"]
     assert all(len(command.payload) <= kitty.CHUNK for command in found)

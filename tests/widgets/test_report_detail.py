@@ -210,8 +210,17 @@ def hostile_report():
         assignee=actor,
         description=HOSTILE + "\n" + "baris\n" * 10_000 + "a" * 1_000_000,
         location={**base.location.model_dump(), "address": HOSTILE, "kelurahan": HOSTILE},
-        history=[{"at": "2026-11-28T06:00:00Z", "actor": actor, "action": HOSTILE, "from_status": None,
-                  "to_status": "Proses", "detail": HOSTILE, "note": HOSTILE}],
+        history=[
+            {
+                "at": "2026-11-28T06:00:00Z",
+                "actor": actor,
+                "action": HOSTILE,
+                "from_status": None,
+                "to_status": "Proses",
+                "detail": HOSTILE,
+                "note": HOSTILE,
+            }
+        ],
         notes=[{"id": 9, "at": "2026-11-28T06:30:00Z", "author": actor, "text": HOSTILE}],
     )
 

@@ -29,7 +29,9 @@ def login(body: schemas.LoginRequest, db: Db, directory: Dir, request: Request) 
     # The client's address as uvicorn gives it: the peer's, or a trusted proxy's X-Forwarded-For.
     address = request.client.host if request.client else None
     session = accounts.login(db, body.username, body.password, address=address)
-    return schemas.LoginResponse(token=session.token, expires_at=session.expires_at, operator=me_of(session.who, directory))
+    return schemas.LoginResponse(
+        token=session.token, expires_at=session.expires_at, operator=me_of(session.who, directory)
+    )
 
 
 @router.post("/auth/logout", status_code=204, response_class=Response, responses=errors(401))

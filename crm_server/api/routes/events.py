@@ -43,7 +43,9 @@ def start_after(db: Database, last_event_id: str | None) -> tuple[int, str | Non
     return last, None
 
 
-async def _stream(request: Request, db: Database, who: Principal, token: str, after: int, first: str | None) -> AsyncIterator[str]:
+async def _stream(
+    request: Request, db: Database, who: Principal, token: str, after: int, first: str | None
+) -> AsyncIterator[str]:
     yield f"retry: {RECONNECT_MS}\n\n"
     if first:
         yield first

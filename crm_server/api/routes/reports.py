@@ -25,9 +25,7 @@ router = APIRouter(prefix="/reports", tags=["reports"])
 Number = Annotated[str, Path(pattern=r"^JK\d{10,11}$", description="e.g. JK2503050007")]
 SortName = Literal["created", "-created", "updated", "-updated", "due", "-due", "status", "-status"]
 IfMatch = Annotated[str | None, Header(description="The report's ETag, as GET returned it.")]
-IdempotencyKey = Annotated[
-    str | None, Header(description="One key per operator action; a retry with it applies once.")
-]
+IdempotencyKey = Annotated[str | None, Header(description="One key per operator action; a retry with it applies once.")]
 _JSON = "application/json"
 _Q_CHARS = 200
 _SQL_INTEGER = range(-(2**63), 2**63)  # what a cursor value may be before it reaches the database
@@ -41,12 +39,12 @@ def get_reports(
     status: Annotated[list[schemas.StatusName], Query()] = [],  # noqa: B006 (FastAPI copies defaults)
     category: Annotated[list[Annotated[str, Query(max_length=64)]], Query()] = [],  # noqa: B006
     agency: Annotated[str | None, Query(max_length=64, description="An agency code: its whole subtree.")] = None,
-    assignee: Annotated[
-        str | None, Query(max_length=64, description="A username, `unassigned` or `me`.")
-    ] = None,
+    assignee: Annotated[str | None, Query(max_length=64, description="A username, `unassigned` or `me`.")] = None,
     private: bool | None = None,
     overdue: bool | None = None,
-    q: Annotated[str | None, Query(max_length=_Q_CHARS, description="Text in number, title, description or address.")] = None,
+    q: Annotated[
+        str | None, Query(max_length=_Q_CHARS, description="Text in number, title, description or address.")
+    ] = None,
     sort: SortName = "-created",
     cursor: Annotated[str | None, Query(max_length=400)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
