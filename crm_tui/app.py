@@ -131,6 +131,7 @@ class CrmApp(HookedApp[None]):
         # Set by `exit`: keys already typed after `q` (and screens workers ask for) then do
         # nothing, rather than open a dialog on a console that is taking its screens down.
         self.exiting = False
+        self._running_loop: asyncio.AbstractEventLoop | None = None  # see `exit_soon`
         self._categories: list[Category] | None = None
         self.sixel_painter: SixelPainter | None = None  # once a photo panel draws sixel
         self.animation_level = "none"
@@ -138,7 +139,8 @@ class CrmApp(HookedApp[None]):
             self.theme = config.theme
 
     def on_mount(self) -> None:
-        asyncio.get_running_loop().set_exception_handler(loop_error_handler(self.config.log_dir))
+        self._running_loop = asyncio.get_running_loop()
+        self._running_loop.set_exception_handler(loop_error_handler(self.config.log_dir))
         if self.config.keymap:
             self.set_keymap(dict(self.config.keymap))
         if self.config.idle_lock_minutes > 0:
@@ -148,6 +150,15 @@ class CrmApp(HookedApp[None]):
         self.push_screen(ConnectScreen())
         # Drawn, and signing in: the wait for the server's answer loads what comes next.
         self.call_after_frame(self.prepare_main)
+
+    def exit_soon(self, return_code: int) -> bool:
+        """Exit with `return_code`, asked from a signal handler: it runs between two steps of the
+        loop's work, so the exit is only scheduled. False if the app is not running."""
+        loop = self._running_loop
+        if loop is None or loop.is_closed() or not self.is_running:
+            return False
+        loop.call_soon_threadsafe(lambda: self.exit(return_code=return_code))
+        return True
 
     async def on_unmount(self) -> None:
         # The token dies with the console rather than at the end of the shift; a server that

@@ -150,6 +150,7 @@ def _run(args: argparse.Namespace, config: Config, departure: Departure) -> int:
 
         app = CrmApp(config, credentials=credentials, lock_glyph=_lock_glyph(), demo=backend is not None)
         departure.signs_out(app.client, within=SIGN_OUT_SECONDS)
+        departure.stops_with(app.exit_soon)
         app.run()
     finally:
         if backend is not None:

@@ -8,8 +8,11 @@ which runs in a session of its own and gets no hang-up. Then:
 - a hang-up or a broken pipe ends the process at once (`os._exit`), quietly: the terminal is gone,
   and going through Textual's own exit would write to it again, fail again, and leave Textual's
   input thread spinning on a closed terminal, keeping the interpreter from ever exiting;
-- a stop request leaves through the normal unwinding (SystemExit), which gives a terminal that is
-  still there its settings back; `cli._run` then ends the process with `os._exit` too.
+- a stop request leaves as `q` does once the app runs: the app's own exit, scheduled on its loop,
+  gives a terminal that is still there its settings back. (A SystemExit raised from the handler
+  would cut whatever step of the loop's work the signal interrupted in half, and the app's tasks,
+  cancelled in that state, fail as they unwind.) Before the app runs, or on a second request,
+  it leaves through SystemExit. `cli._run` then ends the process with `os._exit` too.
 
 None of them is a crash: no incident log. Imports nothing from Textual (set up before the app).
 """
@@ -21,6 +24,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from types import FrameType
 from typing import TYPE_CHECKING, NoReturn
 
@@ -50,6 +54,7 @@ class Departure:
         self.backend: DemoBackend | None = None
         self._client: CrmClient | None = None
         self._sign_out_seconds = 0.0
+        self._stop: Callable[[int], bool] | None = None
         self._lock = threading.RLock()  # re-entrant: a signal can arrive while its handler runs
         self._tidied = False
         self._terminal_settings: list | None = None
@@ -65,15 +70,23 @@ class Departure:
         """Leaving revokes `client`'s token first, waiting at most `within` seconds."""
         self._client, self._sign_out_seconds = client, within
 
+    def stops_with(self, stop: Callable[[int], bool]) -> None:
+        """A stop request is handed to `stop(status)` from now on (from the signal handler: it may
+        only schedule); it returns False when it cannot (the app no longer runs)."""
+        self._stop = stop
+
     # --- the ways out -----------------------------------------------------------------------------
 
     def _on_hangup(self, _signum: int, _frame: FrameType | None) -> NoReturn:
         self._tidy()
         os._exit(EXIT_HANGUP)
 
-    def _on_stop(self, _signum: int, _frame: FrameType | None) -> NoReturn:
+    def _on_stop(self, _signum: int, _frame: FrameType | None) -> None:
+        again = self.status is not None
         self._tidy()
         self.status = EXIT_STOPPED
+        if not again and self._stop is not None and self._stop(EXIT_STOPPED):
+            return
         raise SystemExit(EXIT_STOPPED)
 
     def terminal_gone(self, error: BaseException) -> NoReturn:

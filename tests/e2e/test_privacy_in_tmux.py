@@ -11,18 +11,20 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.support.processes import processes_with
 from tests.support.server import query
 
 CRM_TUI = Path(sys.executable).parent / "crm-tui"
+pytestmark = pytest.mark.slow  # a real console in a real terminal: seconds each
+
 SECRET = "3174012345678901"  # a reporter's NIK, held in a local and in the exception's message
 
 # Loaded by Python at start-up (sitecustomize on PYTHONPATH): `?` on the main screen raises, as a
 # bug handling report data would, with the data in a local and in the message.
 PLANTED_BUG = f"""
 from crm_tui.screens.main_screen import MainScreen
-
-pytestmark = pytest.mark.slow  # a real console in a real terminal: seconds each
 
 def action_help(self):
     reporter_nik = "{SECRET}"
