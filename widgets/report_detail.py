@@ -235,6 +235,8 @@ class ReportDetail(VerticalScroll, can_focus=True):
 
     def show_message(self, text: str) -> None:
         """Nothing to show but a message: empty, loading, or an error (safe to pass server text)."""
+        if not self.is_attached:
+            return  # taken off the screen (the console closing): a late answer has nowhere to go
         self._shown = None
         self._message.update(Content(safe_text.block(text, max_chars=2_000)))
         self._set_mode("-message")
@@ -251,6 +253,8 @@ class ReportDetail(VerticalScroll, can_focus=True):
         with `notice` ("loading..."), the rest hidden until they arrive. Cheap enough for every
         key of a fast cursor: once pending, moving on only redraws the heading's line (and the
         banner when the privacy changes)."""
+        if not self.is_attached:
+            return  # taken off the screen (the console closing): a late answer has nowhere to go
         shown = self._shown
         if shown is not None and shown.number == summary.number and not self.has_class("-pending"):
             return  # that report is on screen already
@@ -265,6 +269,8 @@ class ReportDetail(VerticalScroll, can_focus=True):
     def show_summary(self, summary: ReportSummary) -> None:
         """A quick preview from the list's row while the full report loads. Ignored when the
         full report of that version (or a newer one) is already shown."""
+        if not self.is_attached:
+            return  # taken off the screen (the console closing): a late answer has nowhere to go
         shown = self._shown
         if isinstance(shown, Report) and shown.number == summary.number and shown.version >= summary.version:
             return
@@ -282,6 +288,8 @@ class ReportDetail(VerticalScroll, can_focus=True):
 
     def show_report(self, report: Report) -> None:
         """The full report. For a non-private report with a photo, posts PhotoNeeded."""
+        if not self.is_attached:
+            return  # taken off the screen (the console closing): a late answer has nowhere to go
         self._switch_to(report.number)
         previous = self._shown
         self._shown = report

@@ -10,6 +10,7 @@ from textual.widgets import Footer, Input, TextArea
 
 from crm_tui.app import CrmApp
 from crm_tui.config import Config, ConfigError, load_config
+from crm_tui.idle import IdleClock, check_interval
 from crm_tui.screens.lock_screen import LockScreen
 from crm_tui.screens.login_screen import LoginScreen
 from tests.crm_tui.harness import console, main_loaded, screen_text, until
@@ -72,12 +73,19 @@ async def test_the_console_locks_itself_after_the_idle_minutes_and_input_keeps_i
     async with console(demo_server, wait=False, idle_lock_minutes=TINY_IDLE_MINUTES) as (app, pilot):
         await until(pilot, lambda: app.locked, "the idle lock", timeout=20)
         await _unlock(pilot, app)
-        # Input in time (well within the threshold) keeps it open ...
+        # From here the idle clock is the test's: a busy machine's pauses do not count as idle.
+        now = [0.0]
+        app.idle = IdleClock(lambda: now[0])
+        threshold = TINY_IDLE_MINUTES * 60
+        # Input in time keeps it open: each key comes 0.8 of the threshold after the one before,
+        # so ten of them span eight thresholds ...
         for key in ["j", "k"] * 5:
             await pilot.press(key)
-            await asyncio.sleep(0.2)
+            now[0] += 0.8 * threshold
+            await asyncio.sleep(2 * check_interval(threshold))  # the lock looks at the clock
             assert not app.locked
         # ... and it locks again once the input stops.
+        now[0] += 0.2 * threshold
         await until(pilot, lambda: app.locked, "the idle lock again", timeout=20)
 
 

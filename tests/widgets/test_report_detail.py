@@ -283,3 +283,19 @@ async def test_long_values_wrap_under_themselves() -> None:
         assert continuation[:value_column].strip() == ""
         assert continuation[value_column] != " "
         assert " ".join(" ".join(lines[at : at + 4]).split()).startswith("Alamat " + address)
+
+
+async def test_an_answer_that_lands_once_the_pane_is_gone_is_dropped() -> None:
+    # A detail load that finishes while the console closes: the pane has left the DOM, with
+    # its styles; showing the report there must not fail.
+    report = fixtures.public_report_with_photo()
+    app = DetailHost()
+    async with app.run_test(size=SIZE) as pilot:
+        detail = app.detail
+        await detail.remove()
+        await pilot.pause()
+        detail.show_pending(fixtures.summary(0), "loading")
+        detail.show_summary(fixtures.summary(0))
+        detail.show_report(report)
+        detail.show_message("gone")
+        assert detail.report is None and app.of(type(detail).PhotoNeeded) == []
