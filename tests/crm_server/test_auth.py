@@ -17,25 +17,21 @@ FAILURES_PER_USERNAME = 100  # crm_server.services.accounts.LOGIN_FAILURES_PER_U
 WINDOW_SECONDS = 300
 
 
+def add_dispatcher(api: Api, username: str, password_line: str):
+    """A dispatcher of a kelurahan no other test uses, added with the CLI (password on stdin)."""
+    return crm_server(
+        "operator", "add", "--db", api.server.db, "--username", username, "--role", "dispatcher",
+        "--agency", "JP.GAMBIR.GAMBIR", stdin=password_line,
+    )  # fmt: skip
+
+
 def login(api: Api, username: str, password: str):
     return api.http.post(f"{API}/auth/login", json={"username": username, "password": password})
 
 
 def test_repeated_failures_are_refused_with_429_even_for_the_right_password(api: Api):
     username = marker("locked").lower()
-    added = crm_server(
-        "operator",
-        "add",
-        "--db",
-        api.server.db,
-        "--username",
-        username,
-        "--role",
-        "dispatcher",
-        "--agency",
-        "JP.GAMBIR.GAMBIR",
-        stdin="benar-sekali\n",
-    )
+    added = add_dispatcher(api, username, "benar-sekali\n")
     assert added.returncode == 0
     for _ in range(FAILURES_ALLOWED):
         assert_error_body(login(api, username, "salah"), 401)
@@ -59,19 +55,7 @@ def test_unknown_usernames_are_slowed_down_too(api: Api):
 
 def test_a_few_failures_do_not_lock_anyone_out(api: Api):
     username = marker("typo").lower()
-    crm_server(
-        "operator",
-        "add",
-        "--db",
-        api.server.db,
-        "--username",
-        username,
-        "--role",
-        "dispatcher",
-        "--agency",
-        "JP.GAMBIR.GAMBIR",
-        stdin="kata-sandi\n",
-    )
+    add_dispatcher(api, username, "kata-sandi\n")
     for _ in range(2):  # a success starts the count again
         for _ in range(FAILURES_ALLOWED - 1):
             assert login(api, username, "kata-sandl").status_code == 401
@@ -79,19 +63,7 @@ def test_a_few_failures_do_not_lock_anyone_out(api: Api):
 
 
 def _add_dispatcher(api: Api, username: str, password: str) -> None:
-    added = crm_server(
-        "operator",
-        "add",
-        "--db",
-        api.server.db,
-        "--username",
-        username,
-        "--role",
-        "dispatcher",
-        "--agency",
-        "JP.GAMBIR.GAMBIR",
-        stdin=password + "\n",
-    )
+    added = add_dispatcher(api, username, password + "\n")
     assert added.returncode == 0, added.stderr
 
 

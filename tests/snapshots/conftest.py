@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -19,26 +16,8 @@ class SeededServer(ServerProcess):
 
     seeds_demo = False
 
-    def _spawn(self, log) -> subprocess.Popen:
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "crm_server.cli",
-                "serve",
-                "--db",
-                self.db,
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--heartbeat",
-                str(self.heartbeat),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
+    def serve_args(self) -> list[str]:
+        return []
 
 
 @pytest.fixture(scope="module")

@@ -188,27 +188,14 @@ class ServerProcess:
         self.stop()
         raise RuntimeError(f"crm-server did not become healthy:\n{self.log()}")
 
+    def serve_args(self) -> list[str]:
+        """What `crm-server serve` is given besides where to listen and the heartbeat."""
+        return ["--demo", "--reports", str(self.reports), "--random-seed", str(self.random_seed)]
+
     def _spawn(self, log) -> subprocess.Popen:
+        listen = ["--host", "127.0.0.1", "--port", str(self.port), "--heartbeat", str(self.heartbeat)]
         return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "crm_server.cli",
-                "serve",
-                "--db",
-                self.db,
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--demo",
-                "--reports",
-                str(self.reports),
-                "--random-seed",
-                str(self.random_seed),
-                "--heartbeat",
-                str(self.heartbeat),
-            ],
+            [sys.executable, "-m", "crm_server.cli", "serve", "--db", self.db, *listen, *self.serve_args()],
             stdout=log,
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
