@@ -117,7 +117,9 @@ class CrmApp(HookedApp[None]):
         if credentials is None and config.username and config.password:
             credentials = (config.username, config.password)
         self.credentials = credentials
-        self.api = ApiCalls(sign_in_again=self.sign_in_again, set_state=self._set_connection)
+        self.api = ApiCalls(
+            sign_in_again=self.sign_in_again, set_state=self._set_connection, session=lambda: self.client.token
+        )
         """Every screen's calls to the server go through it (signing in again, the connection)."""
         self._sign_in: asyncio.Future[bool] | None = None
         self.now = clock
