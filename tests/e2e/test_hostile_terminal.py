@@ -75,10 +75,13 @@ def test_hostile_reports_in_a_real_terminal(tmp_path, terminal, hostile_world):
     numbers = [r.number for r in sorted(hostile_world.reports, key=lambda r: r.number, reverse=True)]
     by_number = {r.number: r for r in hostile_world.reports}
     for number in numbers:  # newest first: the list's order
-        # In the list and in the detail's heading, which shows at once; then the details load.
-        screen = terminal.wait_for(
+        # In the list and in the detail's heading, which shows at once; then the details load (on a
+        # busy machine a load can time out first: the console then loads them again by itself).
+        screen = terminal.wait_for_stable(
             lambda s, n=number: (
-                (s.count(f"{n}  Proses") >= 2 or s.count(f"{n}  Menunggu") >= 2) and "Loading its details" not in s
+                (s.count(f"{n}  Proses") >= 2 or s.count(f"{n}  Menunggu") >= 2)
+                and "Loading its details" not in s
+                and "are not loaded" not in s
             ),
             60,
             f"the detail of {number}",

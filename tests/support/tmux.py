@@ -69,6 +69,20 @@ class Tmux:
             time.sleep(0.1)
         raise TmuxError(f"timed out waiting for {what or predicate!r}; screen was:\n{screen}")
 
+    def wait_for_stable(self, predicate, timeout: float = 30.0, what: str = "", settle: float = 0.3) -> str:
+        """`wait_for`, then until two captures `settle` seconds apart are the same and still
+        satisfy `predicate`: a screen the console has finished drawing, not one caught while
+        tmux was still taking in a frame or the console still laying it out."""
+        deadline = time.monotonic() + timeout
+        screen = self.wait_for(predicate, timeout, what)
+        while time.monotonic() < deadline:
+            time.sleep(settle)
+            again = self.screen()
+            if again == screen:
+                return screen
+            screen = self.wait_for(predicate, max(0.1, deadline - time.monotonic()), what)
+        raise TmuxError(f"the screen did not settle while waiting for {what or predicate!r}; it was:\n{screen}")
+
     def cursor(self) -> tuple[int, int]:
         """Where the terminal's cursor is (Textual puts it in the focused text field)."""
         x, y = self._tmux("display", "-p", "-t", self.session, "#{cursor_x} #{cursor_y}").stdout.split()
