@@ -27,7 +27,8 @@ from crm_tui.dialogs.help_screen import HelpScreen
 from crm_tui.dialogs.note_dialog import NoteDialog
 from crm_tui.textual_internals import screen_strips
 from tests.crm_server.helpers import Api
-from tests.support.server import DEMO_PASSWORD_SUFFIX, ServerProcess, crm_server
+from tests.support.hostile import add_operator
+from tests.support.server import DEMO_PASSWORD_SUFFIX, ServerProcess
 from tests.widgets import fixtures
 
 SIZE = (80, 24)
@@ -96,24 +97,6 @@ async def assert_nothing_fired(app: Host, pilot) -> None:
 
 
 pytestmark = pytest.mark.usefixtures("english_ui")
-
-
-def add_operator(server: ServerProcess, username: str, role: str, name: str) -> None:
-    crm_server(
-        "operator",
-        "add",
-        "--db",
-        server.db,
-        "--username",
-        username,
-        "--role",
-        role,
-        "--agency",
-        "JP.GAMBIR.CIDENG",
-        "--name",
-        name,
-        stdin=username + DEMO_PASSWORD_SUFFIX + "\n",
-    )
 
 
 async def signed_in(server: ServerProcess, user: str) -> CrmClient:

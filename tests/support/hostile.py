@@ -116,7 +116,9 @@ class HostileWorld:
         return next(r for r in self.reports if r.spec.key == key and r.variant == variant)
 
 
-def _add_operator(server: ServerProcess, username: str, role: str, name: str) -> None:
+def add_operator(server: ServerProcess, username: str, role: str, name: str) -> None:
+    """An operator of the hostile world's kelurahan (Cideng), added with the CLI; the password is
+    the demo's (username + DEMO_PASSWORD_SUFFIX)."""
     crm_server(
         "operator",
         "add",
@@ -157,9 +159,9 @@ def build_hostile_world(folder: Path) -> HostileWorld:
     planted (server stopped, so its in-memory directory reloads them), then started again."""
     server = ServerProcess(folder / "hostile.sqlite3", reports=20).start()
     try:
-        _add_operator(server, OFFICER, "officer", OFFICER_NAME)  # the CLI sanitises; planted raw below
-        _add_operator(server, WIDE_OFFICER, "officer", WIDE_OFFICER_NAME)
-        _add_operator(server, DISPATCHER, "dispatcher", DISPATCHER_NAME)
+        add_operator(server, OFFICER, "officer", OFFICER_NAME)  # the CLI sanitises; planted raw below
+        add_operator(server, WIDE_OFFICER, "officer", WIDE_OFFICER_NAME)
+        add_operator(server, DISPATCHER, "dispatcher", DISPATCHER_NAME)
         key = server.intake_key()
         reports = [
             HostileReport(spec, variant, _submit(server, key, spec)) for spec in SPECS for variant in ("intake", "raw")
