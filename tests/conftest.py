@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -45,12 +46,19 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ[name] = str(home / name.split("_")[1].lower())
     os.environ["CRM_TUI_CONFIG"] = str(home / "config" / "crm-tui" / "config.toml")  # absent unless written
     if not hasattr(config, "workerinput"):  # the session's process, before pytest-xdist starts its workers
+        # Told to stop (scripts/test stopping the pass it runs in the background): as Ctrl+C, so
+        # that the session still stops its servers and its PostgreSQL cluster on the way out.
+        signal.signal(signal.SIGTERM, _interrupted)
         # The seeded databases servers start from, made once and shared with the workers.
         os.environ[TEMPLATES_ENV] = str(home / "templates")
         (home / "templates").mkdir()
         if postgres.wanted():
             # One cluster for the session, started here so that the workers share it.
             postgres.start_shared()
+
+
+def _interrupted(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
