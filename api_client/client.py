@@ -44,7 +44,6 @@ from api_client.errors import (
 from api_client.models import (
     Agency,
     Category,
-    Event,
     Health,
     Note,
     Officer,
@@ -52,14 +51,13 @@ from api_client.models import (
     Report,
     ReportPage,
     ReportSummary,
-    Resync,
     Session,
     StreamItem,
     parse_json,
 )
 from api_client.query import ReportQuery
 from api_client.retry import DEFAULT_RETRY, RETRYABLE_STATUS, RetryPolicy
-from api_client.sse import resilient_events
+from api_client.sse import EventCursor, resilient_events
 from api_client.timeouts import DEFAULT_TIMEOUTS, Timeouts
 
 log = logging.getLogger("api_client")
@@ -503,16 +501,13 @@ class CrmClient:
         return self._events(last_event_id)
 
     async def _events(self, last_event_id: int | None) -> AsyncGenerator[StreamItem, None]:
+        cursor = EventCursor(last_event_id)  # one for every connection in turn
         while True:
             opened_with = self.token
-            stream = resilient_events(self._open_event_stream, last_event_id=last_event_id, policy=self._retry)
+            stream = resilient_events(self._open_event_stream, cursor=cursor, policy=self._retry)
             try:
                 async with aclosing(stream):
                     async for item in stream:
-                        if isinstance(item, Event):
-                            last_event_id = item.id
-                        elif isinstance(item, Resync):
-                            last_event_id = item.latest_id
                         yield item
             except Unauthorized:
                 if not self.token or self.token == opened_with:

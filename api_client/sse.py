@@ -75,7 +75,11 @@ class SSEDecoder:
         self._event = ""
         self._data: list[str] = []
         self._last_id: str | None = None  # persists across events, as the spec says
+        self._block_id = False  # the block being read has an `id` field
         self.retry_ms: int | None = None
+        self.position: str | None = None
+        """The id of the last block that had an `id` and no data: the server saying where the
+        stream is (the WHATWG parser sets the last event id from such a block, dispatching nothing)."""
 
     def feed(self, line: str) -> ServerSentEvent | None:
         if not line:
@@ -91,14 +95,17 @@ class SSEDecoder:
             self._data.append(value)
         elif field == "id" and "\0" not in value:
             self._last_id = value
+            self._block_id = True
         elif field == "retry" and value.isascii() and value.isdigit():
             self.retry_ms = int(value)
         return None
 
     def _dispatch(self) -> ServerSentEvent | None:
-        data, event = self._data, self._event
-        self._data, self._event = [], ""
+        data, event, had_id = self._data, self._event, self._block_id
+        self._data, self._event, self._block_id = [], "", False
         if not data:
+            if had_id:
+                self.position = self._last_id
             return None
         return ServerSentEvent(event=event or "message", data="\n".join(data), id=self._last_id)
 
@@ -112,15 +119,22 @@ def _int_id(value: str | None) -> int | None:
 Connect = Callable[[int | None], AbstractAsyncContextManager[AsyncIterator[bytes]]]
 
 
-class _Cursor:
-    """The last event id handed out: the resume point, and the line below which events are
-    duplicates."""
+class EventCursor:
+    """The last event id handed out, or the position the server announced: the resume point,
+    and the line below which events are duplicates. One cursor can follow several streams in
+    turn (a reconnect with another token carries on from it)."""
 
-    def __init__(self, last_id: int | None) -> None:
+    def __init__(self, last_id: int | None = None) -> None:
         self.last_id = last_id
 
     def is_new(self, event_id: int) -> bool:
         return self.last_id is None or event_id > self.last_id
+
+    def move_to(self, position: str | None) -> None:
+        """The server said where the stream is (only ever forward)."""
+        position_id = _int_id(position)
+        if position_id is not None and self.is_new(position_id):
+            self.last_id = position_id
 
     def item_for(self, sse: ServerSentEvent) -> StreamItem | None:
         """What to yield for one event (None: nothing); raises Unauthorized when told to stop."""
@@ -157,13 +171,13 @@ class _Cursor:
 async def resilient_events(
     connect: Connect,
     *,
-    last_event_id: int | None,
+    cursor: EventCursor,
     policy: RetryPolicy,
 ) -> AsyncGenerator[StreamItem, None]:
     """Yield stream items for as long as the caller iterates. `connect(last_id)` opens one
     connection (sending Last-Event-ID when last_id is not None) and gives its body's bytes; it
-    raises a CrmApiError for an error status. Close the iterator (`aclose()`) to hang up."""
-    cursor = _Cursor(last_event_id)
+    raises a CrmApiError for an error status. `cursor` is where to resume, moved along as items
+    come. Close the iterator (`aclose()`) to hang up."""
     failures = 0
     retry_hint: float | None = None
     while True:
@@ -180,7 +194,10 @@ async def resilient_events(
                             retry_hint = min(decoder.retry_ms / 1000, MAX_RETRY_HINT_SECONDS)
                         if line.startswith(":") or sse is not None:
                             failures = 0  # a heartbeat or an event: this connection worked
-                        item = cursor.item_for(sse) if sse is not None else None
+                        if sse is None:
+                            cursor.move_to(decoder.position)
+                            continue
+                        item = cursor.item_for(sse)
                         if item is not None:
                             yield item
             reason = "The event stream ended."

@@ -189,7 +189,7 @@ async def test_a_stream_cut_mid_event_resumes_with_no_gap_and_no_duplicate(
     start = await latest_event_id(dispatcher)
     for i in range(4):
         await dispatcher.add_note(report_number, f"catatan {i}")
-    transport = CutFirstStream(frame=3, into=40)
+    transport = CutFirstStream(frame=4, into=40)  # the third event (the first `id:` is the stream's position)
     client = await client_for("dispatcher", server=events_server, transport=transport)
     stream = client.events(last_event_id=start)
     try:

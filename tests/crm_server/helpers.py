@@ -306,7 +306,7 @@ def audit_lines(text: str, *, action: str, number: str | None = None) -> list[st
 
 @dataclass
 class Frame:
-    kind: str  # "event", "comment" or "retry"
+    kind: str  # "event", "comment", "retry" or "position" (an `id:` alone: where the stream starts)
     event: str | None = None
     id: int | None = None
     data: str = ""
@@ -345,6 +345,8 @@ def sse_frames(response: httpx.Response) -> Iterator[Frame]:
                 data.append(value)
         if frame.kind == "event":
             frame.data = "\n".join(data)
+            if not data and frame.event is None and frame.id is not None:
+                frame.kind = "position"
         lines = []
         yield frame
 

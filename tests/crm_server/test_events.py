@@ -42,6 +42,25 @@ def test_a_write_yields_an_event_with_id_type_and_summary(api: Api):
     assert "description" not in summary and "history" not in summary  # a summary, not the report
 
 
+def test_a_stream_says_where_it_starts_before_any_event(api: Api):
+    # A client that loses the connection before its first event resumes from there (sending it
+    # as Last-Event-ID), so nothing that happens meanwhile is skipped.
+    with EventStream(api, "dispatcher") as stream:
+        stream.started()
+        before = stream.next()
+        number = api.submit()
+        created = stream.until(about(number, "created"))
+    assert before.kind == "position" and before.id is not None and created.id > before.id
+    with EventStream(api, "dispatcher") as again:
+        again.started()
+        position = again.next()
+    assert position.kind == "position" and position.id >= created.id
+    with EventStream(api, "dispatcher", last_event_id=str(before.id)) as resumed:
+        resumed.started()
+        assert resumed.next().id == before.id  # resuming: the same place, then what was missed
+        assert resumed.until(about(number, "created")).id == created.id
+
+
 def test_an_event_names_the_operator_who_made_the_change(api: Api):
     with EventStream(api, "supervisor") as stream:
         stream.started()

@@ -47,8 +47,10 @@ async def _stream(
     request: Request, db: Database, who: Principal, token: str, after: int, first: str | None
 ) -> AsyncIterator[str]:
     yield f"retry: {RECONNECT_MS}\n\n"
-    if first:
-        yield first
+    # Where the stream starts, before any event: a client that loses the connection (or whose
+    # token is replaced) before the first event resumes from here, not from whatever is newest
+    # by the time it is back, which would skip what happened in between.
+    yield first or f"id: {after}\n\n"
     heartbeat = request.app.state.heartbeat_seconds
     idle = 0.0
     while not await request.is_disconnected():
@@ -75,8 +77,9 @@ async def _stream(
     "/events",
     responses={200: {"content": {"text/event-stream": {}}}, **errors(401, 422)},
     response_class=StreamingResponse,
-    description="Events `created`, `assigned`, `closed`, `noted` (data: an Event), `resync` when "
-    "Last-Event-ID is older than the retained log, comment heartbeats.",
+    description="First the stream's position (a frame with `id:` only) or a `resync`; then events "
+    "`created`, `assigned`, `closed`, `noted` (data: an Event), `resync` when Last-Event-ID is older "
+    "than the retained log, comment heartbeats.",
 )
 async def stream_events(
     request: Request,
