@@ -198,3 +198,13 @@ async def test_a_503_at_connect_is_retried_after_its_retry_after_and_a_403_is_no
         with pytest.raises(Forbidden) as caught:
             await anext(client.events())
     assert caught.value.message == "No events for you."
+
+
+def test_an_id_alone_is_the_streams_position_and_dispatches_nothing():
+    splitter, decoder = LineSplitter(), SSEDecoder()
+    dispatched = []
+    for line in splitter.feed(b"retry: 2000\n\nid: 41\n\nid: 42\nevent: noted\ndata: {}\n\n: heartbeat\n\n"):
+        if (event := decoder.feed(line)) is not None:
+            dispatched.append(event)
+    assert [(e.id, e.event) for e in dispatched] == [("42", "noted")]
+    assert decoder.position == "41"  # an event with data is an event, not a position
