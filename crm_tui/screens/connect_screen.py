@@ -98,8 +98,8 @@ class ConnectScreen(Screen[None]):
                     self._say(TEXTS("signing_in", user=line(username)))
                 session = await host.client.login(username, password)
                 break
-            except (Unauthorized, RateLimited) as exc:
-                host.show_login(error=sign_in_error(exc), username=username)
+            except (Unauthorized, RateLimited) as exc:  # from the sign-in, or a throttled health check
+                host.show_login(error=sign_in_error(exc), username=credentials[0] if credentials else None)
                 return
             except CrmApiError:
                 self.add_class("-unreachable")

@@ -28,12 +28,17 @@ def events(request: httpx.Request) -> bool:
     return request.url.path.endswith("/events")
 
 
+def health(request: httpx.Request) -> bool:
+    return request.url.path.endswith("/healthz")
+
+
 class Faults(httpx.AsyncBaseTransport):
     def __init__(self) -> None:
         self.inner = httpx.AsyncHTTPTransport()
         self.requests: list[httpx.Request] = []
         self._stall: list[tuple[Match, asyncio.Event]] = []
         self._time_out: list[Match] = []
+        self._throttle: list[Match] = []
 
     def stall(self, match: Match) -> asyncio.Event:
         """Requests that `match` wait until the returned event is set (for ever, if never)."""
@@ -47,6 +52,10 @@ class Faults(httpx.AsyncBaseTransport):
         self._time_out.append(match)
         return lambda: self._time_out.remove(match)
 
+    def throttle(self, match: Match) -> None:
+        """Requests that `match` are answered 429 (retry after 30 s), as a throttling proxy would."""
+        self._throttle.append(match)
+
     def count(self, match: Match) -> int:
         return sum(1 for request in self.requests if match(request))
 
@@ -54,6 +63,9 @@ class Faults(httpx.AsyncBaseTransport):
         self.requests.append(request)
         if any(match(request) for match in self._time_out):
             raise httpx.ReadTimeout("injected", request=request)
+        if any(match(request) for match in self._throttle):
+            body = {"error": "rate_limited", "message": "Too many requests."}
+            return httpx.Response(429, headers={"Retry-After": "30"}, json=body, request=request)
         for match, gate in self._stall:
             if match(request):
                 await gate.wait()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from api_client import CrmClient
+from api_client.retry import RetryPolicy
 from crm_tui.screens.login_screen import LoginScreen
 from tests.crm_tui import faults
 from tests.crm_tui.harness import console, main_loaded, screen_text, until
@@ -93,3 +94,15 @@ async def test_the_quit_hint_in_indonesian():
     async with console(Nowhere(), "dispatcher", wait=False) as (app, pilot):
         await until(pilot, lambda: "tidak dapat dihubungi" in screen_text(app), "the unreachable message")
         assert "Tekan q untuk keluar." in screen_text(app)
+
+
+async def test_a_throttled_server_without_credentials_opens_the_login_with_the_wait(demo_server, english_ui):
+    transport = faults.Faults()
+    transport.throttle(faults.health)
+    # Retries that honour Retry-After only briefly: the client's own are not what is tested here.
+    quick = RetryPolicy(max_retries=1, initial_backoff=0.01, max_backoff=0.02, retry_after_cap=0.1)
+    client = CrmClient(demo_server.base_url, transport=transport, retry=quick)
+    async with console(demo_server, None, client=client, wait=False) as (app, pilot):
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen), "the login screen")
+        await until(pilot, lambda: "Too many attempts: wait 30 s." in screen_text(app), "the wait")
+        assert app.screen.query_one("#username", Input).value == ""
