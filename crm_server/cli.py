@@ -125,13 +125,12 @@ def cmd_serve(args: argparse.Namespace) -> None:
         _print_demo_operators(seed_operators(db))
         seed_reports(db, args.reports, random_seed=args.random_seed)
         print(f"seeded {args.reports} demo reports")
-    import uvicorn
-
     from crm_server.api.app import create_app
+    from crm_server.api.serving import serve
 
     app = create_app(db, heartbeat_seconds=args.heartbeat)
     print(f"serving on http://{args.host}:{args.port}", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    serve(app, args.host, args.port)
 
 
 def cmd_seed(args: argparse.Namespace) -> None:

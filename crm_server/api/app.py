@@ -29,6 +29,7 @@ def create_app(db: Database, *, heartbeat_seconds: float = HEARTBEAT_SECONDS) ->
     app.state.db = db
     app.state.directory = Directory(db)
     app.state.heartbeat_seconds = heartbeat_seconds
+    app.state.stopping = False  # set as the server begins to stop: event streams end (api/serving.py)
     app.add_middleware(RequestGuard)
     error_handlers.install(app)
     app.include_router(health.router)  # also at the root, where probes look for it

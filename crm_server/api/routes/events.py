@@ -53,7 +53,7 @@ async def _stream(
     yield first or f"id: {after}\n\n"
     heartbeat = request.app.state.heartbeat_seconds
     idle = 0.0
-    while not await request.is_disconnected():
+    while not (request.app.state.stopping or await request.is_disconnected()):
         batch = await anyio.to_thread.run_sync(events.since, db, who, after)
         for event in batch:
             after = event.id
