@@ -31,7 +31,6 @@ from textual.containers import Container
 from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
 
 from api_client.errors import CrmApiError, NotFound
 from api_client.models import Operator, Report, ReportPage, ReportSummary, Session
@@ -41,6 +40,7 @@ from crm_tui.host import ConsoleHost, console_host
 from crm_tui.report_window import ReportWindow
 from widgets.console_header import ConsoleHeader
 from widgets.i18n import Texts
+from widgets.key_footer import KeyFooter
 from widgets.report_detail import ReportDetail
 from widgets.report_table import ReportTable
 from widgets.safe_text import line
@@ -137,7 +137,7 @@ class ReportBrowser(Screen[None]):
         with Container(id="panes", classes=narrow):
             yield self.table
             yield self.detail
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         me = self.operator
