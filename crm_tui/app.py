@@ -34,6 +34,7 @@ from crm_tui.photo_mode import cell_pixels, in_tmux, photo_mode
 from crm_tui.report_window import PAGE_SIZE
 from crm_tui.sixel_painter import SixelPainter
 from crm_tui.textual_internals import HookedApp, Span
+from crm_tui.views import starting_view
 from widgets.i18n import Texts
 from widgets.photo_renderers import HalfBlockRenderer, KittyRenderer, PhotoRenderer, SixelRenderer
 from widgets.safe_text import block
@@ -234,18 +235,19 @@ class CrmApp(HookedApp[None]):
         import crm_tui.screens.main_screen  # noqa: F401
 
     def open_main(self, session: Session) -> None:
+        view = starting_view(session.operator.role, self.config.views, self.config.default_view)
         # The list's first page is what the operator waits for: it is asked for now, and arrives
         # while the main screen is imported and built.
-        first_page = self._first_page()
+        first_page = self._first_page(view.query)
         from crm_tui.screens.main_screen import MainScreen
 
         self.operator_username = session.operator.username
-        self.switch_screen(MainScreen(session, first_page=first_page))
+        self.switch_screen(MainScreen(session, view=view, first_page=first_page))
 
-    def _first_page(self) -> asyncio.Future[ReportPage]:
-        """The first page of the list as the main screen opens (its default query), asked for
-        now; the main screen's first fetch takes it (through `api`, as any of its calls)."""
-        page = asyncio.ensure_future(self.client.list_reports(ReportQuery(), limit=PAGE_SIZE))
+    def _first_page(self, query: ReportQuery) -> asyncio.Future[ReportPage]:
+        """The first page of the list as the main screen opens (the view it starts on), asked
+        for now; the main screen's first fetch takes it (through `api`, as any of its calls)."""
+        page = asyncio.ensure_future(self.client.list_reports(query, limit=PAGE_SIZE))
         # Retrieved even if the screen never takes it (the console quit meanwhile): else asyncio
         # would report an error nobody awaited.
         page.add_done_callback(lambda done: done.cancelled() or done.exception())

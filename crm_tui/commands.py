@@ -4,6 +4,7 @@
     :q, :quit       quit
     :r, :refresh    reload the list
     :help, :h, :?   the help screen
+    :view NAME      switch the list to a saved view (:view alone: the views to choose from)
 
 Anything else gives a `CommandError` whose message is safe to show: the text echoed in it is
 sanitised, and it is plain text (draw it as Content, never as markup).
@@ -23,12 +24,12 @@ MAX_ECHO_CHARS = 40
 TEXTS = Texts(
     id={
         "empty": "Perintah kosong.",
-        "unknown": "Perintah tidak dikenal: {command}. Coba :JK2503050007, :r, :help atau :q.",
+        "unknown": "Perintah tidak dikenal: {command}. Coba :JK2503050007, :view, :r, :help atau :q.",
         "bad_number": "Bukan nomor laporan: {command}. Nomor laporan: JK diikuti 10\u201311 angka.",
     },
     en={
         "empty": "Empty command.",
-        "unknown": "Unknown command: {command}. Try :JK2503050007, :r, :help or :q.",
+        "unknown": "Unknown command: {command}. Try :JK2503050007, :view, :r, :help or :q.",
         "bad_number": "Not a report number: {command}. A report number is JK and 10\u201311 digits.",
     },
 )
@@ -55,13 +56,18 @@ class Help:
 
 
 @dataclass(frozen=True)
+class ShowView:
+    name: str  # as typed (lower-cased); "" asks for the list of views
+
+
+@dataclass(frozen=True)
 class CommandError:
     """What the screen should say; `message` is plain, sanitised text."""
 
     message: str
 
 
-Command = Jump | Quit | Refresh | Help | CommandError
+Command = Jump | Quit | Refresh | Help | ShowView | CommandError
 
 _WORDS: dict[str, Command] = {
     "q": Quit(),
@@ -82,6 +88,9 @@ def parse_command(text: str) -> Command:
     word = command.casefold()
     if word in _WORDS:
         return _WORDS[word]
+    verb, _, rest = word.partition(" ")
+    if verb in ("view", "v"):
+        return ShowView(rest.strip())
     upper = command.upper()
     if REPORT_NUMBER.fullmatch(upper):
         return Jump(upper)

@@ -16,6 +16,7 @@ from platformdirs import user_config_path, user_state_path
 
 from crm_text.sanitize import clean_line
 from crm_tui.photo_mode import PHOTO_SETTINGS
+from crm_tui.views import View, ViewProblem, parse_default_views, parse_views
 from widgets.i18n import LANGUAGES
 
 APP_NAME = "crm-tui"
@@ -44,6 +45,10 @@ class Config:
     copy_private: bool = False
     # How photos are drawn: "auto", "kitty" (kitty graphics), "sixel" or "halfblock" (see photo_mode).
     photos: str = "auto"
+    # Saved views of the report list ([views.NAME]) and the one each role starts on
+    # ([default_view] role = "name"); see crm_tui/views.py.
+    views: Mapping[str, View] = field(default_factory=lambda: MappingProxyType({}))
+    default_view: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def log_dir(self) -> Path:
@@ -145,8 +150,13 @@ def _from_file(path: Path) -> dict:
         raise ConfigError(f"cannot read {where}: {exc.strerror or type(exc).__name__}") from None
     known = {f.name for f in fields(Config)} - {"password"}  # a password never lives in a file
     values = {k: v for k, v in data.items() if k in known}
+    try:
+        values["views"] = parse_views(values.get("views", {}))
+        values["default_view"] = parse_default_views(values.get("default_view", {}), values["views"])
+    except ViewProblem as exc:
+        raise ConfigError(f"{where}: {exc}") from None
     for key, value in values.items():
-        if problem := _type_problem(key, value):
+        if key not in ("views", "default_view") and (problem := _type_problem(key, value)):
             raise ConfigError(f"{where}: {problem}")
     try:
         _checked(dict(values))  # values of the right type can still be out of range
@@ -240,5 +250,11 @@ def load_config(
     if not file_lang and "lang" not in values:
         values["lang"] = _lang_from_locale(environ) or "id"
     values = _checked(values)
-    config = Config(**{k: v for k, v in values.items() if k != "keymap"})
-    return replace(config, keymap=MappingProxyType(dict(values.get("keymap", {}))))
+    tables = ("keymap", "views", "default_view")
+    config = Config(**{k: v for k, v in values.items() if k not in tables})
+    return replace(
+        config,
+        keymap=MappingProxyType(dict(values.get("keymap", {}))),
+        views=MappingProxyType(dict(values.get("views", {}))),
+        default_view=MappingProxyType(dict(values.get("default_view", {}))),
+    )

@@ -69,7 +69,9 @@ class ConsoleHeader(Widget):
     }
 
     operator: reactive[str] = reactive("")
-    """The signed-in operator's display name and role."""
+    """The signed-in operator's display name."""
+    role: reactive[str] = reactive("")
+    """The signed-in operator's role."""
     agency: reactive[str] = reactive("")
     """The operator's agency."""
     connection: reactive[Connection] = reactive("online")
@@ -82,8 +84,13 @@ class ConsoleHeader(Widget):
     """Reports that arrived since the list was loaded."""
     stale: reactive[bool] = reactive(False)
     """The server's count moved since the list was loaded."""
+    view: reactive[str] = reactive("")
+    """The saved view the list shows ("" before one is named)."""
     filtered: reactive[bool] = reactive(False)
-    """A search or filter narrows the list (so a short list is not mistaken for all of it)."""
+    """A search or filter narrows the list beyond its view (so a short list is not mistaken for
+    all of the view)."""
+    sort: reactive[str] = reactive("")
+    """The list's order, as named to the operator ("↓dibuat")."""
 
     def render(self) -> RenderResult:
         sep = Content(" · ")
@@ -97,8 +104,12 @@ class ConsoleHeader(Widget):
             sep,
             Content(count),
         ]
+        if self.view:
+            tail += [sep, Content(line(self.view, max_chars=30))]
         if self.filtered:
             tail += [Content(" "), Content.styled(f"({TEXTS('filtered')})", self._muted)]
+        if self.sort:
+            tail += [Content(" "), Content.styled(line(self.sort, max_chars=20), self._muted)]
         if self.new_count:
             tail += [
                 sep,
@@ -108,10 +119,12 @@ class ConsoleHeader(Widget):
             ]
         if self.stale:
             tail += [sep, Content.styled(TEXTS("stale"), self._muted)]
-        who = [Content(" " + line(self.operator, max_chars=40)), sep]
+        name = line(self.operator, max_chars=40)
+        who = [Content(f" {name} ({line(self.role, max_chars=20)})" if self.role else f" {name}"), sep]
         where = [Content(line(self.agency, max_chars=40)), sep]
-        # Narrow terminals lose the agency first, then the operator: state and counts stay.
-        for head in ([*who, *where], who, []):
+        # Narrow terminals lose the agency first, then the role, then the operator: the state,
+        # the counts and what the list shows stay.
+        for head in ([*who, *where], who, [Content(" " + name), sep], []):
             content = Content("").join([Content.styled(" CRM ", "bold reverse"), *head, *tail])
             if content.cell_length <= self.size.width or not head:
                 return content

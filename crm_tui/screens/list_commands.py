@@ -8,6 +8,7 @@ from textual import work
 from api_client.errors import CrmApiError, NotFound
 from crm_tui.error_messages import describe
 from crm_tui.screens.report_browser import ReportBrowser
+from crm_tui.views import all_views
 from widgets.i18n import Texts
 from widgets.safe_text import line
 
@@ -16,11 +17,13 @@ TEXTS = Texts(
         "not_found": "Laporan {number} tidak ditemukan, atau di luar wilayah Anda.",
         "not_loaded": "Laporan {number} belum dimuat: {reason}",
         "no_new": "Tidak ada laporan baru yang belum dilihat.",
+        "no_view": "Tidak ada tampilan {name}. Tampilan: {names}.",
     },
     en={
         "not_found": "Report {number} was not found, or is outside your area.",
         "not_loaded": "Report {number} is not loaded: {reason}",
         "no_new": "There is no new report you have not seen.",
+        "no_view": "There is no view {name}. Views: {names}.",
     },
 )
 
@@ -56,6 +59,17 @@ class ListCommands(ReportBrowser):
 
         self.app.push_screen(SortDialog(self.query_state.sort), apply)
 
+    def action_views(self) -> None:
+        from crm_tui.dialogs.view_dialog import ViewDialog
+
+        views = all_views(self.crm.config.views)
+
+        def apply(name: str | None) -> None:
+            if name is not None:
+                self.show_view(views[name])
+
+        self.app.push_screen(ViewDialog(list(views.values()), self.view.name), apply)
+
     @work(group="reference")
     async def action_filters(self) -> None:
         from crm_tui.dialogs.filter_dialog import FilterDialog
@@ -70,7 +84,7 @@ class ListCommands(ReportBrowser):
             self.set_query(query)
 
     def action_command_line(self) -> None:
-        from crm_tui.commands import CommandError, Help, Jump, Quit, Refresh, parse_command
+        from crm_tui.commands import CommandError, Help, Jump, Quit, Refresh, ShowView, parse_command
         from crm_tui.dialogs.command_line import CommandLine
 
         def run(text: str | None) -> None:
@@ -85,6 +99,14 @@ class ListCommands(ReportBrowser):
                     self.action_refresh()
                 case Help():
                     self.action_help()
+                case ShowView(name=""):
+                    self.action_views()
+                case ShowView(name=name):
+                    views = all_views(self.crm.config.views)
+                    if name in views:
+                        self.show_view(views[name])
+                    else:
+                        self.notify(TEXTS("no_view", name=line(name), names=", ".join(views)), severity="warning")
                 case CommandError(message=message):
                     self.notify(message, severity="warning")
 

@@ -38,6 +38,7 @@ from api_client.query import ReportQuery
 from crm_tui.error_messages import describe, is_unreachable
 from crm_tui.host import ConsoleHost, console_host
 from crm_tui.report_window import ReportWindow
+from crm_tui.views import BUILT_IN, View, sort_label
 from widgets.console_header import ConsoleHeader
 from widgets.i18n import Texts
 from widgets.key_footer import KeyFooter
@@ -98,13 +99,17 @@ class ReportBrowser(Screen[None]):
     table: ReportTable
     detail: ReportDetail
 
-    def __init__(self, session: Session, *, first_page: Awaitable[ReportPage] | None = None) -> None:
-        """`first_page`: the first page of the default query, already asked for (the list's
-        first fetch takes it instead of asking again)."""
+    def __init__(
+        self, session: Session, *, view: View = BUILT_IN["semua"], first_page: Awaitable[ReportPage] | None = None
+    ) -> None:
+        """`view`: the saved view the list starts on. `first_page`: the first page of that view,
+        already asked for (the list's first fetch takes it instead of asking again)."""
         super().__init__()
         self.operator: Operator = session.operator
         self._first_page = first_page
-        self.query_state = ReportQuery()
+        self.view = view
+        """The saved view the list was last switched to (its query may since be narrowed)."""
+        self.query_state = view.query
         self.window: ReportWindow[ReportSummary] = self._new_window()
         self.highlighted: ReportSummary | None = None
         """The subject: what the detail is about and the keys act on."""
@@ -141,11 +146,13 @@ class ReportBrowser(Screen[None]):
 
     def on_mount(self) -> None:
         me = self.operator
-        self.header.operator = f"{line(me.display_name)} ({me.role})"
+        self.header.operator = me.display_name
+        self.header.role = me.role
         self.header.agency = me.agency.name
         self.table.now = self.crm.now()
         self.table.lock_glyph = self.crm.lock_glyph
         self.table.set_source(self.window)
+        self._name_query()
         self.table.focus()
         self.detail.show_message(TEXTS("loading"))
         # One paused timer, restarted on every highlight: cheaper per key than a worker that
@@ -169,7 +176,7 @@ class ReportBrowser(Screen[None]):
             query = query.replace(sort=reversed_sort(query.sort))
         client = self.crm.client
         asked, self._first_page = self._first_page, None
-        if asked is not None and (query, cursor, limit) != (ReportQuery(), None, self.window.page_size):
+        if asked is not None and (query, cursor, limit) != (self.view.query, None, self.window.page_size):
             asked = None  # another page first: the one asked for is not needed
 
         def request() -> Awaitable[ReportPage]:
@@ -221,12 +228,26 @@ class ReportBrowser(Screen[None]):
         self.header.total_is_lower_bound = window.at_least
         self.header.stale = window.stale
 
+    def show_view(self, view: View) -> None:
+        """Switch the list to a saved view."""
+        self.view = view
+        if view.query == self.query_state:
+            self._name_query()
+        self.set_query(view.query)
+
+    def _name_query(self) -> None:
+        """The header names the view, whether the list is narrowed beyond it, and the sort."""
+        query, view = self.query_state, self.view
+        self.header.view = view.shown_title
+        self.header.filtered = query.replace(sort=view.query.sort) != view.query
+        self.header.sort = sort_label(query.sort)
+
     def set_query(self, query: ReportQuery) -> None:
         """Show another result set (a filter, a search, a sort): from its top."""
         if query == self.query_state:
             return
         self.query_state = query
-        self.header.filtered = query.replace(sort=ReportQuery().sort) != ReportQuery()
+        self._name_query()
         self.window = self._new_window()
         self.table.set_source(self.window)
         self._list_changed()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crm_tui.commands import CommandError, Help, Jump, Quit, Refresh, parse_command
+from crm_tui.commands import CommandError, Help, Jump, Quit, Refresh, ShowView, parse_command
 
 pytestmark = pytest.mark.usefixtures("english_ui")
 
@@ -24,6 +24,10 @@ pytestmark = pytest.mark.usefixtures("english_ui")
         ("help", Help()),
         ("h", Help()),
         ("?", Help()),
+        ("view terlambat", ShowView("terlambat")),
+        (":View  Milik-Saya ", ShowView("milik-saya")),
+        ("v banjir", ShowView("banjir")),
+        ("view", ShowView("")),
     ],
 )
 def test_known_commands(text: str, command: object):
