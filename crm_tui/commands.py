@@ -5,6 +5,7 @@
     :r, :refresh    reload the list
     :help, :h, :?   the help screen
     :view NAME      switch the list to a saved view (:view alone: the views to choose from)
+    :export PATH    write the list, as filtered and sorted, to a new CSV file (:export! replaces one)
 
 Anything else gives a `CommandError` whose message is safe to show: the text echoed in it is
 sanitised, and it is plain text (draw it as Content, never as markup).
@@ -26,11 +27,13 @@ TEXTS = Texts(
         "empty": "Perintah kosong.",
         "unknown": "Perintah tidak dikenal: {command}. Coba :JK2503050007, :view, :r, :help atau :q.",
         "bad_number": "Bukan nomor laporan: {command}. Nomor laporan: JK diikuti 10\u201311 angka.",
+        "export_path": "Ekspor ke mana? Contoh: :export laporan.csv",
     },
     en={
         "empty": "Empty command.",
         "unknown": "Unknown command: {command}. Try :JK2503050007, :view, :r, :help or :q.",
         "bad_number": "Not a report number: {command}. A report number is JK and 10\u201311 digits.",
+        "export_path": "Export to which file? For example: :export reports.csv",
     },
 )
 
@@ -61,13 +64,19 @@ class ShowView:
 
 
 @dataclass(frozen=True)
+class Export:
+    path: str  # as typed
+    overwrite: bool = False
+
+
+@dataclass(frozen=True)
 class CommandError:
     """What the screen should say; `message` is plain, sanitised text."""
 
     message: str
 
 
-Command = Jump | Quit | Refresh | Help | ShowView | CommandError
+Command = Jump | Quit | Refresh | Help | ShowView | Export | CommandError
 
 _WORDS: dict[str, Command] = {
     "q": Quit(),
@@ -91,6 +100,9 @@ def parse_command(text: str) -> Command:
     verb, _, rest = word.partition(" ")
     if verb in ("view", "v"):
         return ShowView(rest.strip())
+    if verb in ("export", "export!"):
+        path = command.partition(" ")[2].strip()  # as typed: a path keeps its case
+        return Export(path, overwrite=verb.endswith("!")) if path else CommandError(TEXTS("export_path"))
     upper = command.upper()
     if REPORT_NUMBER.fullmatch(upper):
         return Jump(upper)

@@ -43,6 +43,8 @@ class Config:
     idle_lock_minutes: float = DEFAULT_IDLE_LOCK_MINUTES
     # Copying to the clipboard while a private report is shown (its text would leave the console).
     copy_private: bool = False
+    # `:export` writes private reports' titles too (else "[privasi]" in their place).
+    export_private: bool = False
     # How photos are drawn: "auto", "kitty" (kitty graphics), "sixel" or "halfblock" (see photo_mode).
     photos: str = "auto"
     # Saved views of the report list ([views.NAME]) and the one each role starts on
@@ -77,6 +79,7 @@ _FILE_EXPECTS = {
     "username": "a string",
     "idle_lock_minutes": "a number of minutes (0: never lock)",
     "copy_private": "true or false",
+    "export_private": "true or false",
     "photos": "a string (" + ", ".join(f'"{setting}"' for setting in PHOTO_SETTINGS) + ")",
     "keymap": 'a table of binding ids and keys ([keymap] "main.assign" = "a,ctrl+a")',
 }
@@ -122,7 +125,7 @@ def _type_problem(key: str, value: object) -> str | None:
         fits = isinstance(value, str)
     elif key == "idle_lock_minutes":
         fits = isinstance(value, (int, float)) and not isinstance(value, bool)
-    elif key == "copy_private":
+    elif key in ("copy_private", "export_private"):
         fits = isinstance(value, bool)
     else:  # keymap, not a table
         fits = False

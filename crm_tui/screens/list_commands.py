@@ -3,14 +3,24 @@ and going to the reports that arrived."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from textual import work
 
 from api_client.errors import CrmApiError, NotFound
+from api_client.models import ReportPage
+from api_client.query import ReportQuery
 from crm_tui.error_messages import describe
 from crm_tui.screens.report_browser import ReportBrowser
 from crm_tui.views import all_views
 from widgets.i18n import Texts
 from widgets.safe_text import line
+
+if TYPE_CHECKING:
+    from crm_tui.dialogs.export_dialog import ExportDialog
 
 TEXTS = Texts(
     id={
@@ -84,7 +94,7 @@ class ListCommands(ReportBrowser):
             self.set_query(query)
 
     def action_command_line(self) -> None:
-        from crm_tui.commands import CommandError, Help, Jump, Quit, Refresh, ShowView, parse_command
+        from crm_tui.commands import CommandError, Export, Help, Jump, Quit, Refresh, ShowView, parse_command
         from crm_tui.dialogs.command_line import CommandLine
 
         def run(text: str | None) -> None:
@@ -107,10 +117,47 @@ class ListCommands(ReportBrowser):
                         self.show_view(views[name])
                     else:
                         self.notify(TEXTS("no_view", name=line(name), names=", ".join(views)), severity="warning")
+                case Export(path=path, overwrite=overwrite):
+                    self.export(path, overwrite=overwrite)
                 case CommandError(message=message):
                     self.notify(message, severity="warning")
 
         self.app.push_screen(CommandLine(), run)
+
+    def export(self, typed: str, *, overwrite: bool) -> None:
+        """Write the list as it is filtered and sorted to a CSV file, with a progress dialog;
+        closing the dialog stops it."""
+        from crm_tui.dialogs.export_dialog import ExportDialog
+        from crm_tui.export import ExportProblem, export_target
+
+        try:
+            path = export_target(typed, overwrite=overwrite)
+        except ExportProblem as problem:
+            self.notify(str(problem), severity="warning")
+            return
+        dialog = ExportDialog(path)
+        worker = self._export(path, self.query_state, dialog)
+        self.app.push_screen(dialog, lambda _: worker.cancel())
+
+    @work(exclusive=True, group="export", exit_on_error=False)
+    async def _export(self, path: Path, query: ReportQuery, dialog: ExportDialog) -> None:
+        from crm_tui.export import PAGE_SIZE, write_csv
+
+        client = self.crm.client
+
+        def fetch(cursor: str | None) -> Awaitable[ReportPage]:
+            return self.crm.api(partial(client.list_reports, query, cursor=cursor, limit=PAGE_SIZE))
+
+        try:
+            written = await write_csv(
+                path, fetch, private_text=self.crm.config.export_private, progress=dialog.show_progress
+            )
+        except CrmApiError as error:
+            dialog.show_failed(describe(error))
+        except OSError as error:
+            dialog.show_failed(line(error.strerror or type(error).__name__) + ".")
+        else:
+            dialog.show_done(written)
 
     def action_refresh(self) -> None:
         self.reload_list()
