@@ -27,6 +27,7 @@ TEXTS = Texts(
         "stale": "daftar berubah: r untuk muat ulang",
         "read_only": "hanya baca",
         "filtered": "tersaring",
+        "marked": "{count} ditandai",
     },
     en={
         "online": "online",
@@ -39,6 +40,7 @@ TEXTS = Texts(
         "stale": "list changed: r to refresh",
         "read_only": "read-only",
         "filtered": "filtered",
+        "marked": "{count} marked",
     },
 )
 
@@ -80,6 +82,8 @@ class ConsoleHeader(Widget):
     """Reports matching the current filter; None while the first page loads."""
     total_is_lower_bound: reactive[bool] = reactive(False)
     """`total` counts only up to the server's bound (a search matching very many reports)."""
+    marked: reactive[int] = reactive(0)
+    """Reports marked for a bulk action."""
     new_count: reactive[int] = reactive(0)
     """Reports that arrived since the list was loaded."""
     stale: reactive[bool] = reactive(False)
@@ -110,6 +114,8 @@ class ConsoleHeader(Widget):
             tail += [Content(" "), Content.styled(f"({TEXTS('filtered')})", self._muted)]
         if self.sort:
             tail += [Content(" "), Content.styled(line(self.sort, max_chars=20), self._muted)]
+        if self.marked:
+            tail += [sep, Content.styled(TEXTS("marked", count=self.marked), "bold")]
         if self.new_count:
             tail += [
                 sep,

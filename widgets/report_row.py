@@ -41,6 +41,7 @@ TEXTS = Texts(
 ELLIPSIS = "…"
 GAP = 1  # blank cells between columns (none between the new-marker and the number)
 NEW_MARK = "•"
+MARK = "✓"  # a row marked for a bulk action (shown in place of the new-marker)
 ORDER = ("new", "number", "status", "category", "kelurahan", "age", "left", "assignee", "lock")
 
 
@@ -113,7 +114,9 @@ def header_cells(columns: tuple[Column, ...]) -> list[str]:
     return ["" if c.key in ("new", "lock") else TEXTS(c.key) for c in columns]
 
 
-def row_cells(summary: ReportSummary, now: datetime, *, new: bool, lock_glyph: str) -> dict[str, Cell]:
+def row_cells(
+    summary: ReportSummary, now: datetime, *, new: bool, lock_glyph: str, marked: bool = False
+) -> dict[str, Cell]:
     """The text of each cell of a row, with the names of the styles it takes."""
     if not summary.status.is_open:
         left: Cell = (safe_text.PLACEHOLDER, ("placeholder",))  # a closed report has no deadline
@@ -121,7 +124,7 @@ def row_cells(summary: ReportSummary, now: datetime, *, new: bool, lock_glyph: s
         late = is_late(summary.created_at, summary.due_at, now, summary.status)
         left = (format_time_left(summary.due_at, now), ("late",) if late else ())
     return {
-        "new": (NEW_MARK, ("new",)) if new else ("", ()),
+        "new": (MARK, ("marked",)) if marked else (NEW_MARK, ("new",)) if new else ("", ()),
         "number": (safe_text.line(summary.number), ()),
         "status": (summary.status.value, (status_class(summary.status),)),
         "category": (safe_text.line(summary.category_name), ()),

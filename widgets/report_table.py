@@ -110,6 +110,7 @@ class ReportTable(ScrollView, can_focus=True):
         & > .report-table--placeholder { color: $text-disabled; }
         & > .report-table--message { color: $text-muted; text-style: italic; }
         & > .report-table--new { color: $accent; text-style: bold; }
+        & > .report-table--marked { color: $text-warning; text-style: bold; }
         & > .report-table--late { color: $text-error; text-style: bold; }
         & > .report-table--private { color: $warning; }
         & > .report-table--status-menunggu { color: $text-error; }
@@ -128,6 +129,7 @@ class ReportTable(ScrollView, can_focus=True):
         "report-table--placeholder",
         "report-table--message",
         "report-table--new",
+        "report-table--marked",
         "report-table--late",
         "report-table--private",
         "report-table--status-menunggu",
@@ -146,6 +148,7 @@ class ReportTable(ScrollView, can_focus=True):
     | `report-table--placeholder` | A row whose report is not loaded yet. |
     | `report-table--message` | "Loading" / "no reports" under the header. |
     | `report-table--new` | The marker of a report that arrived while the operator watched. |
+    | `report-table--marked` | The marker of a report marked for a bulk action. |
     | `report-table--late` | Time left, from day 6 and once overdue. |
     | `report-table--private` | The privacy marker. |
     | `report-table--status-*` | One per status, named as in `report-table--status-tl-ditolak`. |
@@ -198,6 +201,7 @@ class ReportTable(ScrollView, can_focus=True):
         self._total = 0 if source is None else source.total
         self._now = datetime.now(UTC)
         self._new_numbers: frozenset[str] = frozenset()
+        self._marked_numbers: frozenset[str] = frozenset()
         self._lock_glyph = "🔒"
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._columns_for: tuple[int, tuple[Column, ...]] | None = None
@@ -227,6 +231,16 @@ class ReportTable(ScrollView, can_focus=True):
     @new_numbers.setter
     def new_numbers(self, value: frozenset[str]) -> None:
         self._new_numbers = frozenset(value)
+        self.refresh()  # membership is part of each line's cache key
+
+    @property
+    def marked_numbers(self) -> frozenset[str]:
+        """Reports marked for a bulk action: marked in the first column."""
+        return self._marked_numbers
+
+    @marked_numbers.setter
+    def marked_numbers(self, value: frozenset[str]) -> None:
+        self._marked_numbers = frozenset(value)
         self.refresh()  # membership is part of each line's cache key
 
     @property
@@ -339,7 +353,8 @@ class ReportTable(ScrollView, can_focus=True):
         summary = self._row(index)
         is_cursor = index == self.cursor
         new = summary is not None and summary.number in self._new_numbers
-        identity = None if summary is None else (summary.number, summary.version, new)
+        marked = summary is not None and summary.number in self._marked_numbers
+        identity = None if summary is None else (summary.number, summary.version, new, marked)
         key = (index, width, is_cursor, self.has_focus, identity)
         if (strip := self._strips.get(key)) is not None:
             return strip
@@ -351,7 +366,7 @@ class ReportTable(ScrollView, can_focus=True):
             placeholder = self._style("placeholder", "cursor") if is_cursor else self._style("placeholder")
             cells = [(TEXTS("row_loading") if c.key == "number" else "", placeholder) for c in columns]
         else:
-            values = row_cells(summary, self._now, new=new, lock_glyph=self._lock_glyph)
+            values = row_cells(summary, self._now, new=new, lock_glyph=self._lock_glyph, marked=marked)
             # The cursor's colours win over a cell's own, so the cursor row stays readable.
             cells = [
                 (text, self._style(*names, "cursor") if names and is_cursor else self._style(*names) if names else base)

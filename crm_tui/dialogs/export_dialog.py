@@ -51,6 +51,8 @@ class ExportDialog(DialogScreen[None]):
         super().__init__()
         self.path = path
         self.running = True
+        self.done, self.total = 0, 0
+        self.ended: tuple[str, str] | None = None  # the last message and its kind, once ended
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog-frame"):
@@ -61,19 +63,30 @@ class ExportDialog(DialogScreen[None]):
             yield KeyHints({"cancel": lambda: TEXTS("stop" if self.running else "close")}, id="dialog-keys")
 
     def show_progress(self, done: int, total: int) -> None:
-        self.query_one(ProgressBar).update(total=max(total, done), progress=done)
-        self._say(TEXTS("progress", done=f"{done:,}", total=f"{max(total, done):,}"))
+        self.done, self.total = done, max(total, done)
+        if self.is_mounted:  # else on mount: a page can come before the dialog is drawn
+            self._show()
 
     def show_done(self, count: int) -> None:
         self._end(TEXTS("done", count=f"{count:,}", path=line(str(self.path), max_chars=60)))
 
     def show_failed(self, reason: str) -> None:
-        self._end(TEXTS("failed", reason=reason))
+        self._end(TEXTS("failed", reason=reason), kind="error")
 
-    def _end(self, text: str) -> None:
-        self.running = False
-        self._say(text)
+    def _end(self, text: str, *, kind: str = "info") -> None:
+        self.running, self.ended = False, (text, kind)
+        if self.is_mounted:
+            self._show()
+
+    def on_mount(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        if self.total:
+            self.query_one(ProgressBar).update(total=self.total, progress=self.done)
         self.query_one(KeyHints).refresh_hints()
-
-    def _say(self, text: str) -> None:
-        self.query_one("#dialog-message", Static).update(Content(text))
+        if self.ended is not None:
+            text, kind = self.ended
+            self.show_message(text, kind=kind)
+        elif self.total:
+            self.show_message(TEXTS("progress", done=f"{self.done:,}", total=f"{self.total:,}"), kind="info")

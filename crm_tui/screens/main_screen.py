@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from crm_tui import permissions
 from crm_tui.screens.list_commands import ListCommands
 from crm_tui.screens.live_updates import LiveUpdates
+from crm_tui.screens.report_marks import ReportMarks
 from crm_tui.screens.report_writes import ReportWrites
 from widgets.i18n import Texts
 
@@ -24,6 +25,9 @@ TEXTS = Texts(
         "filters": "Saring",
         "sort": "Urut",
         "views": "Tampilan",
+        "mark": "Tandai",
+        "mark_range": "Tandai rentang",
+        "clear_marks": "Hapus tanda",
         "assign": "Tugaskan",
         "claim": "Ambil",
         "close": "Tutup",
@@ -41,6 +45,9 @@ TEXTS = Texts(
         "filters": "Filter",
         "sort": "Sort",
         "views": "Views",
+        "mark": "Mark",
+        "mark_range": "Mark range",
+        "clear_marks": "Clear marks",
         "assign": "Assign",
         "claim": "Claim",
         "close": "Close",
@@ -65,7 +72,7 @@ _WRITES: dict[str, permissions.Action] = {
 assert set(_WRITES.values()) == set(get_args(permissions.Action))
 
 
-class MainScreen(ListCommands, ReportWrites, LiveUpdates):
+class MainScreen(ListCommands, ReportMarks, ReportWrites, LiveUpdates):
     # The footer shows what fits in 80 columns; `?` lists every key.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "text_filter", TEXTS("filter"), id="main.text_filter"),
@@ -76,6 +83,9 @@ class MainScreen(ListCommands, ReportWrites, LiveUpdates):
         Binding("m", "claim", TEXTS("claim"), id="main.claim"),
         Binding("c", "close_report", TEXTS("close"), id="main.close"),
         Binding("n", "note", TEXTS("note"), id="main.note"),
+        Binding("space", "mark", TEXTS("mark"), id="main.mark", show=False),
+        Binding("V", "mark_range", TEXTS("mark_range"), id="main.mark_range", show=False),
+        Binding("u", "clear_marks", TEXTS("clear_marks"), id="main.clear_marks", show=False),
         Binding("r,ctrl+r", "refresh", TEXTS("refresh"), id="main.refresh", show=False),
         Binding("N", "new_reports", TEXTS("new"), id="main.new_reports", show=False),
         Binding("colon", "command_line", TEXTS("command"), id="main.command", show=False),
@@ -94,6 +104,9 @@ class MainScreen(ListCommands, ReportWrites, LiveUpdates):
     | `m` | main.claim | Claim (an officer takes the report). |
     | `c` | main.close | Close, with a resolution and a note. |
     | `n` | main.note | Add a note. |
+    | `space` | main.mark | Mark or unmark the report (then a, c, n act on every marked one). |
+    | `V` | main.mark_range | Mark from the last marked row to the cursor. |
+    | `u` | main.clear_marks | Clear the marks. |
     | `r`, `ctrl+r` | main.refresh | Refresh (the cursor stays on its report). |
     | `N` | main.new_reports | To the newest report that arrived and was not looked at. |
     | `:` | main.command | Command line (`:JK2503050007`, `:q`). |

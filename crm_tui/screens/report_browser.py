@@ -21,7 +21,7 @@ not be reached is loaded again by itself once the connection is back.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -116,9 +116,15 @@ class ReportBrowser(Screen[None]):
         self.current: Report | None = None
         """The newest full report loaded (the subject's when the numbers match)."""
         self.drafts: dict[tuple[str, str], Mapping[str, object]] = {}
+        self.marks: dict[str, ReportSummary] = {}
+        """Reports marked for a bulk action, each in the version the operator saw when marking it
+        (the version a bulk action acts on: a change made since is a conflict, not overwritten)."""
+        self.mark_anchor: int | None = None  # the row last marked or unmarked: where a range starts
         self.new_numbers: set[str] = set()
         """Reports that arrived while the operator watched and that they have not looked at."""
         self._own_versions: dict[str, int] = {}  # versions this console wrote: not "changed by others"
+        # One submit per bulk action for the screen's life (keeps idempotency keys; report_writes).
+        self._bulk_submits: dict[str, Callable[[ReportSummary, object], Awaitable[Report | None]]] = {}
         self._list_failed = False  # the list could not be (re)loaded: again once connected
         self._detail_failed: str | None = None  # the subject whose detail could not be loaded
 
@@ -227,6 +233,11 @@ class ReportBrowser(Screen[None]):
         self.header.total = window.total
         self.header.total_is_lower_bound = window.at_least
         self.header.stale = window.stale
+
+    def marks_changed(self) -> None:
+        self.table.marked_numbers = frozenset(self.marks)
+        self.header.marked = len(self.marks)
+        self.refresh_bindings()
 
     def show_view(self, view: View) -> None:
         """Switch the list to a saved view."""

@@ -10,9 +10,9 @@ payload of an operator action; the operator's drafts are kept per report.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import work
 
@@ -27,7 +27,10 @@ from widgets.i18n import Texts
 from widgets.safe_text import line
 
 if TYPE_CHECKING:
+    from crm_tui.dialogs.bulk_dialog import BulkAction
     from crm_tui.dialogs.close_dialog import ClosePayload
+
+BULK_ACTIONS = ("assign", "close", "note")
 
 TEXTS = Texts(
     id={
@@ -39,6 +42,9 @@ TEXTS = Texts(
             "{number} tidak diambil: telah diubah oleh {who}{changes}. Periksa lalu ambil lagi bila masih perlu."
         ),
         "someone": "operator lain",
+        "bulk_assign": "Menugaskan {count} laporan",
+        "bulk_close": "Menutup {count} laporan",
+        "bulk_note": "Menambah catatan pada {count} laporan",
     },
     en={
         "assigned": "{number} assigned to {officer}.",
@@ -49,6 +55,9 @@ TEXTS = Texts(
             "{number} was not claimed: it was changed by {who}{changes}. Check it and claim again if still needed."
         ),
         "someone": "another operator",
+        "bulk_assign": "Assigning {count} reports",
+        "bulk_close": "Closing {count} reports",
+        "bulk_note": "Adding a note to {count} reports",
     },
 )
 
@@ -64,7 +73,11 @@ class ReportWrites(ReportBrowser):
         return subject
 
     def refusal(self, action: permissions.Action) -> str | None:
-        """Why `action` does not apply to the subject now, or None when it does."""
+        """Why `action` does not apply now, or None when it does: to the subject, or with
+        reports marked, to at least one of them (the others are refused in the summary)."""
+        if self.marks and action in BULK_ACTIONS:
+            reasons = [permissions.refusal(action, self.operator, report) for report in self.marks.values()]
+            return None if None in reasons else reasons[0]
         return permissions.refusal(action, self.operator, self._subject())
 
     def _target(self, action: permissions.Action) -> ReportSummary | None:
@@ -98,6 +111,9 @@ class ReportWrites(ReportBrowser):
     async def action_assign(self) -> None:
         from crm_tui.dialogs.assign_dialog import AssignDialog
 
+        if self.marks:
+            await self._bulk("assign")
+            return
         report = self._target("assign")
         if report is None:
             return
@@ -166,6 +182,9 @@ class ReportWrites(ReportBrowser):
     def action_close_report(self) -> None:
         from crm_tui.dialogs.close_dialog import CloseDialog
 
+        if self.marks:
+            self._bulk_worker("close")
+            return
         report = self._target("close")
         if report is None:
             return
@@ -197,6 +216,9 @@ class ReportWrites(ReportBrowser):
     def action_note(self) -> None:
         from crm_tui.dialogs.note_dialog import NoteDialog
 
+        if self.marks:
+            self._bulk_worker("note")
+            return
         report = self._target("note")
         if report is None:
             return
@@ -222,3 +244,90 @@ class ReportWrites(ReportBrowser):
             ),
             done,
         )
+
+    # --- bulk actions on the marked reports --------------------------------------------------------
+
+    @work(group="write")
+    async def _bulk_worker(self, action: BulkAction) -> None:
+        await self._bulk(action)
+
+    async def _bulk(self, action: BulkAction) -> None:
+        """Ask what to do to the marked reports, then do it to each (crm_tui/bulk.py), showing
+        the progress and then what became of each. Done: unmarked. Conflicts: still marked, in
+        the version now shown. Refused or failed: still marked."""
+        from crm_tui.bulk import Outcome, run_bulk
+        from crm_tui.dialogs.bulk_dialog import BulkDialog
+        from crm_tui.dialogs.bulk_summary import BulkSummary
+
+        client = self.crm.client
+        officers = None
+        if action == "assign":
+            try:
+                officers = await self.crm.api(client.officers)
+            except CrmApiError as error:
+                self.notify(describe(error), severity="error")
+                return
+        reports = sorted(self.marks.values(), key=lambda report: report.number)
+        payload = await self.app.push_screen_wait(BulkDialog(action, len(reports), officers))
+        if payload is None:
+            return
+        submit = self._bulk_submit(action)
+        summary = BulkSummary(TEXTS(f"bulk_{action}", count=len(reports)), len(reports))
+        self.app.push_screen(summary)
+
+        async def send(report: ReportSummary) -> Report | None:
+            return await submit(report, payload)
+
+        async def conflict(report: ReportSummary, error: PreconditionFailed) -> Outcome:
+            who = line(error.changed_by) if error.changed_by else TEXTS("someone")
+            try:
+                newer = await self.crm.api(lambda: client.get_report(report.number))
+            except CrmApiError:
+                return Outcome(report.number, "conflict", who)
+            changes = describe_changes(report, newer)
+            return Outcome(report.number, "conflict", who + (": " + "; ".join(changes) if changes else ""), newer)
+
+        outcomes = await run_bulk(
+            reports,
+            send,
+            refusal=partial(permissions.refusal, action, self.operator),
+            conflict=conflict,
+            failure=describe,
+            progress=summary.show_progress,
+        )
+        for outcome in outcomes:
+            if outcome.kind == "done":
+                self.marks.pop(outcome.number, None)
+            if outcome.newest is not None:
+                if outcome.kind == "done":
+                    self._own_versions[outcome.number] = outcome.newest.version
+                else:  # the operator sees its change in the summary: another try acts on it
+                    self.marks[outcome.number] = outcome.newest
+                self.show_report(outcome.newest)
+        self.marks_changed()
+        summary.show_outcomes(outcomes)
+
+    def _bulk_submit(self, action: BulkAction) -> Callable[[ReportSummary, object], Awaitable[Report | None]]:
+        """One submit per action for the screen's life: the same payload on the same version of
+        a report always goes with the same idempotency key (a retry after a lost answer is
+        applied once), another version or payload gets a new one."""
+        if action not in self._bulk_submits:
+            client = self.crm.client
+
+            async def call(report: ReportSummary, payload: object, key: str) -> Report | None:
+                if action == "assign":
+                    officer = str(payload)
+                    return await self.crm.api(lambda: client.assign(report, officer, idempotency_key=key))
+                if action == "close":
+                    close = cast("ClosePayload", payload)
+                    return await self.crm.api(
+                        lambda: client.close(
+                            report, close.resolution, close.note, duplicate_of=close.duplicate_of, idempotency_key=key
+                        )
+                    )
+                text = str(payload)
+                await self.crm.api(lambda: client.add_note(report.number, text, idempotency_key=key))
+                return None
+
+            self._bulk_submits[action] = one_key_per_payload(call)
+        return self._bulk_submits[action]

@@ -91,7 +91,7 @@ async def test_the_filtered_sorted_list_is_written_whole_and_private_text_only_w
         await _export(app, pilot, f"export {target}")
         dialog = await until(pilot, lambda: isinstance(app.screen, ExportDialog) and app.screen, "the progress")
         await until(pilot, lambda: not dialog.running, "the export's end")
-        assert f"{len(expected)} laporan ditulis" in str(dialog.query_one("#dialog-message").render())
+        assert f"{len(expected)} laporan ditulis" in dialog.message_text
         await pilot.press("escape")
     rows = _rows(target)
     assert [row["number"] for row in rows] == [item["number"] for item in expected]
@@ -138,5 +138,5 @@ async def test_stopped_or_failed_midway_no_file_is_left(demo_server, tmp_path):
         await _export(app, pilot, f"export {tmp_path / 'failed.csv'}")
         dialog = await until(pilot, lambda: isinstance(app.screen, ExportDialog) and app.screen, "the progress")
         await until(pilot, lambda: not dialog.running, "the failure")
-        assert "Ekspor berhenti" in str(dialog.query_one("#dialog-message").render())
+        assert "Ekspor berhenti" in dialog.message_text
     assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,137 @@
+"""Marks and bulk actions: Space, V and u mark; a, c and n act on every marked report, each on
+the version the operator saw, with the world moving: a change made since marking is a conflict
+naming who changed what, never overwritten; refusals say why; both stay marked."""
+
+from __future__ import annotations
+
+import pytest
+
+from crm_tui.bulk import Outcome, run_bulk
+from crm_tui.dialogs.bulk_dialog import BulkDialog
+from crm_tui.dialogs.bulk_summary import BulkSummary
+from crm_tui.screens.main_screen import MainScreen
+from tests.crm_server.helpers import Api
+from tests.crm_tui.harness import console, screen_text, until
+
+pytestmark = pytest.mark.usefixtures("english_ui")
+
+
+async def _listed(pilot, screen: MainScreen, numbers: list[str]) -> None:
+    """The reports on top of the list (they arrived last), the cursor on the first of them."""
+    await pilot.press("r")
+    await until(pilot, lambda: all(screen.window.index_of(n) is not None for n in numbers), "listed")
+    screen.table.cursor = min(screen.window.index_of(n) for n in numbers)
+    await pilot.pause()
+
+
+async def _summary(pilot, app) -> str:
+    summary = await until(pilot, lambda: isinstance(app.screen, BulkSummary) and app.screen, "the summary")
+    await until(pilot, lambda: not summary.running, "every outcome")
+    return summary.message_text
+
+
+async def test_space_v_and_u_mark_and_the_header_and_rows_show_it(writes: Api):
+    numbers = [writes.submit(title=f"Marked {i}") for i in range(4)]
+    async with console(writes.server) as (app, pilot):
+        screen = app.screen
+        await _listed(pilot, screen, numbers)
+        top = screen.table.cursor
+        await pilot.press("space")  # marks the first and moves down
+        assert screen.table.cursor == top + 1
+        await pilot.press("j", "j", "V")  # from the last marked to the cursor
+        assert set(screen.marks) == {screen.window.row(i).number for i in range(top, top + 4)}
+        await until(pilot, lambda: "4 marked" in screen_text(app), "the count in the header")
+        assert screen.table.render_line(1).text.startswith("✓")
+        await pilot.press("space")  # unmarks the row under the cursor
+        assert len(screen.marks) == 3
+        await pilot.press("u")
+        await until(pilot, lambda: not screen.marks and "marked" not in screen_text(app), "cleared")
+
+
+async def test_a_bulk_assign_applies_to_each_but_the_one_another_operator_changed(writes: Api):
+    numbers = [writes.submit(title=f"Bulk {i}") for i in range(3)]
+    async with console(writes.server) as (app, pilot):
+        screen = app.screen
+        await _listed(pilot, screen, numbers)
+        await pilot.press("space", "space", "space")
+        assert set(screen.marks) == set(numbers)
+        changed = numbers[1]
+        # Another operator assigns one of them after it was marked.
+        assert writes.assign("supervisor", changed, "officer3").status_code == 200
+        await pilot.press("a")
+        dialog = await until(pilot, lambda: isinstance(app.screen, BulkDialog) and app.screen, "the bulk dialog")
+        assert "Assign the 3 marked reports" in screen_text(app)
+        options = dialog.query_one("#officers")
+        options.highlighted = next(i for i, o in enumerate(dialog.officers) if o.username == "officer")
+        await pilot.press("enter")
+        text = await _summary(pilot, app)
+        assert "Done: 2." in text and "Conflicts" in text
+        assert f"{changed}: Hendra Gunawan" in text and "Agus Setiawan" in text  # who, and what changed
+        # The conflict stays marked, in the version now shown; the done ones are unmarked.
+        assert set(screen.marks) == {changed}
+        assert screen.marks[changed].assignee.username == "officer3"
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen, "the summary closed")
+    for number in numbers:
+        assignee = writes.detail("supervisor", number)[0]["assignee"]["username"]
+        assert assignee == ("officer3" if number == changed else "officer")
+
+
+async def test_a_bulk_close_refuses_what_may_not_be_closed_and_says_why(writes: Api):
+    open_one, closed_one = writes.submit(title="Still open"), writes.submit(title="Already closed")
+    etag = writes.detail("dispatcher", closed_one)[1]
+    response = writes.close_report("dispatcher", closed_one, resolution="tidak valid", note="Laporan uji.", etag=etag)
+    assert response.status_code == 200, response.text
+    async with console(writes.server) as (app, pilot):
+        screen = app.screen
+        await _listed(pilot, screen, [open_one, closed_one])
+        for number in (open_one, closed_one):
+            screen.table.cursor = screen.window.index_of(number)
+            await pilot.press("space")
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, BulkDialog), "the bulk dialog")
+        await pilot.press("tab", *"Bukan tupoksi kelurahan.", "ctrl+s")  # the first: bukan wewenang
+        text = await _summary(pilot, app)
+        assert "Done: 1." in text and "Refused (still marked):" in text and f"{closed_one}: Cannot close" in text
+        assert set(screen.marks) == {closed_one}
+    assert writes.detail("dispatcher", open_one)[0]["resolution"] == "bukan wewenang"
+    assert writes.detail("dispatcher", closed_one)[0]["resolution"] == "tidak valid"
+
+
+async def test_a_bulk_note_lands_on_every_marked_report(writes: Api):
+    numbers = [writes.submit(title=f"Noted {i}") for i in range(2)]
+    async with console(writes.server) as (app, pilot):
+        screen = app.screen
+        await _listed(pilot, screen, numbers)
+        await pilot.press("space", "space", "n")
+        await until(pilot, lambda: isinstance(app.screen, BulkDialog), "the bulk dialog")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "Write the note first." in screen_text(app), "a note is required")
+        await pilot.press(*"Dicek bersama [b]RT[/b].", "ctrl+s")
+        assert "Done: 2." in await _summary(pilot, app)
+    for number in numbers:
+        notes = writes.detail("dispatcher", number)[0]["notes"]
+        assert [note["text"] for note in notes] == ["Dicek bersama [b]RT[/b]."]
+
+
+async def test_run_bulk_keeps_the_order_and_refuses_before_sending():
+    sent: list[str] = []
+
+    async def send(report):
+        sent.append(report.number)
+
+    class Row:
+        def __init__(self, number: str) -> None:
+            self.number, self.version = number, 1
+
+    rows = [Row(f"JK25010100{i:02d}") for i in range(6)]
+    outcomes = await run_bulk(
+        rows,  # type: ignore[arg-type]
+        send,
+        refusal=lambda r: "closed" if r.number.endswith("3") else None,
+        conflict=lambda r, e: None,  # type: ignore[arg-type,return-value]
+        failure=str,
+    )
+    assert [o.number for o in outcomes] == [r.number for r in rows]
+    assert outcomes[3] == Outcome(rows[3].number, "refused", "closed")
+    assert rows[3].number not in sent and len(sent) == 5
