@@ -164,3 +164,72 @@ def test_help_screen_wide(snap_compare, ui_language) -> None:
     ui_language("id")
     app = DialogHost(lambda: HelpScreen(HELP_ROWS))
     assert snap_compare(app, run_before=dialog_shown(HelpScreen, "down", "down"), terminal_size=WIDE)
+
+
+def test_view_dialog(snap_compare, ui_language) -> None:
+    """The saved views, built in and one from the config file (its title plain text); the current marked."""
+    from crm_tui.dialogs.view_dialog import ViewDialog
+    from crm_tui.views import BUILT_IN, View
+
+    ui_language("id")
+    views = [*BUILT_IN.values(), View("banjir", ReportQuery(status=("Menunggu",)), "Banjir [b]terbuka[/b]")]
+    app = DialogHost(lambda: ViewDialog(views, "terbuka"))
+    assert snap_compare(app, run_before=dialog_shown(ViewDialog), terminal_size=SMALL)
+
+
+def test_bulk_assign_dialog(snap_compare, ui_language) -> None:
+    """What to do to the marked reports: the officers; nothing is sent from here."""
+    from crm_tui.dialogs.bulk_dialog import BulkDialog
+
+    ui_language("id")
+    app = DialogHost(lambda: BulkDialog("assign", 3, OFFICERS))
+    assert snap_compare(app, run_before=dialog_shown(BulkDialog), terminal_size=SMALL)
+
+
+def test_bulk_close_dialog_duplicate(snap_compare, ui_language) -> None:
+    """Closing the marked reports: the routing resolutions only; duplikat asks for the original."""
+    from crm_tui.dialogs.bulk_dialog import BulkDialog
+
+    ui_language("en")
+    app = DialogHost(lambda: BulkDialog("close", 5))
+    assert snap_compare(app, run_before=dialog_shown(BulkDialog, "down"), terminal_size=SMALL)
+
+
+def test_bulk_summary(snap_compare, ui_language) -> None:
+    """What became of each marked report: done, a conflict with who changed what, a refusal."""
+    from crm_tui.bulk import Outcome
+    from crm_tui.dialogs.bulk_summary import BulkSummary
+
+    ui_language("en")
+    outcomes = [
+        Outcome("JK2503050001", "done"),
+        Outcome("JK2503050002", "conflict", "Hendra [b]Gunawan[/b]: officer — → Agus Setiawan"),
+        Outcome("JK2503050003", "refused", "Cannot close: the report is already Selesai."),
+    ]
+
+    def summary() -> BulkSummary:
+        screen = BulkSummary("Assigning 3 reports", 3)
+        screen.show_progress(3)
+        screen.show_outcomes(outcomes)
+        return screen
+
+    app = DialogHost(summary)
+    assert snap_compare(app, run_before=dialog_shown(BulkSummary), terminal_size=SMALL)
+
+
+def test_export_dialog_done(snap_compare, ui_language, tmp_path) -> None:
+    """An export that ended: how many reports went where."""
+    from pathlib import Path
+
+    from crm_tui.dialogs.export_dialog import ExportDialog
+
+    ui_language("id")
+
+    def dialog() -> ExportDialog:
+        screen = ExportDialog(Path("/srv/laporan/proses-banjir.csv"))
+        screen.show_progress(1234, 1234)
+        screen.show_done(1234)
+        return screen
+
+    app = DialogHost(dialog)
+    assert snap_compare(app, run_before=dialog_shown(ExportDialog), terminal_size=SMALL)
