@@ -71,14 +71,14 @@ def _moment(at: datetime) -> str:
 
 
 def report_row(report: ReportSummary, *, private_text: bool) -> list[str]:
-    title = report.title if private_text or not report.private else PRIVATE_TEXT
+    shown = report.title if private_text or not report.private else PRIVATE_TEXT
     cells = [
         report.number,
         report.status.value,
         report.channel,
         report.category,
         report.category_name,
-        title,
+        shown,
         "true" if report.private else "false",
         report.kelurahan,
         report.kecamatan,

@@ -26,8 +26,10 @@ async def test_help_lists_binding_ids_with_their_keys(demo_server):
         await pilot.press("question_mark")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
         text = screen_text(app)
-        for binding_id in ("main.assign", "main.close", "main.refresh", "report_table.cursor_down"):
+        for binding_id in ("main.assign", "main.close", "main.refresh"):
             assert binding_id in text
+        await pilot.press("end")  # the table scrolls to its last rows: the list's own keys
+        await until(pilot, lambda: "report_table.cursor_down" in screen_text(app), "the list's keys")
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, HelpScreen))
 
