@@ -28,7 +28,7 @@ async def test_help_lists_binding_ids_with_their_keys(demo_server):
         text = screen_text(app)
         for binding_id in ("main.assign", "main.close", "main.refresh"):
             assert binding_id in text
-        await pilot.press("end")  # the table scrolls to its last rows: the list's own keys
+        await pilot.press("ctrl+end")  # the table scrolls to its last rows: the list's own keys
         await until(pilot, lambda: "report_table.cursor_down" in screen_text(app), "the list's keys")
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, HelpScreen))
