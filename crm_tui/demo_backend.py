@@ -22,6 +22,14 @@ DEMO_PASSWORD = "dispatcher-demo"  # printed by the demo seeding; the demo has n
 DEMO_DIR_ENV = "CRM_TUI_DEMO_DIR"
 
 
+def demo_accounts() -> list[tuple[str, str, str, str]]:
+    """The demo backend's operators: (username, password, role, agency). The demo has no
+    secrets: its seeding prints the same list."""
+    from crm_server.demo.seed import DEMO_OPERATORS  # demo mode only: the backend is installed
+
+    return [(op.username, op.password, op.role, op.agency) for op in DEMO_OPERATORS]
+
+
 class DemoBackendError(RuntimeError):
     pass
 

@@ -29,6 +29,8 @@ class ConsoleHost(Protocol):
     """Where sign-in comes from without the login screen (kiosks, the demo)."""
     now: Callable[[], datetime]
     lock_glyph: str
+    demo: bool
+    """Signed in to the embedded demo backend (`crm-tui demo`)."""
 
     def photo_renderer(self) -> PhotoRenderer: ...
 

@@ -29,6 +29,7 @@ TEXTS = Texts(
         "left": "{span} lagi",
         "overdue": "terlambat {span}",
         "due_now": "jatuh tempo sekarang",
+        "legend": "Umur dan Sisa: m menit, j jam, h hari; Sisa di bawah nol: sudah lewat tenggat.",
     },
     en={
         "minute": "m",
@@ -40,6 +41,7 @@ TEXTS = Texts(
         "left": "{span} left",
         "overdue": "overdue by {span}",
         "due_now": "due now",
+        "legend": "Age and Left: m minutes, h hours, d days; a Left below zero is past its deadline.",
     },
     same=frozenset({"minute"}),
 )
@@ -93,6 +95,11 @@ def long_span(seconds: int) -> str:
     if hours:
         return TEXTS("hours", n=hours)
     return TEXTS("minutes", n=rest // 60)
+
+
+def units_legend() -> str:
+    """What the list's Age and Left columns count in, for the help screen."""
+    return TEXTS("legend")
 
 
 def format_age(created_at: datetime, now: datetime) -> str:

@@ -24,6 +24,7 @@ TEXTS = Texts(
         "description": "Fungsi",
         "id": "ID (untuk keymap)",
         "remap": 'Ubah tombol lewat [keymap] di berkas konfigurasi: id = "tombol".',
+        "accounts": "Akun demo (nama pengguna / kata sandi / peran / instansi):",
         "close": "tutup",
     },
     en={
@@ -32,6 +33,7 @@ TEXTS = Texts(
         "description": "Does",
         "id": "ID (for the keymap)",
         "remap": 'Remap keys in the config file\'s [keymap]: id = "keys".',
+        "accounts": "Demo accounts (username / password / role / agency):",
         "close": "close",
     },
 )
@@ -55,7 +57,7 @@ class HelpScreen(DialogScreen[None]):
         max-width: 110;
         height: 90%;
     }
-    HelpScreen #remap {
+    HelpScreen #help-notes {
         color: $text-muted;
     }
     HelpScreen #keys {
@@ -69,17 +71,25 @@ class HelpScreen(DialogScreen[None]):
         self,
         bindings: Sequence[tuple[str, str, str]],
         *,
+        notes: Sequence[str] = (),
+        accounts: Sequence[tuple[str, str, str, str]] = (),
         name: str | None = None,
         id: str | None = None,  # noqa: A002
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.rows: tuple[tuple[str, str, str], ...] = tuple(bindings)
+        self.notes = tuple(notes)  # lines above the keys (what the list's units mean)
+        self.accounts = tuple(accounts)  # the demo's accounts, in demo mode
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog-frame"):
             yield Static(Content(TEXTS("title")), id="dialog-title", markup=False)
-            yield Static(Content(TEXTS("remap")), id="remap", markup=False)
+            lines = [*self.notes, TEXTS("remap")]
+            if self.accounts:
+                lines.append(TEXTS("accounts"))
+                lines += ["  " + "  ".join(line(cell, max_chars=40) for cell in account) for account in self.accounts]
+            yield Static(Content("\n".join(lines)), id="help-notes", markup=False)
             yield DataTable(id="keys", cursor_type="row", zebra_stripes=True)
             yield KeyHints({"cancel": TEXTS("close")}, id="dialog-keys")
 

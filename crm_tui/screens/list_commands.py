@@ -17,6 +17,7 @@ from crm_tui.error_messages import describe
 from crm_tui.screens.report_browser import ReportBrowser
 from crm_tui.views import all_views
 from widgets.i18n import Texts
+from widgets.report_format import units_legend
 from widgets.safe_text import line
 
 if TYPE_CHECKING:
@@ -49,7 +50,12 @@ class ListCommands(ReportBrowser):
             for active in self.active_bindings.values()
             if active.binding.id
         }
-        self.app.push_screen(HelpScreen(sorted(rows)))
+        accounts = []
+        if self.crm.demo:
+            from crm_tui.demo_backend import demo_accounts
+
+            accounts = demo_accounts()
+        self.app.push_screen(HelpScreen(sorted(rows), notes=[units_legend()], accounts=accounts))
 
     def action_text_filter(self) -> None:
         from crm_tui.dialogs.text_filter import TextFilterDialog

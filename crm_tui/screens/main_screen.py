@@ -25,6 +25,7 @@ TEXTS = Texts(
         "filters": "Saring",
         "sort": "Urut",
         "views": "Tampilan",
+        "more_detail": "Rinci\u2193",
         "mark": "Tandai",
         "mark_range": "Tandai rentang",
         "clear_marks": "Hapus tanda",
@@ -45,6 +46,7 @@ TEXTS = Texts(
         "filters": "Filter",
         "sort": "Sort",
         "views": "Views",
+        "more_detail": "Detail \u2193",
         "mark": "Mark",
         "mark_range": "Mark range",
         "clear_marks": "Clear marks",
@@ -90,6 +92,11 @@ class MainScreen(ListCommands, ReportMarks, ReportWrites, LiveUpdates):
         Binding("N", "new_reports", TEXTS("new"), id="main.new_reports", show=False),
         Binding("colon", "command_line", TEXTS("command"), id="main.command", show=False),
         Binding("question_mark", "help", TEXTS("help"), id="main.help"),
+        # Shown only while the detail runs below its pane (as at 80x24) and the list has focus: the
+        # way to the rest of it. Otherwise tab falls through to the binding after it.
+        Binding(
+            "tab", "switch_pane('more')", TEXTS("more_detail"), id="main.more_detail", priority=True, key_display="⇥"
+        ),
         Binding("tab", "switch_pane", TEXTS("pane"), id="main.switch_pane", show=False, priority=True),
         Binding("escape", "back", TEXTS("back"), id="main.back", show=False),
         Binding("q", "app.quit", TEXTS("quit"), id="main.quit"),
@@ -111,6 +118,7 @@ class MainScreen(ListCommands, ReportMarks, ReportWrites, LiveUpdates):
     | `N` | main.new_reports | To the newest report that arrived and was not looked at. |
     | `:` | main.command | Command line (`:JK2503050007`, `:q`). |
     | `?` | main.help | Help. |
+    | `tab` | main.more_detail | To the detail, when it runs below its pane (shown in the footer then). |
     | `tab` | main.switch_pane | Switch between list and detail. |
     | `q` | main.quit | Quit. |
 
@@ -119,6 +127,8 @@ class MainScreen(ListCommands, ReportMarks, ReportWrites, LiveUpdates):
     """
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_pane" and parameters == ("more",):
+            return self.table.has_focus and self.detail.max_scroll_y > 0
         permission = _WRITES.get(action)
         if permission is None:
             return True
@@ -148,7 +158,7 @@ class MainScreen(ListCommands, ReportMarks, ReportWrites, LiveUpdates):
                     return binding.action
         return None
 
-    def action_switch_pane(self) -> None:
+    def action_switch_pane(self, _why: str = "") -> None:
         (self.detail if self.table.has_focus else self.table).focus()
 
     def action_back(self) -> None:

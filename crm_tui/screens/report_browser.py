@@ -148,7 +148,9 @@ class ReportBrowser(Screen[None]):
         with Container(id="panes", classes=narrow):
             yield self.table
             yield self.detail
-        yield KeyFooter()
+        # Narrow terminals keep the footer for the console's own keys (the palette is ctrl+p
+        # still, and in the help).
+        yield KeyFooter(show_command_palette=not narrow)
 
     def on_mount(self) -> None:
         me = self.operator
@@ -168,7 +170,10 @@ class ReportBrowser(Screen[None]):
         self.fill(0, self.size.height)
 
     def on_resize(self, event: Resize) -> None:
-        self.query_one("#panes").set_class(event.size.width < NARROW_BELOW, "-narrow")
+        narrow = event.size.width < NARROW_BELOW
+        self.query_one("#panes").set_class(narrow, "-narrow")
+        self.query_one(KeyFooter).show_command_palette = not narrow
+        self.call_after_refresh(self.refresh_bindings)  # whether the detail runs below its pane
 
     # --- the list -------------------------------------------------------------------------------
 
@@ -386,6 +391,8 @@ class ReportBrowser(Screen[None]):
         self.detail.show_report(report)
         self.detail.show_notice(notice)
         self.refresh_bindings()
+        # Again once laid out: whether the detail now runs below its pane (the footer says so).
+        self.call_after_refresh(self.refresh_bindings)
 
     @on(ReportDetail.PhotoNeeded)
     def _photo_needed(self, message: ReportDetail.PhotoNeeded) -> None:
