@@ -45,6 +45,13 @@ TEXTS = Texts(
         "updated": "diperbarui",
         "due": "tenggat",
         "status": "status",
+        "me": "saya",
+        "unassigned": "belum ditugaskan",
+        "overdue_on": "terlambat",
+        "overdue_off": "belum terlambat",
+        "private_on": "privasi",
+        "private_off": "bukan privasi",
+        "categories": "{count} kategori",
     },
     en={
         ALL: "All reports",
@@ -55,6 +62,13 @@ TEXTS = Texts(
         "updated": "updated",
         "due": "due",
         "status": "status",
+        "me": "mine",
+        "unassigned": "unassigned",
+        "overdue_on": "overdue",
+        "overdue_off": "not overdue",
+        "private_on": "private",
+        "private_off": "not private",
+        "categories": "{count} categories",
     },
     same=frozenset({"status"}),
 )
@@ -85,6 +99,28 @@ BUILT_IN: dict[str, View] = {
 def sort_label(sort: str) -> str:
     """A sort as the header names it: "↓dibuat" (newest first), "↑tenggat" (nearest first)."""
     return ("↓" if sort.startswith("-") else "↑") + TEXTS(sort.removeprefix("-"))
+
+
+def narrowing(view: ReportQuery, query: ReportQuery) -> str:
+    """What `query` filters on beyond `view`, in a few words for the header ("" when nothing):
+    "Proses/Menunggu, saya, “jalan”"."""
+    parts: list[str] = []
+    if query.status != view.status and query.status:
+        parts.append("/".join(query.status))
+    if query.category != view.category and query.category:
+        categories = query.category
+        parts.append(categories[0] if len(categories) == 1 else TEXTS("categories", count=len(categories)))
+    if query.assignee != view.assignee and query.assignee:
+        parts.append(TEXTS(query.assignee) if query.assignee in ("me", "unassigned") else query.assignee)
+    for name in ("overdue", "private"):
+        value = getattr(query, name)
+        if value != getattr(view, name) and value is not None:
+            parts.append(TEXTS(f"{name}_{'on' if value else 'off'}"))
+    if query.agency != view.agency and query.agency:
+        parts.append(query.agency)
+    if query.q != view.q and query.q:
+        parts.append(f"“{query.q.strip()}”")
+    return ", ".join(parts)
 
 
 def all_views(custom: Mapping[str, View]) -> dict[str, View]:

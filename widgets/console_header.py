@@ -93,6 +93,8 @@ class ConsoleHeader(Widget):
     filtered: reactive[bool] = reactive(False)
     """A search or filter narrows the list beyond its view (so a short list is not mistaken for
     all of the view)."""
+    narrowed_by: reactive[str] = reactive("")
+    """What narrows it, in a few words ("Proses, “jalan”"); "" to say only that it is."""
     sort: reactive[str] = reactive("")
     """The list's order, as named to the operator ("↓dibuat")."""
 
@@ -111,7 +113,8 @@ class ConsoleHeader(Widget):
         if self.view:
             tail += [sep, Content(line(self.view, max_chars=30))]
         if self.filtered:
-            tail += [Content(" "), Content.styled(f"({TEXTS('filtered')})", self._muted)]
+            by = f": {line(self.narrowed_by, max_chars=40)}" if self.narrowed_by else ""
+            tail += [Content(" "), Content.styled(f"({TEXTS('filtered')}{by})", self._muted)]
         if self.sort:
             tail += [Content(" "), Content.styled(line(self.sort, max_chars=20), self._muted)]
         if self.marked:

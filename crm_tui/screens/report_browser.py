@@ -38,7 +38,7 @@ from api_client.query import ReportQuery
 from crm_tui.error_messages import describe, is_unreachable
 from crm_tui.host import ConsoleHost, console_host
 from crm_tui.report_window import ReportWindow
-from crm_tui.views import BUILT_IN, View, sort_label
+from crm_tui.views import BUILT_IN, View, narrowing, sort_label
 from widgets.console_header import ConsoleHeader
 from widgets.i18n import Texts
 from widgets.key_footer import KeyFooter
@@ -256,6 +256,7 @@ class ReportBrowser(Screen[None]):
         query, view = self.query_state, self.view
         self.header.view = view.shown_title
         self.header.filtered = query.replace(sort=view.query.sort) != view.query
+        self.header.narrowed_by = narrowing(view.query, query)
         self.header.sort = sort_label(query.sort)
 
     def set_query(self, query: ReportQuery) -> None:

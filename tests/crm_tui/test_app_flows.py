@@ -262,4 +262,4 @@ async def test_sort_and_filter_by_keys(demo_server):
         await until(pilot, lambda: screen.query_state.status == ("Menunggu",) and screen.window.total is not None)
         assert screen.window.total == waiting
         assert {row.status for _, row in screen.window.loaded_rows()} == {"Menunggu"}
-        assert "(tersaring)" in screen_text(app)
+        assert "(tersaring: Menunggu)" in screen_text(app)

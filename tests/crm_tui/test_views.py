@@ -9,7 +9,7 @@ from api_client.query import ReportQuery
 from crm_tui.config import ConfigError, load_config
 from crm_tui.dialogs.command_line import CommandLine
 from crm_tui.dialogs.view_dialog import ViewDialog
-from crm_tui.views import OPEN_STATUSES, View
+from crm_tui.views import BUILT_IN, OPEN_STATUSES, View, narrowing
 from tests.crm_tui.harness import console, screen_text, toasts, until
 
 BANJIR = """
@@ -75,7 +75,7 @@ async def test_an_officer_starts_on_their_own_open_reports_nearest_deadline_firs
         assert all(row.status in OPEN_STATUSES for row in rows)
         assert [row.due_at for row in rows] == sorted(row.due_at for row in rows)
         text = screen_text(app)
-        assert "Milik saya, terbuka" in text and "↑tenggat" in text and "(tersaring)" not in text
+        assert "Milik saya, terbuka" in text and "↑tenggat" in text and "tersaring" not in text
 
 
 async def test_a_dispatcher_starts_on_every_report_newest_first(demo_server):
@@ -98,7 +98,7 @@ async def test_w_switches_the_view_and_the_header_follows(demo_server):
         await until(pilot, lambda: "Terlambat" in screen_text(app) and "↑tenggat" in screen_text(app), "header")
         # Narrowed beyond the view: the header says so, and the view stays named.
         screen.set_query(screen.query_state.replace(q="jalan"))
-        await until(pilot, lambda: "Terlambat (tersaring)" in screen_text(app), "narrowed")
+        await until(pilot, lambda: "Terlambat (tersaring: “jalan”)" in screen_text(app), "narrowed")
 
 
 async def test_a_view_from_the_config_is_the_roles_start_and_its_title_is_plain_text(demo_server):
@@ -124,3 +124,22 @@ async def test_the_command_line_switches_views_and_names_them_when_asked_for_one
         await until(pilot, lambda: isinstance(app.screen, CommandLine), "the command line")
         await pilot.press(*"view", "enter")
         await until(pilot, lambda: isinstance(app.screen, ViewDialog), "the view picker, for :view alone")
+
+
+@pytest.mark.parametrize(
+    ("view", "query", "said"),
+    [
+        ("semua", ReportQuery(), ""),
+        ("semua", ReportQuery(sort="due"), ""),  # a sort is no narrowing (the header names it)
+        ("semua", ReportQuery(status=("Proses", "Menunggu"), q=" jalan "), "Proses/Menunggu, “jalan”"),
+        ("milik-saya", BUILT_IN["milik-saya"].query.replace(overdue=True), "terlambat"),
+        (
+            "semua",
+            ReportQuery(assignee="unassigned", private=False, category=("A", "B")),
+            "2 kategori, belum ditugaskan, bukan privasi",
+        ),
+        ("semua", ReportQuery(assignee="budi"), "budi"),
+    ],
+)
+def test_the_header_says_what_narrows_the_list_beyond_its_view(view, query, said):
+    assert narrowing(BUILT_IN[view].query, query) == said
