@@ -206,10 +206,42 @@ class Api:
         note: str = "Sudah ditangani.",
         etag: str | None = None,
         key: str | None = None,
-        resolution: str = "selesai",
+        resolution: str = "tidak valid",
     ):
         body = {"resolution": resolution, "note": note}
         return self.post(user, f"/reports/{number}/close", body, if_match=etag or self.etag(number), key=key)
+
+    def route(self, user: str, action: str, number: str, agency: str, *, note: str = "Bukan tupoksi kami.", **kw):
+        """`action`: coordinate or dispose."""
+        body = {"agency": agency, "note": note}
+        return self.post(
+            user, f"/reports/{number}/{action}", body, if_match=kw.pop("etag", None) or self.etag(number), **kw
+        )
+
+    def follow_up(
+        self,
+        user: str,
+        number: str,
+        photos: list[bytes] | None = None,
+        *,
+        response: str = "Sudah diperbaiki.",
+        note: str | None = None,
+        etag: str | None = None,
+        key: str | None = None,
+    ) -> httpx.Response:
+        """The officer's follow-up, multipart, with `photos` (one small JPEG unless given)."""
+        headers = self.auth(user, If_Match=etag or self.etag(number))
+        if key is not None:
+            headers["Idempotency-Key"] = key
+        fields = {"response": response, **({"note": note} if note is not None else {})}
+        files = [("photos", (f"p{i}.jpg", data, "image/jpeg")) for i, data in enumerate(photos or [jpeg_bytes()])]
+        return self.http.post(f"{API}/reports/{number}/follow-up", data=fields, files=files, headers=headers)
+
+    def validate(self, user: str, number: str, decision: str, reason: str | None = None, **kw):
+        body = {"decision": decision, **({"reason": reason} if reason is not None else {})}
+        return self.post(
+            user, f"/reports/{number}/validate", body, if_match=kw.pop("etag", None) or self.etag(number), **kw
+        )
 
     def note(self, user: str, number: str, text: str = "Dicek ke lokasi.", *, key: str | None = None):
         return self.post(user, f"/reports/{number}/notes", {"text": text}, key=key)
