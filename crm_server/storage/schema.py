@@ -101,7 +101,7 @@ reports = Table(
     # The first routing action (assign, coordinate, dispose): the 6-hour coordination deadline.
     Column("routed_at", Integer),
     # 1 for Selesai: `sort=due` puts open reports first, read from one index.
-    Column("closed", SmallInteger, Computed("CASE WHEN status = 7 THEN 1 ELSE 0 END")),
+    Column("closed", SmallInteger, Computed("CASE WHEN status = 7 THEN 1 ELSE 0 END", persisted=True)),
 )
 # The list (services/report_reads.py). Every sort is keyset-paginated on (key, id), so each sort
 # has an index ending in id. An index on (filter, created_at, id) reads one value of a filter in
