@@ -99,8 +99,10 @@ def journey(
     agency cannot reach (no officer to follow up: a direct close or Menunggu instead)."""
     j = Journey(Status.MENUNGGU, arrived_at)
     r = rng.random
-    # Koordinasi and Disposisi: a kelurahan's report that is the Dinas's duty.
-    routed = goal in (Status.KOORDINASI, Status.DISPOSISI) or (goal is not Status.MENUNGGU and r() < 0.1)
+    # Koordinasi and Disposisi: a kelurahan's report that is the Dinas's duty; a kelurahan without
+    # officers of its own hands on some of what it would otherwise close.
+    unstaffed = arrived_at.code not in staff.officers
+    routed = goal in (Status.KOORDINASI, Status.DISPOSISI) or (goal is Status.SELESAI and unstaffed and r() < 0.1)
     if routed and arrived_at.kind == "kelurahan":
         dinas = directory.agencies[ROUTE_DINAS]
         _take(

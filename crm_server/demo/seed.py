@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Table, func, select
 from crm_server.clock import DAY, DUE_AFTER, WIB
 from crm_server.clock import now as clock_now
 from crm_server.demo.evidence import add_evidence
-from crm_server.demo.journeys import Journey, Staff, journey
+from crm_server.demo.journeys import ROUTE_DINAS, Journey, Staff, journey
 from crm_server.demo.photos import synthetic_photo
 from crm_server.demo.texts import STREETS, report_text, street_address
 from crm_server.reference.agency_tree import ROOT_CODE
@@ -44,6 +44,7 @@ from crm_server.storage.schema import (
 )
 
 HOME_KELURAHAN = "JP.GAMBIR.CIDENG"
+HOME_CITY = "JP"
 HOME_SHARE = 0.3
 JAKI_SHARE = 0.8
 PRIVATE_SHARE = 0.7  # of all reports; only JAKI reports carry the privacy flag
@@ -234,6 +235,8 @@ def _generate(
     cum_home = list(itertools.accumulate(c.weight for c in home_categories))
     places = directory.places
     agency_for = directory.agency_for
+    central = [code for code in kelurahan if code.startswith(f"{HOME_CITY}.")]
+    road_categories = [c for c in categories if c.dinas == ROUTE_DINAS]
     r = rng.random
     bisect_right = bisect.bisect
     n_kel, n_streets, n_other = len(kelurahan), len(STREETS), len(CHANNELS) - 1
@@ -242,6 +245,9 @@ def _generate(
     agencies = directory.agencies
     days: dict[int, str] = {}  # WIB day number -> YYMMDD
     follow_up_id = first_follow_up_id
+    # The statuses and journeys draw from a stream of their own: the reports themselves (places,
+    # categories, texts) stay what the same seed always gave.
+    walks = random.Random(rng.random())
 
     chunk = _Chunk()
     for i, created_at in enumerate(created):
@@ -254,12 +260,13 @@ def _generate(
             category = categories[bisect_right(cum_all, r() * cum_all[-1])]
         agency = agency_for(category.code, place_code)
         age_days = (at_now - created_at) / DAY
-        goal = _status_for(rng, age_days)
+        goal = _status_for(walks, age_days)
         if goal in _FOLLOWED_UP and agency.code not in staff.officers:
-            # Nobody there to follow it up: the home kelurahan's officers have it instead.
-            place_code = HOME_KELURAHAN
-            category = home_categories[bisect_right(cum_home, r() * cum_home[-1])]
-            agency = agencies[HOME_KELURAHAN]
+            # Nobody there to follow it up: a road report in Jakarta Pusat instead, whose Suku
+            # Dinas has officers (the home kelurahan's list keeps its size).
+            place_code = central[int(walks.random() * len(central))]
+            category = road_categories[int(walks.random() * len(road_categories))]
+            agency = agency_for(category.code, place_code)
         place = places[place_code]
         jaki = r() < JAKI_SHARE
         channel = "JAKI" if jaki else CHANNELS[1 + int(r() * n_other)]
@@ -271,7 +278,7 @@ def _generate(
             day = days[day_number] = datetime.fromtimestamp(created_at, WIB).strftime("%y%m%d")
         sequence[day] += 1
         number = f"JK{day}{known_days.get(day, 0) + sequence[day]:04d}"
-        path = journey(rng, directory, staff, agency, agencies[place_code], goal)
+        path = journey(walks, directory, staff, agency, agencies[place_code], goal)
         updated_at = min(at_now, created_at + int(r() * min(age_days, 8) * DAY))
         address = street_address(rng, street)
         lat = round(-6.35 + r() * 0.25, 6) if jaki else None
