@@ -24,6 +24,8 @@ from crm_server.services.follow_up import MAX_PHOTOS
 
 router = APIRouter(prefix="/reports", tags=["lifecycle"])
 
+# Evidence ids are INTEGER columns: within 32 bits on every engine.
+EvidenceId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 _WRITE_ERRORS = errors(400, 401, 403, 404, 409, 412, 413, 422, 428)
 _FOLLOW_UP_FORM = {
     "multipart/form-data": {
@@ -199,7 +201,7 @@ def reopen(
     },
     description="An evidence photo, for every operator in the report's scope, private reports too.",
 )
-def get_evidence(number: Number, evidence_id: Annotated[int, Path(ge=1, le=2**62)], who: Caller, db: Db) -> Response:
+def get_evidence(number: Number, evidence_id: EvidenceId, who: Caller, db: Db) -> Response:
     # A write transaction for a read: the view's audit row is a write.
     with db.write() as conn:
         photo = evidence.view(conn, who, number, evidence_id)
