@@ -141,6 +141,14 @@ def lists(db: Database, n: int) -> list[str]:
         )
     out.append(line("handed on, first page (dispatcher, kelurahan)", timed(page(dispatcher, handed, "-created"), n)))
     out.append(line("handed on, oldest first", timed(page(dispatcher, handed, "created"), n)))
+    supervisor = principal(db, "supervisor")
+    everything = page(supervisor, handed, "-created")()
+    out.append(
+        line(
+            f"handed on, supervisor at DKI ({everything.total:,}: every handoff)",
+            timed(page(supervisor, handed, "-created"), n),
+        )
+    )
 
     # Baselines, in SQL alone: each first page as its index reads it, and with that index kept
     # out of the plan (SQLite's unary plus, NOT INDEXED).

@@ -52,24 +52,25 @@ def _near(band: int) -> Iterator[int]:
 
 def similar_report(conn: Connection, value: int, report_id: int) -> str | None:
     """The number of another report whose evidence lies within SIMILAR_WITHIN bits of `value`
-    (the nearest; the oldest among equals), or None. Four indexed IN lists, then the exact
-    distance on the few candidates."""
+    (the nearest; the oldest report among equals), or None. Four indexed IN lists, then the
+    exact distance on the few candidates."""
     wanted = bands(value)
     band_columns = [evidence.c[f"band{i}"] for i in range(BANDS)]
+    # Read from the band indexes alone (they hold the hash and the report).
     rows = conn.execute(
-        select(evidence.c.id, evidence.c.phash, reports.c.number)
-        .select_from(evidence.join(reports, evidence.c.report_id == reports.c.id))
-        .where(
+        select(evidence.c.phash, evidence.c.report_id).where(
             or_(*(column.in_(list(_near(band))) for column, band in zip(band_columns, wanted, strict=True))),
             evidence.c.report_id != report_id,
         )
     ).all()
-    best: tuple[int, int, str] | None = None
+    best: tuple[int, int] | None = None  # (distance, report id): the nearest, the oldest report among equals
     for row in rows:
         d = distance(value, to_unsigned(row.phash))
-        if d <= SIMILAR_WITHIN and (best is None or (d, row.id) < best[:2]):
-            best = (d, row.id, row.number)
-    return best[2] if best else None
+        if d <= SIMILAR_WITHIN and (best is None or (d, row.report_id) < best):
+            best = (d, row.report_id)
+    if best is None:
+        return None
+    return conn.scalar(select(reports.c.number).where(reports.c.id == best[1]))
 
 
 def store(conn: Connection, report_id: int, follow_up_id: int, photo: CleanPhoto, *, at: int | None = None) -> None:
