@@ -107,7 +107,10 @@ def submit(db: Database, directory: Directory, body: schemas.IntakeReport) -> st
             )
         )
         if reporter is not None:
-            conn.execute(reporters.insert().values(report_id=report_id, **reporter.model_dump()))
+            # Sanitised like every text that arrives: a NUL, say, is no identity, and PostgreSQL
+            # refuses it in a text column.
+            identity = {k: clean_line(v) if isinstance(v, str) else v for k, v in reporter.model_dump().items()}
+            conn.execute(reporters.insert().values(report_id=report_id, **identity))
         if photo is not None:
             conn.execute(
                 photos.insert().values(
