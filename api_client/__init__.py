@@ -32,6 +32,9 @@ from api_client.models import (
     AgencyRef,
     Category,
     Event,
+    Evidence,
+    FollowUp,
+    Handoff,
     Health,
     HistoryEntry,
     Location,
@@ -50,8 +53,9 @@ from api_client.models import (
     Session,
     StreamItem,
     StreamStatus,
+    Validation,
 )
-from api_client.query import ReportQuery
+from api_client.query import VALIDATION_QUEUE, ReportQuery
 from api_client.retry import DEFAULT_RETRY, NO_RETRY, RetryPolicy
 
 # The client and its timeouts need httpx; they load on first use, so code that only needs the
@@ -75,6 +79,7 @@ __all__ = [
     "DEFAULT_RETRY",
     "DEFAULT_TIMEOUTS",
     "NO_RETRY",
+    "VALIDATION_QUEUE",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
@@ -85,7 +90,10 @@ __all__ = [
     "CrmApiError",
     "CrmClient",
     "Event",
+    "Evidence",
+    "FollowUp",
     "Forbidden",
+    "Handoff",
     "Health",
     "HistoryEntry",
     "InvalidArgument",
@@ -116,6 +124,7 @@ __all__ = [
     "StreamStatus",
     "Timeouts",
     "Unauthorized",
+    "Validation",
     "ValidationError",
     "new_idempotency_key",
     "quiet_httpx_logging",

@@ -21,8 +21,9 @@ import re
 import ssl
 import threading
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Mapping, Sequence
 from contextlib import aclosing, asynccontextmanager
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -44,6 +45,8 @@ from api_client.errors import (
 from api_client.models import (
     Agency,
     Category,
+    Decision,
+    Evidence,
     Health,
     Note,
     Officer,
@@ -55,7 +58,7 @@ from api_client.models import (
     StreamItem,
     parse_json,
 )
-from api_client.query import ReportQuery
+from api_client.query import VALIDATION_QUEUE, ReportQuery
 from api_client.retry import DEFAULT_RETRY, RETRYABLE_STATUS, RetryPolicy
 from api_client.sse import EventCursor, resilient_events
 from api_client.timeouts import DEFAULT_TIMEOUTS, Timeouts
@@ -70,13 +73,15 @@ DEFAULT_PAGE_SIZE = 50
 ITER_PAGE_SIZE = 100
 ALL_REPORTS = ReportQuery()  # every report the operator may see, newest first (frozen: a safe default)
 PHOTO_TYPES = frozenset({"image/jpeg", "image/png"})
+MAX_EVIDENCE_PHOTOS = 4
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
 _REPORT_NUMBER = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # Transport failures where the request never reached the server: safe to retry any request.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 def new_idempotency_key() -> str:
-    """A fresh key for one operator action (assign, close, note). Create it once, before the
+    """A fresh key for one operator action (assign, close, note, coordinate, follow-up, ...). Create it once, before the
     first try, and reuse it for every retry of that same action."""
     return str(uuid.uuid4())
 
@@ -140,6 +145,24 @@ def _if_match(report: ReportSummary) -> str:
     """The report's ETag as served; for a list row (no ETag) the server's form of its version."""
     etag = getattr(report, "etag", None)
     return etag if etag else f'"{report.version}"'
+
+
+@dataclass(frozen=True)
+class _Form:
+    """A multipart body: text fields and (field, (filename, bytes, content type)) files."""
+
+    fields: dict[str, str]
+    files: list[tuple[str, tuple[str, bytes, str]]]
+
+
+def _photo_type(photo: bytes) -> str:
+    """JPEG or PNG by their first bytes, as the server checks them; anything else is refused
+    here rather than sent."""
+    if photo.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if photo.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    raise InvalidArgument("An evidence photo must be a JPEG or PNG image.")
 
 
 class CrmClient:
@@ -224,13 +247,14 @@ class CrmClient:
         json: Any = None,
         headers: Mapping[str, str] | None = None,
         retry: bool = True,
+        form: _Form | None = None,
     ) -> httpx.Response:
         """One call: tries, waits and retries within the overall deadline. `retry=False` still
-        retries a request that never left (connection refused). Returns a fully read success
-        response or raises."""
+        retries a request that never left (connection refused). `form`: a multipart body (text
+        fields, files) instead of JSON. Returns a fully read success response or raises."""
         try:
             with anyio.fail_after(self._timeouts.deadline):
-                return await self._with_retries(method, template, path, params, json, headers, retry)
+                return await self._with_retries(method, template, path, params, json, headers, retry, form)
         except TimeoutError:
             log.debug("%s %s: deadline of %.1fs passed", method, template, self._timeouts.deadline)
             raise APITimeoutError(cause="deadline") from None
@@ -244,6 +268,7 @@ class CrmClient:
         json: Any,
         headers: Mapping[str, str] | None,
         retry: bool,
+        form: _Form | None = None,
     ) -> httpx.Response:
         started = anyio.current_time()
         attempt = 0
@@ -253,7 +278,7 @@ class CrmClient:
             retry_after: float | None = None
             sent_with = self.token
             try:
-                response = await self._send_once(method, path, params, json, headers)
+                response = await self._send_once(method, path, params, json, headers, form)
             except httpx.TransportError as exc:
                 error: CrmApiError = error_from_transport(exc)
                 retryable = retry or isinstance(exc, _NOT_SENT)
@@ -286,10 +311,16 @@ class CrmClient:
         params: list[tuple[str, str]] | None,
         json: Any,
         headers: Mapping[str, str] | None,
+        form: _Form | None = None,
     ) -> httpx.Response:
         """One request; the body is read to the end, up to MAX_RESPONSE_BYTES."""
         query = tuple(params) if params is not None else None
-        request = self._http.build_request(method, path, params=query, json=json, headers=headers)
+        if form is not None:
+            request = self._http.build_request(
+                method, path, params=query, data=form.fields, files=form.files, headers=headers
+            )
+        else:
+            request = self._http.build_request(method, path, params=query, json=json, headers=headers)
         response = await self._http.send(request, stream=True)
         try:
             return await _read_whole(response, MAX_RESPONSE_BYTES)
@@ -467,6 +498,99 @@ class CrmClient:
             headers=self._write_headers(idempotency_key),
         )
         return self._parse(Note, response, what="Note")
+
+    async def _report_write(
+        self, report: ReportSummary | Report, action: str, body: dict[str, Any], idempotency_key: str | None
+    ) -> Report:
+        """A lifecycle write on the version loaded (If-Match from its ETag); PreconditionFailed
+        if someone changed it since, Conflict (naming the allowed actions) if its status does not
+        allow the action."""
+        response = await self._call(
+            "POST",
+            f"/reports/{{number}}/{action}",
+            f"reports/{_number(report.number)}/{action}",
+            json=body,
+            headers=self._write_headers(idempotency_key, if_match=_if_match(report)),
+        )
+        return self._report(response)
+
+    async def coordinate(
+        self, report: ReportSummary | Report, agency: str, note: str, *, idempotency_key: str | None = None
+    ) -> Report:
+        """Pass a report that is not the agency's duty to the responsible agency (Koordinasi).
+        The operator's agency reads it afterwards (`ReportQuery(handed_on=True)`), and acts no more."""
+        return await self._report_write(report, "coordinate", {"agency": agency, "note": note}, idempotency_key)
+
+    async def dispose(
+        self, report: ReportSummary | Report, agency: str, note: str, *, idempotency_key: str | None = None
+    ) -> Report:
+        """A Dinas hands a report down to one of its own Suku Dinas (Disposisi)."""
+        return await self._report_write(report, "dispose", {"agency": agency, "note": note}, idempotency_key)
+
+    async def follow_up(
+        self,
+        report: ReportSummary | Report,
+        response: str,
+        photos: Sequence[bytes],
+        *,
+        note: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Report:
+        """The assigned officer's follow-up: `response` is public (the reporter reads it), `note`
+        internal; 1-4 JPEG or PNG photos of at most 5 MB each (the server strips their metadata).
+        The report then waits for validation (Menunggu Validasi)."""
+        if not 1 <= len(photos) <= MAX_EVIDENCE_PHOTOS:
+            raise InvalidArgument("A follow-up carries 1 to 4 evidence photos.")
+        files = []
+        for i, photo in enumerate(photos, start=1):
+            if len(photo) > MAX_PHOTO_BYTES:
+                raise InvalidArgument("An evidence photo is larger than 5 MB.")
+            kind = _photo_type(photo)
+            files.append(("photos", (f"evidence-{i}.{kind.rsplit('/', 1)[1]}", bytes(photo), kind)))
+        fields = {"response": response} if note is None else {"response": response, "note": note}
+        result = await self._call(
+            "POST",
+            "/reports/{number}/follow-up",
+            f"reports/{_number(report.number)}/follow-up",
+            form=_Form(fields, files),
+            headers=self._write_headers(idempotency_key, if_match=_if_match(report)),
+        )
+        return self._report(result)
+
+    async def validate(
+        self,
+        report: ReportSummary | Report,
+        decision: Decision,
+        reason: str | None = None,
+        *,
+        idempotency_key: str | None = None,
+    ) -> Report:
+        """Validators: "accept" (Selesai) or "reject" with a reason (TL Ditolak, back to the officer)."""
+        if decision not in ("accept", "reject"):
+            raise InvalidArgument("The decision is accept or reject.")
+        body: dict[str, Any] = {"decision": decision}
+        if reason is not None:
+            body["reason"] = reason
+        return await self._report_write(report, "validate", body, idempotency_key)
+
+    async def reopen(
+        self, report: ReportSummary | Report, reason: str, *, idempotency_key: str | None = None
+    ) -> Report:
+        """Supervisors and validators: a Selesai report within 30 days, back to Proses."""
+        return await self._report_write(report, "reopen", {"reason": reason}, idempotency_key)
+
+    async def get_evidence(self, number: str, evidence: Evidence) -> bytes:
+        """An evidence photo's bytes (JPEG or PNG, metadata stripped)."""
+        path = f"reports/{_number(number)}/evidence/{int(evidence.id)}"
+        response = await self._call("GET", "/reports/{number}/evidence/{id}", path)
+        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type not in PHOTO_TYPES:
+            raise ResponseParseError("The CRM server sent a photo of an unknown type.", what="evidence")
+        return response.content
+
+    async def validation_queue(self, *, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE) -> ReportPage:
+        """Menunggu Validasi in the operator's scope, oldest first."""
+        return await self.list_reports(VALIDATION_QUEUE, cursor=cursor, limit=limit)
 
     @staticmethod
     def _write_headers(idempotency_key: str | None, *, if_match: str | None = None) -> dict[str, str]:

@@ -110,7 +110,26 @@ class NotFound(APIStatusError):
 
 
 class Conflict(APIStatusError):
+    """The report's status does not allow the action: `status` is that status and
+    `allowed_actions` what the server's transition table allows the operator instead (both None
+    when the server does not say)."""
+
     default_message = "The report is not in a state that allows this."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        status_code: int = 409,
+        code: str | None = None,
+        request_id: str | None = None,
+        retry_after: float | None = None,
+        status: str | None = None,
+        allowed_actions: tuple[str, ...] | None = None,
+    ) -> None:
+        super().__init__(message, status_code=status_code, code=code, request_id=request_id, retry_after=retry_after)
+        self.status = status
+        self.allowed_actions = allowed_actions
 
 
 class PreconditionFailed(APIStatusError):
@@ -245,6 +264,22 @@ def _int_or_none(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+MAX_ACTIONS = 16
+MAX_ACTION_CHARS = 32
+
+
+def _actions_or_none(value: Any, secrets: tuple[str, ...]) -> tuple[str, ...] | None:
+    if not isinstance(value, list) or len(value) > MAX_ACTIONS:
+        return None
+    actions = []
+    for item in value:
+        action = _safe_text(item, MAX_ACTION_CHARS, secrets)
+        if action is None:
+            return None
+        actions.append(action)
+    return tuple(actions)
+
+
 def _datetime_or_none(value: Any) -> datetime | None:
     if not isinstance(value, str) or len(value) > 64:
         return None
@@ -283,6 +318,13 @@ def error_from_response(response: httpx.Response, *, secrets: tuple[str, ...] = 
             current_version=_int_or_none(body.get("current_version")),
             changed_by=_safe_text(body.get("changed_by"), MAX_SERVER_MESSAGE_CHARS, secrets),
             changed_at=_datetime_or_none(body.get("changed_at")),
+        )
+    if cls is Conflict:
+        return Conflict(
+            message,
+            **common,
+            status=_safe_text(body.get("status"), MAX_ACTION_CHARS, secrets),
+            allowed_actions=_actions_or_none(body.get("allowed_actions"), secrets),
         )
     if cls is APIStatusError and message is None:
         message = f"The CRM server refused the request (HTTP {status})."

@@ -77,9 +77,23 @@ class Resolution(StrEnum):
     TIDAK_VALID = "tidak valid"
 
 
-Role = Literal["dispatcher", "officer", "supervisor"]
+Role = Literal["dispatcher", "officer", "supervisor", "validator", "observer"]
 PhotoState = Literal["locked", "available", "none"]
-EventType = Literal["created", "assigned", "closed", "noted"]
+EventType = Literal[
+    "created",
+    "assigned",
+    "coordinated",
+    "disposed",
+    "followed_up",
+    "accepted",
+    "rejected",
+    "reopened",
+    "closed",
+    "noted",
+]
+# What the server's transition table may allow an operator to do to a report.
+Action = Literal["assign", "claim", "coordinate", "dispose", "close", "follow-up", "validate", "reopen", "note"]
+Decision = Literal["accept", "reject"]
 
 
 class AgencyRef(_Model):
@@ -158,6 +172,10 @@ class ReportSummary(_Model):
     updated_at: Moment
     due_at: Moment
     version: int
+    # The 6-hour coordination deadline (arrival to the first assign, coordinate or dispose) and
+    # when that came; None from a server that does not say.
+    coordination_due_at: Moment | None = None
+    routed_at: Moment | None = None
 
 
 class ReportPage(_Model):
@@ -205,6 +223,54 @@ class Note(_Model):
     text: str
 
 
+class Handoff(_Model):
+    """A coordination (to the responsible agency) or disposition (a Dinas to its Suku Dinas)."""
+
+    at: Moment
+    kind: Literal["coordinate", "dispose"]
+    from_agency: AgencyRef
+    to_agency: AgencyRef
+    actor: OperatorRef
+    note: str | None
+
+
+class Evidence(_Model):
+    """One evidence photo of a follow-up (metadata stripped on the server). Fetch its bytes with
+    `CrmClient.get_evidence`: served for private reports too (they are the officer's photos)."""
+
+    id: int
+    content_type: str
+    width: int
+    height: int
+    sha256: str
+    perceptual_hash: str
+    captured_at: Moment | None  # from the photo's EXIF before stripping; None: it did not say
+    uploaded_at: Moment
+    # Another report whose evidence is nearly the same photo: the flag validation must see.
+    similar_to: str | None
+    # The server's `url` is not kept, as for the citizen's photo: the client builds the path.
+
+
+class Validation(_Model):
+    decision: Decision
+    at: Moment
+    validator: OperatorRef
+    reason: str | None
+
+
+class FollowUp(_Model):
+    """One follow-up round (tindak lanjut): the public response, the internal note, the evidence
+    and, once decided, the validation."""
+
+    round: int
+    at: Moment
+    officer: OperatorRef
+    response: str
+    note: str | None
+    evidence: tuple[Evidence, ...]
+    validation: Validation | None
+
+
 class Report(ReportSummary):
     """A report in full, with the ETag it was served with: the version writes act on."""
 
@@ -215,6 +281,11 @@ class Report(ReportSummary):
     duplicate_of: str | None
     history: tuple[HistoryEntry, ...]
     notes: tuple[Note, ...]
+    handoffs: tuple[Handoff, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()
+    # What the signed-in operator may do now, by the server's transition table (empty: read
+    # only, e.g. an observer, or a report their agency handed on). None: the server does not say.
+    allowed_actions: tuple[Action, ...] | None = None
     etag: str | None = None  # from the response's ETag header, not from the JSON
 
 

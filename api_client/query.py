@@ -20,7 +20,9 @@ class ReportQuery:
     fields together narrow the list (status and category and ...). None or () means no filter.
 
     `assignee`: "me", "unassigned" or an officer's username. `q`: text in the number, title,
-    description or address. `sort`: a field, "-" first for descending.
+    description or address. `sort`: a field, "-" first for descending (`due` lists open reports
+    first). `handed_on`: instead of the operator's queue, the reports their agency coordinated or
+    disposed away (read-only to them).
     """
 
     status: tuple[str, ...] = ()
@@ -31,6 +33,7 @@ class ReportQuery:
     overdue: bool | None = None
     q: str | None = None
     sort: Sort = DEFAULT_SORT
+    handed_on: bool = False
 
     def __post_init__(self) -> None:
         # Accept any iterable of names (a list, a set of statuses) but keep the value hashable;
@@ -62,6 +65,8 @@ class ReportQuery:
             out.append(("q", self.q.strip()))
         if self.sort != DEFAULT_SORT:
             out.append(("sort", self.sort))
+        if self.handed_on:
+            out.append(("handed_on", "true"))
         return out
 
 
@@ -71,3 +76,7 @@ def _iterable(value: Iterable[object] | None) -> Iterable[object]:
 
 def _bool(value: bool) -> str:
     return "true" if value else "false"
+
+
+# Menunggu Validasi in the operator's scope, oldest first: what a validator works through.
+VALIDATION_QUEUE = ReportQuery(status=("Menunggu Validasi",), sort="created")

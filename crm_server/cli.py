@@ -221,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = op.add_parser("add", help="add an operator (password from stdin, or a prompt)")
     p.add_argument("--db", required=True)
     p.add_argument("--username", required=True)
-    p.add_argument("--role", required=True, help="dispatcher | officer | supervisor")
+    p.add_argument("--role", required=True, help="dispatcher | officer | supervisor | validator | observer")
     p.add_argument("--agency", required=True, help="agency code, e.g. JP.GAMBIR.CIDENG")
     p.add_argument("--name", default=None, help="display name")
     p.set_defaults(func=cmd_operator_add)

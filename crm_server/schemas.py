@@ -14,10 +14,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from crm_server.lifecycle import ACTION_NAMES, EVENT_TYPES
 from crm_server.statuses import STATUS_LABELS, Resolution
 
 StatusName = Literal[STATUS_LABELS]  # type: ignore[valid-type]
-RoleName = Literal["dispatcher", "officer", "supervisor"]
+RoleName = Literal["dispatcher", "officer", "supervisor", "validator", "observer"]
+ActionName = Literal[ACTION_NAMES]  # type: ignore[valid-type]
+EventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
 PhotoState = Literal["locked", "available", "none"]
 ResolutionName = Literal[Resolution.ALL]  # type: ignore[valid-type]
 Username = Annotated[str, StringConstraints(min_length=1, max_length=64)]
@@ -45,6 +48,13 @@ class FieldError(_Out):
 class ValidationErrorBody(ErrorBody):
     fields: list[FieldError] | None = Field(
         None, description="The declared fields that are not valid (absent when the request was well-formed)."
+    )
+
+
+class ConflictBody(ErrorBody):
+    status: StatusName | None = Field(None, description="The report's status, when that is the conflict.")
+    allowed_actions: list[ActionName] | None = Field(
+        None, description="What the caller may do to the report in that status (may be empty)."
     )
 
 
@@ -134,6 +144,10 @@ class ReportSummary(_Out):
     created_at: datetime
     updated_at: datetime
     due_at: datetime
+    coordination_due_at: datetime = Field(
+        description="Six hours after arrival: the first routing action (assign, coordinate, dispose) is due."
+    )
+    routed_at: datetime | None = Field(description="When the first routing action came; null: not yet.")
     version: int
 
 
@@ -187,6 +201,49 @@ class Note(_Out):
     text: str
 
 
+class Handoff(_Out):
+    at: datetime
+    kind: Literal["coordinate", "dispose"]
+    from_agency: AgencyRef
+    to_agency: AgencyRef
+    actor: OperatorRef
+    note: str | None
+
+
+class Evidence(_Out):
+    id: int
+    url: str = Field(description="Path on this API; served to operators in scope, private reports too.")
+    content_type: str
+    width: int
+    height: int
+    sha256: str = Field(description="Of the stored bytes (re-encoded, metadata stripped).")
+    perceptual_hash: str = Field(description="64-bit DCT hash, 16 hex digits.")
+    captured_at: datetime | None = Field(
+        description="From the photo's EXIF before it was stripped (WIB when it named no zone); null: none."
+    )
+    uploaded_at: datetime
+    similar_to: str | None = Field(
+        description="The number of another report whose evidence is nearly the same photo; null: none found."
+    )
+
+
+class Validation(_Out):
+    decision: Literal["accept", "reject"]
+    at: datetime
+    validator: OperatorRef
+    reason: str | None
+
+
+class FollowUp(_Out):
+    round: int = Field(description="1 for the first follow-up, +1 after each rejection.")
+    at: datetime
+    officer: OperatorRef
+    response: str = Field(description="Public: what the reporter reads.")
+    note: str | None = Field(description="Internal.")
+    evidence: list[Evidence]
+    validation: Validation | None = Field(description="null: awaiting validation.")
+
+
 class Report(ReportSummary):
     description: str
     location: Location
@@ -195,6 +252,11 @@ class Report(ReportSummary):
     duplicate_of: str | None
     history: list[HistoryEntry]
     notes: list[Note]
+    handoffs: list[Handoff] = Field(description="Each coordination and disposition, oldest first.")
+    follow_ups: list[FollowUp] = Field(description="Each follow-up round with its evidence and decision.")
+    allowed_actions: list[ActionName] = Field(
+        description="What the caller may do to the report now (the server's transition table)."
+    )
 
 
 # --- writes ---------------------------------------------------------------------------------
@@ -205,9 +267,29 @@ class AssignRequest(_In):
 
 
 class CloseRequest(_In):
-    resolution: ResolutionName
+    resolution: ResolutionName = Field(
+        description="`bukan wewenang`, `duplikat` or `tidak valid`; `selesai` comes only through validation (422)."
+    )
     note: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
     duplicate_of: Annotated[str, StringConstraints(min_length=1, max_length=20)] | None = None
+
+
+class RouteRequest(_In):
+    """Coordinate (to any other agency) or dispose (to a Suku Dinas of the report's Dinas)."""
+
+    agency: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    note: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+
+
+class ValidateRequest(_In):
+    decision: Literal["accept", "reject"]
+    reason: Annotated[str, StringConstraints(max_length=20_000)] | None = Field(
+        None, description="Required to reject: what the officer must do again."
+    )
+
+
+class ReopenRequest(_In):
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 
 
 class NoteRequest(_In):
@@ -221,7 +303,7 @@ class Event(_Out):
     """The `data` of one Server-Sent Event; its SSE `id` and `event` repeat `id` and `type`."""
 
     id: int
-    type: Literal["created", "assigned", "closed", "noted"]
+    type: EventType
     at: datetime
     actor: OperatorRef | None = Field(description="Who made the change; null: the intake channel.")
     report: ReportSummary

@@ -27,6 +27,10 @@ TEXTS = Texts(
         "taken": "laporan sudah ditangani {name}",
         "not_yours": "laporan ini tidak ditugaskan kepada Anda",
         "cannot_note": "Tidak dapat menambah catatan: {why}.",
+        "read_only": "Hanya-baca: peran pengamat tidak mengubah laporan.",
+        "assign_only_routing": "Hanya dispatcher dan supervisor yang menugaskan laporan.",
+        "close_only_routing": "Hanya dispatcher dan supervisor yang menutup laporan langsung; "
+        "petugas mengirim tindak lanjut untuk divalidasi.",
     },
     en={
         "no_report": "No report is chosen yet.",
@@ -40,6 +44,10 @@ TEXTS = Texts(
         "taken": "the report is already with {name}",
         "not_yours": "the report is not assigned to you",
         "cannot_note": "Cannot add a note: {why}.",
+        "read_only": "Read-only: observers do not change reports.",
+        "assign_only_routing": "Only dispatchers and supervisors assign reports.",
+        "close_only_routing": "Only dispatchers and supervisors close reports directly; "
+        "officers submit a follow-up for validation.",
     },
 )
 
@@ -53,12 +61,17 @@ _ASSIGNABLE = frozenset(
     }
 )
 
-# Officers claim reports, they do not route them; dispatchers and supervisors route.
+# The server's transition table, as far as these keys go: officers claim and follow up, they do
+# not route or close; dispatchers and supervisors route and close (never as selesai); validators
+# validate and note; observers only read.
 NEVER_FOR_ROLE: dict[str, frozenset[Action]] = {
-    "officer": frozenset({"assign"}),
+    "officer": frozenset({"assign", "close"}),
     "dispatcher": frozenset({"claim"}),
     "supervisor": frozenset({"claim"}),
+    "validator": frozenset({"assign", "claim", "close"}),
+    "observer": frozenset({"assign", "claim", "close", "note"}),
 }
+_CLOSABLE = _ASSIGNABLE  # Menunggu Validasi is the validator's to decide
 
 
 def _routes(me: Operator) -> bool:
@@ -79,9 +92,13 @@ def refusal(action: Action, me: Operator, report: ReportSummary | None) -> str |
     """Why `me` cannot do `action` on `report` (plain text), or None when they can."""
     if report is None:
         return TEXTS("no_report")
+    if me.role == "observer":
+        return TEXTS("read_only")
     if action == "assign":
         if me.role == "officer":
             return TEXTS("assign_not_for_officers")
+        if not _routes(me):
+            return TEXTS("assign_only_routing")
         if report.status not in _ASSIGNABLE:
             return TEXTS("cannot_assign", why=_status(report))
         return None
@@ -94,12 +111,12 @@ def refusal(action: Action, me: Operator, report: ReportSummary | None) -> str |
             return TEXTS("cannot_claim", why=TEXTS("taken", name=line(report.assignee.display_name, max_chars=60)))
         return None
     if action == "close":
-        if report.status is ReportStatus.SELESAI:
+        if not _routes(me):
+            return TEXTS("close_only_routing")
+        if report.status not in _CLOSABLE:
             return TEXTS("cannot_close", why=_status(report))
-        if not (_routes(me) or _assigned_to_me(me, report)):
-            return TEXTS("cannot_close", why=TEXTS("not_yours"))
         return None
-    if not (_routes(me) or _assigned_to_me(me, report)):
+    if not (_routes(me) or me.role == "validator" or _assigned_to_me(me, report)):
         return TEXTS("cannot_note", why=TEXTS("not_yours"))
     return None
 

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from crm_server.api import error_handlers
 from crm_server.api.middleware import RequestGuard
-from crm_server.api.routes import auth, events, health, intake, reference, reports
+from crm_server.api.routes import auth, events, health, intake, lifecycle, reference, reports
 from crm_server.services.directory import Directory
 from crm_server.storage.bootstrap import initialise
 from crm_server.storage.engine import Database
@@ -33,6 +33,14 @@ def create_app(db: Database, *, heartbeat_seconds: float = HEARTBEAT_SECONDS) ->
     app.add_middleware(RequestGuard)
     error_handlers.install(app)
     app.include_router(health.router)  # also at the root, where probes look for it
-    for router in (health.router, auth.router, reference.router, reports.router, events.router, intake.router):
+    for router in (
+        health.router,
+        auth.router,
+        reference.router,
+        reports.router,
+        lifecycle.router,
+        events.router,
+        intake.router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
     return app

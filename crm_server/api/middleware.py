@@ -16,6 +16,7 @@ log = logging.getLogger("crm_server.access")
 crash_log = logging.getLogger("crm_server.errors")
 
 INTAKE_BODY_LIMIT = 8 * 1024 * 1024  # a 5 MB photo in base64 plus the report
+FOLLOW_UP_BODY_LIMIT = 22 * 1024 * 1024  # four 5 MB photos, as they are (multipart), and the texts
 BODY_LIMIT = 256 * 1024
 
 
@@ -40,7 +41,7 @@ class RequestGuard:
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
-        limit = INTAKE_BODY_LIMIT if scope["path"].startswith("/api/v1/intake/") else BODY_LIMIT
+        limit = _body_limit(scope["path"])
         body = await _read_body(receive, limit)
         if body is None:
             await _json_error(send_with_id, request_id, 413, "payload_too_large", "The request body is too large.")
@@ -61,6 +62,14 @@ class RequestGuard:
             (time.perf_counter() - started) * 1000,
             request_id,
         )
+
+
+def _body_limit(path: str) -> int:
+    if path.startswith("/api/v1/intake/"):
+        return INTAKE_BODY_LIMIT
+    if path.startswith("/api/v1/reports/") and path.endswith("/follow-up"):
+        return FOLLOW_UP_BODY_LIMIT
+    return BODY_LIMIT
 
 
 INTERNAL_ERROR = ("internal_error", "The server failed; try again.")

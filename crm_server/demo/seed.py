@@ -14,28 +14,43 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, func, select
 
-from crm_server.clock import DAY, DUE_AFTER
+from crm_server.clock import DAY, DUE_AFTER, WIB
 from crm_server.clock import now as clock_now
+from crm_server.demo.evidence import add_evidence
+from crm_server.demo.journeys import ROUTE_DINAS, Journey, Staff, journey
 from crm_server.demo.photos import synthetic_photo
 from crm_server.demo.texts import STREETS, report_text, street_address
+from crm_server.reference.agency_tree import ROOT_CODE
 from crm_server.reference.jakarta import CATEGORIES, CHANNELS
+from crm_server.roles import Role
 from crm_server.services.accounts import add_operator
-from crm_server.services.directory import Directory
-from crm_server.statuses import Resolution, Status
+from crm_server.services.directory import AgencyInfo, Directory
+from crm_server.statuses import Status
 from crm_server.storage import fts
 from crm_server.storage.engine import Database
-from crm_server.storage.schema import daily_sequence, history, operators, photos, reporters, reports
+from crm_server.storage.schema import (
+    daily_sequence,
+    follow_ups,
+    handoffs,
+    history,
+    operators,
+    photos,
+    reporters,
+    reports,
+)
 
 HOME_KELURAHAN = "JP.GAMBIR.CIDENG"
+HOME_CITY = "JP"
 HOME_SHARE = 0.3
 JAKI_SHARE = 0.8
 PRIVATE_SHARE = 0.7  # of all reports; only JAKI reports carry the privacy flag
 MAX_DEMO_PHOTOS = 1_500  # the newest JAKI reports get photos; a million blobs would be gigabytes
 _CHUNK = 20_000
+WIB_OFFSET = 7 * 3_600  # a report's number carries its Jakarta date
 
 
 @dataclass(frozen=True)
@@ -60,6 +75,8 @@ DEMO_OPERATORS = (
     DemoOperator("dispatcher.dbm", "Yusuf Hidayat", "dispatcher", "DBM.JP"),
     DemoOperator("officer.dbm", "Teguh Prasetyo", "officer", "DBM.JP"),
     DemoOperator("officer.dbm2", "Nur Aini", "officer", "DBM.JP"),
+    DemoOperator("validator", "Ratna Kusuma", "validator", "DKI"),  # the Biro Pemerintahan
+    DemoOperator("observer", "Irfan Maulana", "observer", "JP"),
 )
 
 # Status mix by age: new reports wait, old ones are mostly done; some stay open past the deadline.
@@ -123,7 +140,7 @@ class _Mix:
 
 
 _MIXES = tuple(_Mix(limit, mix) for limit, mix in _STATUS_MIX)
-_NEEDS_OFFICER_NOT = frozenset({Status.MENUNGGU, Status.KOORDINASI, Status.DISPOSISI})
+_FOLLOWED_UP = frozenset({Status.PROSES, Status.MENUNGGU_VALIDASI, Status.TL_DITOLAK})
 
 # Column orders of the rows the generator yields (tuples: no per-row dicts at a million rows).
 REPORT_COLUMNS = (
@@ -149,9 +166,33 @@ REPORT_COLUMNS = (
     "resolution",
     "duplicate_of",
     "version",
+    "routed_at",
 )
 HISTORY_COLUMNS = ("report_id", "at", "actor_id", "action", "from_status", "to_status", "detail", "note")
 REPORTER_COLUMNS = ("report_id", "name", "phone", "email", "nik", "account")
+HANDOFF_COLUMNS = (
+    "report_id",
+    "at",
+    "kind",
+    "from_agency_code",
+    "from_agency_path",
+    "to_agency_code",
+    "actor_id",
+    "note",
+)
+FOLLOW_UP_COLUMNS = (
+    "id",
+    "report_id",
+    "round",
+    "at",
+    "officer_id",
+    "response",
+    "note",
+    "decision",
+    "decided_at",
+    "validator_id",
+    "reason",
+)
 
 BULK_THRESHOLD = 10_000  # above this, indexes and the FTS index are built once, after the rows
 
@@ -168,6 +209,8 @@ class _Chunk:
     reports: list[tuple] = field(default_factory=list)
     history: list[tuple] = field(default_factory=list)
     reporters: list[tuple] = field(default_factory=list)
+    handoffs: list[tuple] = field(default_factory=list)
+    follow_ups: list[tuple] = field(default_factory=list)
 
 
 def _generate(
@@ -176,11 +219,13 @@ def _generate(
     created: list[int],
     first_id: int,
     at_now: int,
-    officers_by_agency: dict[str, list[int]],
+    staff: Staff,
     known_days: dict[str, int],
     sequence: Counter,
+    first_follow_up_id: int,
 ) -> Iterator[_Chunk]:
-    """The reports in creation order, `_CHUNK` at a time, with their history and reporters.
+    """The reports in creation order, `_CHUNK` at a time, with their history (the journey each
+    took through the transition table), handoffs, follow-up rounds and reporters.
 
     Every draw from `rng` happens in a fixed order, so a seed always yields the same data."""
     kelurahan = sorted(directory.places)
@@ -190,12 +235,19 @@ def _generate(
     cum_home = list(itertools.accumulate(c.weight for c in home_categories))
     places = directory.places
     agency_for = directory.agency_for
+    central = [code for code in kelurahan if code.startswith(f"{HOME_CITY}.")]
+    road_categories = [c for c in categories if c.dinas == ROUTE_DINAS]
     r = rng.random
     bisect_right = bisect.bisect
     n_kel, n_streets, n_other = len(kelurahan), len(STREETS), len(CHANNELS) - 1
     jaki_private = PRIVATE_SHARE / JAKI_SHARE
-    menunggu, proses, selesai = int(Status.MENUNGGU), int(Status.PROSES), int(Status.SELESAI)
-    days: dict[int, str] = {}  # UTC day number -> YYMMDD
+    menunggu = int(Status.MENUNGGU)
+    agencies = directory.agencies
+    days: dict[int, str] = {}  # WIB day number -> YYMMDD
+    follow_up_id = first_follow_up_id
+    # The statuses and journeys draw from a stream of their own: the reports themselves (places,
+    # categories, texts) stay what the same seed always gave.
+    walks = random.Random(rng.random())
 
     chunk = _Chunk()
     for i, created_at in enumerate(created):
@@ -206,30 +258,34 @@ def _generate(
         else:
             place_code = kelurahan[int(r() * n_kel)]
             category = categories[bisect_right(cum_all, r() * cum_all[-1])]
-        place = places[place_code]
         agency = agency_for(category.code, place_code)
+        age_days = (at_now - created_at) / DAY
+        goal = _status_for(walks, age_days)
+        if goal in _FOLLOWED_UP and agency.code not in staff.officers:
+            # Nobody there to follow it up: a road report in Jakarta Pusat instead, whose Suku
+            # Dinas has officers (the home kelurahan's list keeps its size).
+            place_code = central[int(walks.random() * len(central))]
+            category = road_categories[int(walks.random() * len(road_categories))]
+            agency = agency_for(category.code, place_code)
+        place = places[place_code]
         jaki = r() < JAKI_SHARE
         channel = "JAKI" if jaki else CHANNELS[1 + int(r() * n_other)]
         street = STREETS[int(r() * n_streets)]
         title, description = report_text(rng, category, place.kelurahan, street)
-        age_days = (at_now - created_at) / DAY
-        status = _status_for(rng, age_days)
-        day_number = created_at // DAY
+        day_number = (created_at + WIB_OFFSET) // DAY
         day = days.get(day_number)
         if day is None:
-            day = days[day_number] = datetime.fromtimestamp(created_at, UTC).strftime("%y%m%d")
+            day = days[day_number] = datetime.fromtimestamp(created_at, WIB).strftime("%y%m%d")
         sequence[day] += 1
         number = f"JK{day}{known_days.get(day, 0) + sequence[day]:04d}"
-        assignee = None
-        staff = officers_by_agency.get(agency.code)
-        if staff and status not in _NEEDS_OFFICER_NOT:
-            assignee = staff[int(r() * len(staff))]
+        path = journey(walks, directory, staff, agency, agencies[place_code], goal)
         updated_at = min(at_now, created_at + int(r() * min(age_days, 8) * DAY))
-        closed = status is Status.SELESAI
         address = street_address(rng, street)
         lat = round(-6.35 + r() * 0.25, 6) if jaki else None
         lon = round(106.70 + r() * 0.27, 6) if jaki else None
         private = jaki and r() < jaki_private
+        chunk.history.append((report_id, created_at, None, "created", None, menunggu, f"channel: {channel}", None))
+        follow_up_id, routed_at = _steps(chunk, report_id, created_at, updated_at, path, agencies, follow_up_id)
         chunk.reports.append(
             (
                 report_id,
@@ -245,40 +301,65 @@ def _generate(
                 created_at,
                 updated_at,
                 created_at + DUE_AFTER,
-                int(status),
-                agency.code,
-                agency.path,
-                assignee,
+                int(path.status),
+                path.agency.code,
+                path.agency.path,
+                path.assignee,
                 private,
                 False,
-                Resolution.SELESAI if closed else None,
+                path.resolution,
                 None,
-                1 + (assignee is not None) + closed,
+                1 + len(path.steps),
+                routed_at,
             )
         )
-        history_rows = chunk.history
-        history_rows.append((report_id, created_at, None, "created", None, menunggu, f"channel: {channel}", None))
-        if assignee is not None:
-            history_rows.append((report_id, updated_at, assignee, "assigned", menunggu, proses, None, None))
-        if closed:
-            history_rows.append(
-                (
-                    report_id,
-                    updated_at,
-                    assignee,
-                    "closed",
-                    proses,
-                    selesai,
-                    "resolution: selesai",
-                    "Sudah ditindaklanjuti di lokasi.",
-                )
-            )
         if jaki:
             chunk.reporters.append(_reporter(rng, report_id))
         if len(chunk.reports) >= _CHUNK:
             yield chunk
             chunk = _Chunk()
     yield chunk
+
+
+def _steps(
+    chunk: _Chunk,
+    report_id: int,
+    created_at: int,
+    updated_at: int,
+    path: Journey,
+    agencies: dict[str, AgencyInfo],
+    follow_up_id: int,
+) -> tuple[int, int | None]:
+    """The rows each step of the journey writes, spread evenly between arrival and last change;
+    returns the next follow-up id and when the report was first routed."""
+    count = len(path.steps)
+    rounds: list[list] = []
+    routed_at = None
+    for i, step in enumerate(path.steps, start=1):
+        at = created_at + (updated_at - created_at) * i // (count + 1) if i < count else updated_at
+        detail = step.detail
+        if routed_at is None and step.action in _ROUTING_STEPS:
+            routed_at = at
+        if step.handoff is not None:
+            kind, source, target = step.handoff
+            chunk.handoffs.append((report_id, at, kind, source, agencies[source].path, target, step.actor, step.note))
+        if step.follow_up is not None:
+            rounds.append(
+                [follow_up_id, report_id, len(rounds) + 1, at, step.actor, step.follow_up, None, None, None, None, None]
+            )
+            detail = f"round {len(rounds)}"
+            follow_up_id += 1
+        if step.decision is not None:
+            rounds[-1][7:11] = [step.decision[0], at, step.actor, step.decision[1]]
+        to_status = int(step.to_status) if step.to_status is not None else None
+        chunk.history.append(
+            (report_id, at, step.actor, step.action, int(step.from_status), to_status, detail, step.note)
+        )
+    chunk.follow_ups.extend(tuple(row) for row in rounds)
+    return follow_up_id, routed_at
+
+
+_ROUTING_STEPS = frozenset({"assigned", "coordinated", "disposed"})
 
 
 class _Inserter:
@@ -332,13 +413,8 @@ def seed_reports(db: Database, count: int, *, random_seed: int = 1, now: int | N
     at_now = now if now is not None else clock_now()
     directory = Directory(db)
     with db.read() as conn:
-        officer_rows = conn.execute(
-            select(operators.c.id, operators.c.agency_code).where(operators.c.role == "officer")
-        ).all()
+        staff = _staff(conn)
         known_days = dict(conn.execute(select(daily_sequence.c.day, daily_sequence.c.last)).all())
-    officers_by_agency: dict[str, list[int]] = {}
-    for row in officer_rows:
-        officers_by_agency.setdefault(row.agency_code, []).append(row.id)
 
     # Spread over enough days that the daily sequence keeps four digits (about 4,000 a day).
     span = max(90, count // 4_000 + 1) * DAY
@@ -346,17 +422,23 @@ def seed_reports(db: Database, count: int, *, random_seed: int = 1, now: int | N
     sequence: Counter = Counter()
 
     with db.bulk_write() if count > BULK_THRESHOLD else db.write() as conn:
-        next_id = (conn.execute(select(reports.c.id).order_by(reports.c.id.desc()).limit(1)).scalar() or 0) + 1
+        next_id = (conn.execute(select(func.max(reports.c.id))).scalar() or 0) + 1
+        next_round = (conn.execute(select(func.max(follow_ups.c.id))).scalar() or 0) + 1
         with _bulk_load(conn, db) if count > BULK_THRESHOLD else contextlib.nullcontext():
-            insert_reports = _Inserter(conn, reports, REPORT_COLUMNS)
-            insert_history = _Inserter(conn, history, HISTORY_COLUMNS)
-            insert_reporters = _Inserter(conn, reporters, REPORTER_COLUMNS)
-            for chunk in _generate(rng, directory, created, next_id, at_now, officers_by_agency, known_days, sequence):
-                insert_reports(chunk.reports)
-                insert_history(chunk.history)
-                insert_reporters(chunk.reporters)
+            inserts = [
+                (_Inserter(conn, reports, REPORT_COLUMNS), "reports"),
+                (_Inserter(conn, history, HISTORY_COLUMNS), "history"),
+                (_Inserter(conn, reporters, REPORTER_COLUMNS), "reporters"),
+                (_Inserter(conn, handoffs, HANDOFF_COLUMNS), "handoffs"),
+                (_Inserter(conn, follow_ups, FOLLOW_UP_COLUMNS), "follow_ups"),
+            ]
+            chunks = _generate(rng, directory, created, next_id, at_now, staff, known_days, sequence, next_round)
+            for chunk in chunks:
+                for insert, rows in inserts:
+                    insert(getattr(chunk, rows))
             _add_photos(conn, next_id, random_seed)
-        _advance_report_ids(conn)
+        _advance_ids(conn)
+        add_evidence(conn, next_round, random_seed)
         for day, added in sequence.items():
             if day in known_days:
                 conn.execute(
@@ -369,11 +451,36 @@ def seed_reports(db: Database, count: int, *, random_seed: int = 1, now: int | N
     return count
 
 
-def _advance_report_ids(conn: Connection) -> None:
-    """Reports were inserted with their ids given. SQLite's next id follows the largest in the
-    table; PostgreSQL's comes from a sequence, which has to be told."""
+def _staff(conn: Connection) -> Staff:
+    rows = conn.execute(select(operators.c.id, operators.c.username, operators.c.role, operators.c.agency_code)).all()
+    by_role: dict[str, list] = {}
+    for row in rows:
+        by_role.setdefault(row.role, []).append(row)
+    officers: dict[str, list[int]] = {}
+    for row in by_role.get(Role.OFFICER, []):
+        officers.setdefault(row.agency_code, []).append(row.id)
+    supervisors = [row for row in by_role.get(Role.SUPERVISOR, []) if row.agency_code == ROOT_CODE]
+    validators = by_role.get(Role.VALIDATOR, [])
+    if not supervisors or not validators:
+        raise ValueError("seed the demo operators first: reports are routed and validated by them")
+    return Staff(
+        officers=officers,
+        dispatchers={row.agency_code: row.id for row in by_role.get(Role.DISPATCHER, [])},
+        supervisor=supervisors[0].id,
+        validator=validators[0].id,
+        roles={row.id: Role(row.role) for row in rows},
+        usernames={row.id: row.username for row in rows},
+    )
+
+
+def _advance_ids(conn: Connection) -> None:
+    """Reports and follow-ups were inserted with their ids given. SQLite's next id follows the
+    largest in the table; PostgreSQL's comes from a sequence, which has to be told."""
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('reports', 'id'), (SELECT max(id) FROM reports))")
+        for table in ("reports", "follow_ups"):
+            conn.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))"
+            )
 
 
 def _add_photos(conn: Connection, first_id: int, random_seed: int) -> None:

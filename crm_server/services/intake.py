@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Connection, select, update
 
 from crm_server import schemas
-from crm_server.clock import DUE_AFTER, now
+from crm_server.clock import DUE_AFTER, WIB, now
 from crm_server.errors import PayloadTooLarge, Unauthorized, Unprocessable
 from crm_server.images import MAX_PHOTO_BYTES, clean_photo
 from crm_server.reference.jakarta import CHANNELS
@@ -45,8 +45,8 @@ def check_intake_key(db: Database, key: str | None) -> None:
 
 
 def next_number(conn: Connection, at: int) -> str:
-    """JK + YYMMDD + a daily sequence of 4 digits (5 on a day past 9,999 reports)."""
-    day = datetime.fromtimestamp(at, UTC).strftime("%y%m%d")
+    """JK + YYMMDD (the Jakarta date, WIB) + a daily sequence of 4 digits (5 on a day past 9,999)."""
+    day = datetime.fromtimestamp(at, WIB).strftime("%y%m%d")
     last = conn.scalars(select(daily_sequence.c.last).where(daily_sequence.c.day == day)).first()
     if last is None:
         conn.execute(daily_sequence.insert().values(day=day, last=1))
@@ -107,7 +107,10 @@ def submit(db: Database, directory: Directory, body: schemas.IntakeReport) -> st
             )
         )
         if reporter is not None:
-            conn.execute(reporters.insert().values(report_id=report_id, **reporter.model_dump()))
+            # Sanitised like every text that arrives: a NUL, say, is no identity, and PostgreSQL
+            # refuses it in a text column.
+            identity = {k: clean_line(v) if isinstance(v, str) else v for k, v in reporter.model_dump().items()}
+            conn.execute(reporters.insert().values(report_id=report_id, **identity))
         if photo is not None:
             conn.execute(
                 photos.insert().values(

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Table, and_, or_
 
-from crm_server.roles import Role
-from crm_server.storage.schema import reports
+from crm_server.roles import SUBTREE_ROLES, Role
+from crm_server.storage.schema import handoffs, reports
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,10 @@ def subtree_range(path: str) -> tuple[str, str]:
 
 
 def scope_clause(who: Principal, table: Table = reports) -> ColumnElement[bool]:
-    """Supervisors see their agency's whole subtree; others their agency, and officers also
-    what is assigned to them. `table` is any table with the report's agency_path and
+    """Supervisors, validators and observers see their agency's whole subtree; others their
+    agency, and officers also what is assigned to them. `table` is any table with the report's agency_path and
     assignee_id (reports, and the event log); its agency_code, where it has one, is indexed."""
-    if who.role is Role.SUPERVISOR:
+    if who.role in SUBTREE_ROLES:
         low, high = subtree_range(who.agency_path)
         return and_(table.c.agency_path >= low, table.c.agency_path < high)
     own = table.c.agency_code == who.agency_code if "agency_code" in table.c else table.c.agency_path == who.agency_path
@@ -43,7 +43,7 @@ def scope_clause(who: Principal, table: Table = reports) -> ColumnElement[bool]:
 
 def in_scope(who: Principal, agency_code: str, agency_path: str, assignee_id: int | None) -> bool:
     """The same rule as scope_clause, for one row already loaded."""
-    if who.role is Role.SUPERVISOR:
+    if who.role in SUBTREE_ROLES:
         return agency_path.startswith(who.agency_path)
     if who.role is Role.OFFICER and assignee_id == who.id:
         return True
@@ -55,3 +55,12 @@ def path_in_scope(who: Principal, agency_path: str) -> bool:
     if who.role is Role.SUPERVISOR:
         return agency_path.startswith(who.agency_path)
     return agency_path == who.agency_path
+
+
+def handed_on_by(who: Principal) -> ColumnElement[bool]:
+    """Handoffs (coordinations, dispositions) from the caller's agency, or from their subtree
+    for the roles that read one: the reports they handed on, which they still read."""
+    if who.role in SUBTREE_ROLES:
+        low, high = subtree_range(who.agency_path)
+        return and_(handoffs.c.from_agency_path >= low, handoffs.c.from_agency_path < high)
+    return handoffs.c.from_agency_code == who.agency_code

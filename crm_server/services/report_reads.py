@@ -15,14 +15,15 @@ from sqlalchemy.sql.operators import custom_op
 from sqlalchemy.sql.visitors import ExternallyTraversible, replacement_traverse
 
 from crm_server import schemas
-from crm_server.clock import now
+from crm_server.clock import COORDINATE_AFTER, now
 from crm_server.errors import NotFound, Unprocessable
-from crm_server.roles import Role
+from crm_server.roles import SUBTREE_ROLES, Role
+from crm_server.services import lifecycle_reads
 from crm_server.services.directory import Directory
-from crm_server.services.principal import Principal, scope_clause, subtree_range
+from crm_server.services.principal import Principal, handed_on_by, scope_clause, subtree_range
 from crm_server.statuses import Status
 from crm_server.storage import fts
-from crm_server.storage.schema import history, notes, operators, photos, reports
+from crm_server.storage.schema import handoffs, history, notes, operators, photos, reports
 
 MAX_PAGE = 500
 DEFAULT_PAGE = 50
@@ -39,7 +40,7 @@ _assignee = operators.alias("assignee")
 SORTS: dict[str, tuple[ColumnElement, ...]] = {
     "created": (reports.c.created_at, reports.c.id),
     "updated": (reports.c.updated_at, reports.c.id),
-    "due": (reports.c.due_at, reports.c.id),
+    "due": (reports.c.closed, reports.c.due_at, reports.c.id),  # open reports first
     "status": (reports.c.status, reports.c.created_at, reports.c.id),
 }
 
@@ -53,6 +54,7 @@ class ReportFilter:
     private: bool | None = None
     overdue: bool | None = None
     q: str | None = None
+    handed_on: bool = False  # instead of the caller's queue: what their agency handed on
 
 
 def _ts(value: int) -> datetime:
@@ -76,6 +78,8 @@ def _summary_select() -> Select:
         reports.c.created_at,
         reports.c.updated_at,
         reports.c.due_at,
+        reports.c.routed_at,
+        reports.c.closed,
         reports.c.version,
         _assignee.c.username.label("assignee_username"),
         _assignee.c.display_name.label("assignee_name"),
@@ -113,6 +117,8 @@ def summary_from_row(row: Row, directory: Directory) -> schemas.ReportSummary:
         created_at=_ts(row.created_at),
         updated_at=_ts(row.updated_at),
         due_at=_ts(row.due_at),
+        coordination_due_at=_ts(row.created_at + COORDINATE_AFTER),
+        routed_at=_ts(row.routed_at) if row.routed_at is not None else None,
         version=row.version,
     )
 
@@ -273,7 +279,10 @@ def _filter_clauses(directory: Directory, who: Principal, f: ReportFilter, *, sq
             where.add(reports.c.agency_code.in_(codes), codes)
             where.path_ranges.append(and_(reports.c.agency_path >= low, reports.c.agency_path < high))
 
-    if who.role is Role.SUPERVISOR:
+    if f.handed_on:
+        handed = select(handoffs.c.report_id).where(handed_on_by(who))
+        where.add(reports.c.id.in_(handed))
+    elif who.role in SUBTREE_ROLES:
         subtree(who.agency_path)  # scope_clause(who), as codes
     elif who.role is Role.DISPATCHER:
         where.add(scope_clause(who), [who.agency_code])  # their agency
@@ -389,7 +398,8 @@ def existing_report(conn: Connection, number: str) -> Row:
     return row
 
 
-def report_detail(conn: Connection, directory: Directory, report_id: int) -> schemas.Report:
+def report_detail(conn: Connection, directory: Directory, report_id: int, viewer: Principal) -> schemas.Report:
+    """The report in full, with what `viewer` may do to it now."""
     row = conn.execute(
         _summary_select()
         .add_columns(
@@ -423,6 +433,9 @@ def report_detail(conn: Connection, directory: Directory, report_id: int) -> sch
         duplicate_of=row.duplicate_of,
         history=_history(conn, report_id),
         notes=_notes(conn, report_id),
+        handoffs=lifecycle_reads.handoffs_of(conn, directory, report_id),
+        follow_ups=lifecycle_reads.follow_ups_of(conn, row.number, report_id),
+        allowed_actions=lifecycle_reads.actions_for(viewer, row),
     )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, inspect, text
 
 from crm_server.storage import fts
 from crm_server.storage.engine import Database
-from crm_server.storage.schema import metadata
+from crm_server.storage.schema import evidence, follow_ups, handoffs, metadata
 
 
 def _v1_initial(conn: Connection, db: Database) -> None:
@@ -66,11 +66,29 @@ def _v4_event_actor(conn: Connection, db: Database) -> None:
         conn.execute(text("UPDATE events SET actor_id = :actor WHERE id = :id"), updates)
 
 
+def _v5_lifecycle(conn: Connection, db: Database) -> None:
+    # Databases made before the lifecycle existed; those made since have it from the first step.
+    columns = {column["name"] for column in inspect(conn).get_columns("reports")}
+    if "routed_at" not in columns:
+        conn.exec_driver_sql("ALTER TABLE reports ADD COLUMN routed_at INTEGER")
+    if "closed" not in columns:
+        # SQLite adds only a VIRTUAL generated column to a table that exists; it indexes it alike.
+        kind = "VIRTUAL" if db.is_sqlite else "STORED"
+        conn.exec_driver_sql(
+            "ALTER TABLE reports ADD COLUMN closed SMALLINT"
+            f" GENERATED ALWAYS AS (CASE WHEN status = 7 THEN 1 ELSE 0 END) {kind}"
+        )
+        conn.exec_driver_sql("DROP INDEX IF EXISTS ix_reports_due")
+        conn.exec_driver_sql("CREATE INDEX ix_reports_due ON reports (closed, due_at, id)")
+    metadata.create_all(conn, tables=[handoffs, follow_ups, evidence])  # only those missing
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection, Database], None]], ...] = (
     (1, "initial schema", _v1_initial),
     (2, "trigram indexes for text search on PostgreSQL", _v2_postgres_trigram_indexes),
     (3, "the client's address in the audit trail", _v3_audit_address),
     (4, "who made each change, in the event log", _v4_event_actor),
+    (5, "the follow-up lifecycle: handoffs, follow-ups, evidence, the coordination deadline", _v5_lifecycle),
 )
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
+    Computed,
     Float,
     ForeignKey,
     Index,
@@ -96,6 +98,10 @@ reports = Table(
     Column("resolution", String(40)),
     Column("duplicate_of", String(20)),
     Column("version", Integer, nullable=False, default=1),
+    # The first routing action (assign, coordinate, dispose): the 6-hour coordination deadline.
+    Column("routed_at", Integer),
+    # 1 for Selesai: `sort=due` puts open reports first, read from one index.
+    Column("closed", SmallInteger, Computed("CASE WHEN status = 7 THEN 1 ELSE 0 END", persisted=True)),
 )
 # The list (services/report_reads.py). Every sort is keyset-paginated on (key, id), so each sort
 # has an index ending in id. An index on (filter, created_at, id) reads one value of a filter in
@@ -121,7 +127,7 @@ _list_index("ix_reports_agency_status_created", "agency_code", "status")
 _list_index("ix_reports_agency_assignee_created", "agency_code", "assignee_id")
 _list_index("ix_reports_agency_category_created", "agency_code", "category_code")
 Index("ix_reports_updated", reports.c.updated_at, reports.c.id)
-Index("ix_reports_due", reports.c.due_at, reports.c.id)
+Index("ix_reports_due", reports.c.closed, reports.c.due_at, reports.c.id)
 
 # Reporter identity: written by intake, read by nothing that serves operators.
 reporters = Table(
@@ -152,7 +158,8 @@ history = Table(
     Column("report_id", Integer, ForeignKey("reports.id"), nullable=False),
     Column("at", Integer, nullable=False),
     Column("actor_id", Integer, ForeignKey("operators.id")),  # NULL: the intake channel
-    # created | assigned | closed | noted
+    # created | assigned | coordinated | disposed | followed_up | accepted | rejected | reopened
+    # | closed | noted
     Column("action", String(20), nullable=False),
     Column("from_status", SmallInteger),
     Column("to_status", SmallInteger),
@@ -177,7 +184,7 @@ events = Table(
     metadata,
     Column("id", Integer, primary_key=True),  # monotonic: the SSE id
     Column("at", Integer, nullable=False),
-    Column("type", String(20), nullable=False),  # created | assigned | closed | noted
+    Column("type", String(20), nullable=False),  # the history action of the change
     Column("report_id", Integer, ForeignKey("reports.id"), nullable=False),
     Column("agency_path", String(300), nullable=False),
     Column("assignee_id", Integer),
@@ -218,3 +225,71 @@ daily_sequence = Table(
     Column("day", String(6), primary_key=True),  # YYMMDD
     Column("last", Integer, nullable=False),
 )
+
+
+# Every coordination and disposition: where a report went from and to. The agencies a report
+# left keep reading it (the "handed on" view), and act on it no more.
+handoffs = Table(
+    "handoffs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report_id", Integer, ForeignKey("reports.id"), nullable=False),
+    Column("at", Integer, nullable=False),
+    Column("kind", String(20), nullable=False),  # coordinate | dispose
+    Column("from_agency_code", String(64), ForeignKey("agencies.code"), nullable=False),
+    Column("from_agency_path", String(300), nullable=False),  # for a subtree's scope
+    Column("to_agency_code", String(64), ForeignKey("agencies.code"), nullable=False),
+    Column("actor_id", Integer, ForeignKey("operators.id"), nullable=False),
+    Column("note", Text),
+)
+Index("ix_handoffs_from", handoffs.c.from_agency_code, handoffs.c.report_id)
+Index("ix_handoffs_from_path", handoffs.c.from_agency_path, handoffs.c.report_id)
+Index("ix_handoffs_report", handoffs.c.report_id, handoffs.c.id)
+
+# One row per follow-up round (tindak lanjut) and, once validated, its decision.
+follow_ups = Table(
+    "follow_ups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report_id", Integer, ForeignKey("reports.id"), nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("at", Integer, nullable=False),
+    Column("officer_id", Integer, ForeignKey("operators.id"), nullable=False),
+    Column("response", Text, nullable=False),  # public: what the reporter reads
+    Column("note", Text),  # internal
+    Column("decision", String(10)),  # NULL: awaiting validation; accept | reject
+    Column("decided_at", Integer),
+    Column("validator_id", Integer, ForeignKey("operators.id")),
+    Column("reason", Text),
+    UniqueConstraint("report_id", "round"),
+)
+
+# The officer's evidence photos, re-encoded (no metadata), with what validation checks them by.
+evidence = Table(
+    "evidence",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report_id", Integer, ForeignKey("reports.id"), nullable=False),
+    Column("follow_up_id", Integer, ForeignKey("follow_ups.id"), nullable=False),
+    Column("content_type", String(40), nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("phash", BigInteger, nullable=False),  # 64-bit perceptual hash, as a signed integer
+    # The hash in four 16-bit bands: two photos within 11 bits of each other differ in at most
+    # 2 bits of one band at least (pigeonhole), so a lookup reads the band values within 2 bits
+    # of the new photo's (137 per band) from four indexes, not every photo.
+    Column("band0", Integer, nullable=False),
+    Column("band1", Integer, nullable=False),
+    Column("band2", Integer, nullable=False),
+    Column("band3", Integer, nullable=False),
+    Column("captured_at", Integer),  # from EXIF before stripping; NULL: the photo did not say
+    Column("uploaded_at", Integer, nullable=False),
+    Column("similar_to", String(20)),  # the number of another report with near-identical evidence
+)
+Index("ix_evidence_report", evidence.c.report_id, evidence.c.id)
+# Each band's index carries the hash and the report: a lookup reads indexes only, never a row
+# (whose photo may be megabytes).
+for _band in range(4):
+    Index(f"ix_evidence_band{_band}", evidence.c[f"band{_band}"], evidence.c.phash, evidence.c.report_id)

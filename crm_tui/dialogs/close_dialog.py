@@ -1,8 +1,9 @@
 """`CloseDialog`: close a report with a resolution and a required note, after a confirmation.
 
-The form: the resolution (selesai, bukan wewenang, duplikat, tidak valid), the number of the
-original report (shown for duplikat only), and the note. Ctrl+S checks the form and asks
-"Close JK... as 'selesai'?"; y or Enter closes the report, n or Esc goes back to the form.
+The form: the resolution (bukan wewenang, duplikat, tidak valid: `selesai` comes only through
+validation), the number of the original report (shown for duplikat only), and the note. Ctrl+S
+checks the form and asks "Close JK... as 'tidak valid'?"; y or Enter closes the report, n or Esc
+goes back to the form.
 The payload given to `submit` is a `ClosePayload(resolution, note, duplicate_of)`.
 """
 
@@ -29,13 +30,13 @@ from widgets.i18n import Texts
 R = TypeVar("R")
 
 REPORT_NUMBER = re.compile(r"JK[0-9]{10,11}")
-RESOLUTIONS: tuple[Resolution, ...] = tuple(Resolution)
+# What an operator closes a report as directly; `selesai` comes only through validation.
+RESOLUTIONS: tuple[Resolution, ...] = (Resolution.BUKAN_WEWENANG, Resolution.DUPLIKAT, Resolution.TIDAK_VALID)
 
 TEXTS = Texts(
     id={
         "title": "Tutup {number}",
         "resolution": "Penyelesaian",
-        "selesai": "selesai \u2014 sudah ditindaklanjuti",
         "bukan wewenang": "bukan wewenang \u2014 bukan tupoksi instansi ini",
         "duplikat": "duplikat \u2014 laporan yang sama sudah ada",
         "tidak valid": "tidak valid \u2014 laporan tidak dapat ditindaklanjuti",
@@ -55,7 +56,6 @@ TEXTS = Texts(
     en={
         "title": "Close {number}",
         "resolution": "Resolution",
-        "selesai": "selesai \u2014 done, followed up",
         "bukan wewenang": "bukan wewenang \u2014 not this agency's duty",
         "duplikat": "duplikat \u2014 the same report exists already",
         "tidak valid": "tidak valid \u2014 not a report that can be followed up",
@@ -154,7 +154,7 @@ class CloseDialog(ActionDialog[ClosePayload, R]):
     confirming: reactive[bool] = reactive(False, init=False)
     """True while the dialog asks for confirmation (the form is then read-only)."""
 
-    resolution: reactive[Resolution] = reactive(Resolution.SELESAI, init=False)
+    resolution: reactive[Resolution] = reactive(RESOLUTIONS[0], init=False)
     """The resolution highlighted in the list."""
 
     def dialog_title(self) -> str:
@@ -228,9 +228,11 @@ class CloseDialog(ActionDialog[ClosePayload, R]):
 
     def restore_draft(self, draft: Mapping[str, Any]) -> None:
         try:
-            resolution = Resolution(draft.get("resolution") or Resolution.SELESAI)
+            resolution = Resolution(draft.get("resolution") or RESOLUTIONS[0])
         except ValueError:
-            resolution = Resolution.SELESAI
+            resolution = RESOLUTIONS[0]
+        if resolution not in RESOLUTIONS:
+            resolution = RESOLUTIONS[0]
         self.query_one("#resolution", OptionList).highlighted = RESOLUTIONS.index(resolution)
         self.resolution = resolution
         self.query_one("#duplicate-of", Input).value = str(draft.get("duplicate_of") or "")

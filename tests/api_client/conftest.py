@@ -17,7 +17,7 @@ QUICK = Timeouts(connect=2.0, read=5.0, write=5.0, pool=2.0, deadline=10.0, stre
 
 HOME = "JP.GAMBIR.CIDENG"
 # The demo seed's 300 reports (the session's seeded database, copied): in the dispatcher's kelurahan
-# 10 in progress and 7 waiting unassigned, enough for this folder's claims (8 and 4).
+# 16 in progress and 8 waiting unassigned, enough for this folder's claims (8 and 4).
 WRITE_SERVER_REPORTS = 300
 DISPLAY_NAMES = {"dispatcher": "Sari Wulandari", "officer": "Budi Santoso", "officer2": "Rina Marlina"}
 

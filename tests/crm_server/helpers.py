@@ -206,10 +206,42 @@ class Api:
         note: str = "Sudah ditangani.",
         etag: str | None = None,
         key: str | None = None,
-        resolution: str = "selesai",
+        resolution: str = "tidak valid",
     ):
         body = {"resolution": resolution, "note": note}
         return self.post(user, f"/reports/{number}/close", body, if_match=etag or self.etag(number), key=key)
+
+    def route(self, user: str, action: str, number: str, agency: str, *, note: str = "Bukan tupoksi kami.", **kw):
+        """`action`: coordinate or dispose."""
+        body = {"agency": agency, "note": note}
+        return self.post(
+            user, f"/reports/{number}/{action}", body, if_match=kw.pop("etag", None) or self.etag(number), **kw
+        )
+
+    def follow_up(
+        self,
+        user: str,
+        number: str,
+        photos: list[bytes] | None = None,
+        *,
+        response: str = "Sudah diperbaiki.",
+        note: str | None = None,
+        etag: str | None = None,
+        key: str | None = None,
+    ) -> httpx.Response:
+        """The officer's follow-up, multipart, with `photos` (one small JPEG unless given)."""
+        headers = self.auth(user, If_Match=etag or self.etag(number))
+        if key is not None:
+            headers["Idempotency-Key"] = key
+        fields = {"response": response, **({"note": note} if note is not None else {})}
+        files = [("photos", (f"p{i}.jpg", data, "image/jpeg")) for i, data in enumerate(photos or [jpeg_bytes()])]
+        return self.http.post(f"{API}/reports/{number}/follow-up", data=fields, files=files, headers=headers)
+
+    def validate(self, user: str, number: str, decision: str, reason: str | None = None, **kw):
+        body = {"decision": decision, **({"reason": reason} if reason is not None else {})}
+        return self.post(
+            user, f"/reports/{number}/validate", body, if_match=kw.pop("etag", None) or self.etag(number), **kw
+        )
 
     def note(self, user: str, number: str, text: str = "Dicek ke lokasi.", *, key: str | None = None):
         return self.post(user, f"/reports/{number}/notes", {"text": text}, key=key)
@@ -402,3 +434,26 @@ class EventStream:
 
     def events(self) -> list[Frame]:
         return [f for f in self.seen if f.kind == "event"]
+
+
+def scene(seed: int, size: tuple[int, int] = (320, 240)) -> Image.Image:
+    """A picture of its own: random shapes on a random background, unlike any other seed's."""
+    import random
+
+    from PIL import ImageDraw
+
+    rng = random.Random(seed)
+    image = Image.new("RGB", size, tuple(rng.randrange(256) for _ in range(3)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x0, y0 = rng.randrange(size[0]), rng.randrange(size[1])
+        box = (x0, y0, x0 + rng.randrange(20, size[0] // 2), y0 + rng.randrange(20, size[1] // 2))
+        fill = tuple(rng.randrange(256) for _ in range(3))
+        (draw.rectangle if rng.random() < 0.5 else draw.ellipse)(box, fill=fill)
+    return image
+
+
+def encoded(image: Image.Image, fmt: str = "JPEG", **save) -> bytes:
+    out = io.BytesIO()
+    image.save(out, fmt, **save)
+    return out.getvalue()

@@ -90,7 +90,7 @@ async def test_twenty_concurrent_writers_no_5xx_and_no_lock_errors(api: Api):
             if i % 2 == 0 and done[0][1].status_code == 200:
                 r = await client.post(
                     f"/reports/{number}/close",
-                    json={"resolution": "selesai", "note": "ok"},
+                    json={"resolution": "tidak valid", "note": "ok"},
                     headers={**auth, "If-Match": done[0][1].headers["etag"]},
                 )
                 done.append(("close-own", r))
@@ -103,7 +103,7 @@ async def test_twenty_concurrent_writers_no_5xx_and_no_lock_errors(api: Api):
             done.append(("assign-shared", r))
             r = await client.post(
                 f"/reports/{shared_close}/close",
-                json={"resolution": "selesai", "note": f"{i}"},
+                json={"resolution": "tidak valid", "note": f"{i}"},
                 headers={**auth, "If-Match": etags[shared_close]},
             )
             done.append(("close-shared", r))

@@ -268,11 +268,11 @@ def test_private_photo_never_referenced_in_events_or_write_responses(api: Api):
         number = api.submit(private=True, photo=jpeg_bytes())
         assigned = api.assign("dispatcher", number, "officer")
         noted = api.note("officer", number)
-        closed = api.close_report("officer", number)
+        closed = api.follow_up("officer", number)
         assert [r.status_code for r in (assigned, noted, closed)] == [200, 201, 200]
-        stream.until(lambda f: f.event == "closed" and f.json["report"]["number"] == number)
+        stream.until(lambda f: f.event == "followed_up" and f.json["report"]["number"] == number)
     ours = [f for f in stream.events() if f.json["report"]["number"] == number]
-    assert [f.event for f in ours] == ["created", "assigned", "noted", "closed"]
+    assert [f.event for f in ours] == ["created", "assigned", "noted", "followed_up"]
     assert all(f.json["report"]["photo"] == "locked" for f in ours)
     for text in [*(f.data for f in ours), assigned.text, noted.text, closed.text]:
         assert "/photo" not in text

@@ -13,7 +13,7 @@ STATUS_ORDER = ["Menunggu", "Koordinasi", "Disposisi", "Proses", "Menunggu Valid
 SORT_KEYS = {
     "created": lambda r: r["created_at"],
     "updated": lambda r: r["updated_at"],
-    "due": lambda r: r["due_at"],
+    "due": lambda r: (r["status"] == "Selesai", r["due_at"]),  # open reports first
     "status": lambda r: (STATUS_ORDER.index(r["status"]), r["created_at"]),
 }
 

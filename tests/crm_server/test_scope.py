@@ -194,9 +194,9 @@ def test_routing_roles_assign_note_and_close_in_scope(api: Api, user, where):
     assert noted.status_code == 201, noted.text
     assert noted.json()["author"]["username"] == user
 
-    closed = api.close_report(user, number, note="Selesai diperbaiki.", etag=assigned.headers["etag"])
+    closed = api.close_report(user, number, note="Bukan kewenangan.", etag=assigned.headers["etag"])
     assert closed.status_code == 200, closed.text
-    assert closed.json()["status"] == "Selesai" and closed.json()["resolution"] == "selesai"
+    assert closed.json()["status"] == "Selesai" and closed.json()["resolution"] == "tidak valid"
     audit = api.audit(report=number)
     for action in ("assign", "note", "close"):
         assert len(audit_lines(audit, action=action, number=number)) == 1, action
@@ -222,15 +222,17 @@ def test_supervisor_assigns_across_agencies_and_the_officer_then_sees_it(api: Ap
 # --- the officer's limits -------------------------------------------------------------------
 
 
-def test_officer_claims_an_unassigned_report_then_notes_and_closes_it(api: Api):
+def test_officer_claims_an_unassigned_report_then_notes_and_follows_it_up(api: Api):
+    """An officer no longer closes a report: the follow-up goes to validation (Selesai only so)."""
     number = api.submit()
     claimed = api.assign("officer", number, "officer")
     assert claimed.status_code == 200, claimed.text
     assert claimed.json()["assignee"]["username"] == "officer"
     assert claimed.json()["status"] == "Proses"
     assert api.note("officer", number).status_code == 201
-    closed = api.close_report("officer", number, etag=claimed.headers["etag"])
-    assert closed.status_code == 200 and closed.json()["status"] == "Selesai"
+    assert_error_body(api.close_report("officer", number, etag=claimed.headers["etag"]), 403)
+    followed = api.follow_up("officer", number, etag=claimed.headers["etag"])
+    assert followed.status_code == 200 and followed.json()["status"] == "Menunggu Validasi"
 
 
 def test_officer_cannot_assign_to_someone_else(api: Api):

@@ -99,7 +99,7 @@ def test_events_logged_before_actors_were_recorded_gain_them(make_api):
     """A database from before migration 4: each logged event takes its actor from the history
     row of the same change, even where a report's older history has no event (seeded)."""
     # A server of its own: the test asserts every event in the database, then changes its schema.
-    api = make_api(reports=60)
+    api = make_api()
     seeded = next(
         r
         for r in api.reports("supervisor", status="Proses", limit=100)["items"]

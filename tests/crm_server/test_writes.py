@@ -141,7 +141,15 @@ def test_close_as_duplicate_names_the_original(api: Api):
     assert closed["history"][-1]["note"] == "Sudah dilaporkan."
 
 
-@pytest.mark.parametrize("resolution", ["selesai", "bukan wewenang", "tidak valid"])
+def test_selesai_is_never_a_direct_close(api: Api):
+    number = api.submit()
+    etag = api.etag(number)
+    body = assert_error_body(api.close_report("supervisor", number, resolution="selesai"), 422)
+    assert "validation" in body["message"]
+    assert api.etag(number) == etag
+
+
+@pytest.mark.parametrize("resolution", ["bukan wewenang", "tidak valid"])
 def test_each_resolution_closes(api: Api, resolution):
     number = api.submit()
     response = api.close_report("supervisor", number, resolution=resolution)

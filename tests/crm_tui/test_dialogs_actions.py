@@ -247,7 +247,7 @@ async def test_close_needs_a_note_and_a_confirmation(dispatcher, writes):
         assert dialog.message_text == "A closing note is required."
         assert isinstance(dialog.focused, TextArea) and loaded.keys == []
 
-        await pilot.press("shift+tab", "down", "down", "down")  # resolution: tidak valid
+        await pilot.press("shift+tab", "down", "down")  # resolution: tidak valid
         await pilot.press("tab", *"Tidak ada.", "ctrl+s")
         await pilot.pause()
         assert f"Close {number} as 'tidak valid'?" in screen_text(app)
@@ -278,7 +278,7 @@ async def test_duplikat_needs_a_valid_report_number(dispatcher, writes):
         app.show(dialog)
         await pilot.pause()
         assert "Duplicate of" not in screen_text(app)  # shown for duplikat only
-        await pilot.press("down", "down")
+        await pilot.press("down")
         await pilot.pause()
         assert "Duplicate of" in screen_text(app)
         await pilot.press("tab", *"JK123", "tab", *"Sama.", "ctrl+s")
@@ -328,7 +328,7 @@ async def test_drafts_survive_cancel_a_covering_screen_and_reopening(dispatcher,
     async with app.run_test(size=SIZE) as pilot:
         app.show(CloseDialog(loaded.report, loaded.close(), keep_draft=lambda d: drafts.append(dict(d))))
         await pilot.pause()
-        await pilot.press("down", "down", "tab", *original, "tab", *"Ganda.")
+        await pilot.press("down", "tab", *original, "tab", *"Ganda.")
         await pilot.press("escape")
         await pilot.pause()
         assert app.results == [None]
@@ -386,11 +386,11 @@ async def test_indonesian_labels_and_question(ui_language):
         assert app.screen.message_text == "Catatan penutupan wajib diisi."
         await pilot.press(*"Beres.", "ctrl+s")
         await pilot.pause()
-        assert "Tutup JK2503050007 sebagai 'selesai'?" in screen_text(app)
+        assert "Tutup JK2503050007 sebagai 'bukan wewenang'?" in screen_text(app)
         assert "y/⏎/^s ya, tutup" in screen_text(app) and sent == []
         await pilot.press("enter")
         await settle(app, pilot)
-    assert sent == [ClosePayload(Resolution.SELESAI, "Beres.", None)] == app.results
+    assert sent == [ClosePayload(Resolution.BUKAN_WEWENANG, "Beres.", None)] == app.results
 
 
 class Gate:

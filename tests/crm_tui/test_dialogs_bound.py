@@ -76,9 +76,9 @@ async def test_close_closes_the_report_its_question_names(world):
         await pilot.press("c")
         dialog = await until(pilot, lambda: isinstance(app.screen, CloseDialog) and app.screen, "the dialog")
         await pilot.press("tab", *"Sudah dibersihkan.", "ctrl+s")
-        await until(pilot, lambda: f"Close {number} as 'selesai'?" in screen_text(app), "the question")
+        await until(pilot, lambda: f"Close {number} as 'bukan wewenang'?" in screen_text(app), "the question")
         arrived = await arrival_and_cursor_move(pilot, world, screen)
-        assert f"Close {number} as 'selesai'?" in screen_text(app)
+        assert f"Close {number} as 'bukan wewenang'?" in screen_text(app)
         await pilot.press("y")
         await until(pilot, lambda: app.screen is screen, "the dialog closed")
         assert dialog.report.number == number

@@ -83,11 +83,11 @@ def test_demo_assign_and_close_by_keys(tmp_path, terminal, demo_dir):
 
     terminal.type("c")
     terminal.wait_for("Resolution", 20, "the close dialog")
-    terminal.send("Enter")  # selesai, and on to the note
+    terminal.send("Enter")  # bukan wewenang (the first), and on to the note
     terminal.wait_for_cursor_below("Note (required)")
     terminal.type("Saluran sudah dibersihkan petugas.")
     terminal.send("C-s")
-    terminal.wait_for(f"Close {number} as 'selesai'?", 20, "the confirmation")
+    terminal.wait_for(f"Close {number} as 'bukan wewenang'?", 20, "the confirmation")
     terminal.type("y")
     terminal.wait_for(lambda s: "closed" in s and number in s, 20, "the close toast")
 

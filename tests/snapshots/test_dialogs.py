@@ -78,7 +78,7 @@ def test_close_dialog_duplicate_form(snap_compare, ui_language) -> None:
     """'duplikat' asks for the original report's number."""
     ui_language("en")
     app = DialogHost(lambda: CloseDialog(REPORT, never))
-    keys = ["down", "down", "tab", *"JK2611270012", "tab", *"Same pipe as JK2611270012."]
+    keys = ["down", "tab", *"JK2611270012", "tab", *"Same pipe as JK2611270012."]
     assert snap_compare(app, run_before=dialog_shown(CloseDialog, *keys), terminal_size=SMALL)
 
 

@@ -3,9 +3,9 @@ declare 400 (a body that is not JSON text at all) and 413 (over the size limit) 
 
 from __future__ import annotations
 
-from crm_server.schemas import ErrorBody, PreconditionFailedBody, ValidationErrorBody
+from crm_server.schemas import ConflictBody, ErrorBody, PreconditionFailedBody, ValidationErrorBody
 
-_MODELS = {412: PreconditionFailedBody, 422: ValidationErrorBody}
+_MODELS = {409: ConflictBody, 412: PreconditionFailedBody, 422: ValidationErrorBody}
 
 
 def errors(*codes: int) -> dict:

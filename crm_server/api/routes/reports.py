@@ -1,21 +1,18 @@
-"""Reports: the list, one report, its photo, and the three writes (assign, close, note)."""
+"""Reports: the list, one report, its photo, and the first writes (assign, close, note); the
+lifecycle's other writes are in routes/lifecycle.py."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
-from pydantic import BaseModel
-from sqlalchemy import Connection
 
 from crm_server import schemas
 from crm_server.api.deps import Caller, Db, Dir
+from crm_server.api.idempotent_write import idempotent_write, report_response
 from crm_server.api.routes.errors_doc import errors
 from crm_server.errors import Unprocessable
-from crm_server.services import idempotency, report_access, report_writes
-from crm_server.services.principal import Principal
+from crm_server.services import report_access, report_writes
 from crm_server.services.report_reads import MAX_PAGE, ReportFilter, decode_cursor, list_reports
 from crm_server.statuses import Status
 from crm_text.sanitize import clean_line
@@ -26,7 +23,6 @@ Number = Annotated[str, Path(pattern=r"^JK\d{10,11}$", description="e.g. JK25030
 SortName = Literal["created", "-created", "updated", "-updated", "due", "-due", "status", "-status"]
 IfMatch = Annotated[str | None, Header(description="The report's ETag, as GET returned it.")]
 IdempotencyKey = Annotated[str | None, Header(description="One key per operator action; a retry with it applies once.")]
-_JSON = "application/json"
 _Q_CHARS = 200
 _SQL_INTEGER = range(-(2**63), 2**63)  # what a cursor value may be before it reaches the database
 
@@ -42,6 +38,10 @@ def get_reports(
     assignee: Annotated[str | None, Query(max_length=64, description="A username, `unassigned` or `me`.")] = None,
     private: bool | None = None,
     overdue: bool | None = None,
+    handed_on: Annotated[
+        bool,
+        Query(description="true: the reports the caller's agency coordinated or disposed away (read-only to it)."),
+    ] = False,
     q: Annotated[
         str | None, Query(max_length=_Q_CHARS, description="Text in number, title, description or address.")
     ] = None,
@@ -65,6 +65,7 @@ def get_reports(
         private=private,
         overdue=overdue,
         q=text or None,
+        handed_on=handed_on,
     )
     with db.read() as conn:
         return list_reports(conn, directory, who, filters, sort=sort, cursor=cursor, limit=limit)
@@ -80,7 +81,7 @@ def get_report(number: Number, who: Caller, db: Db, directory: Dir) -> Response:
     # A write transaction for a read: every view is audited, and the audit row is a write.
     with db.write() as conn:
         report = report_access.view_report(conn, directory, who, number)
-    return _report_response(report.model_dump_json(), 200, report.version)
+    return report_response(report.model_dump_json(), 200, report.version)
 
 
 @router.get(
@@ -103,44 +104,13 @@ def get_photo(number: Number, who: Caller, db: Db) -> Response:
     )
 
 
-def _report_response(body: str, status_code: int, version: int) -> Response:
-    return Response(body, status_code=status_code, media_type=_JSON, headers={"ETag": report_writes.etag(version)})
-
-
-def _idempotent_write(
-    request: Request,
-    db: Db,
-    who: Principal,
-    key: str | None,
-    body: BaseModel,
-    status_code: int,
-    work: Callable[[Connection], BaseModel],
-) -> Response:
-    """Runs `work` in one write transaction with its idempotency record: a retry with the same
-    key returns the stored outcome; the same key with another body is a 422."""
-    digest = idempotency.request_hash(request.method, request.url.path, body.model_dump(mode="json"))
-    if key is not None:
-        idempotency.check_key(key)
-    with db.write() as conn:
-        stored = idempotency.replay(conn, who, key, digest) if key is not None else None
-        if stored is not None:
-            payload, code = stored.body, stored.status_code
-        else:
-            payload, code = work(conn).model_dump_json(), status_code
-            if key is not None:
-                idempotency.remember(conn, who, key, digest, code, payload)
-    version = json.loads(payload).get("version")
-    if version is None:
-        return Response(payload, status_code=code, media_type=_JSON)
-    return _report_response(payload, code, version)
-
-
 @router.post(
     "/{number}/assign",
     response_model=schemas.Report,
     responses=errors(400, 401, 403, 404, 409, 412, 413, 422, 428),
-    description="Moves Menunggu, Koordinasi, Disposisi and TL Ditolak to Proses. An officer may "
-    "claim an unassigned report (`officer` = their own username).",
+    description="Moves Menunggu, Koordinasi, Disposisi and TL Ditolak to Proses (the receiving agency "
+    "accepts a coordinated or disposed report so). An officer may claim an unassigned report (`officer` = "
+    "their own username).",
 )
 def assign(
     number: Number,
@@ -152,12 +122,12 @@ def assign(
     if_match: IfMatch = None,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    return _idempotent_write(
+    return idempotent_write(
         request,
         db,
         who,
         idempotency_key,
-        body,
+        body.model_dump(mode="json"),
         200,
         lambda conn: report_writes.assign(conn, directory, who, number, if_match, body.officer),
     )
@@ -167,7 +137,9 @@ def assign(
     "/{number}/close",
     response_model=schemas.Report,
     responses=errors(400, 401, 403, 404, 409, 412, 413, 422, 428),
-    description="Sets Selesai with a resolution and a required note; 409 when already closed.",
+    description="Dispatchers and supervisors close directly, with a required note, as `bukan wewenang`, "
+    "`duplikat` (of a report they can see) or `tidak valid`; `selesai` comes only through validation (422). "
+    "409 when closed or awaiting validation.",
 )
 def close(
     number: Number,
@@ -179,12 +151,12 @@ def close(
     if_match: IfMatch = None,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    return _idempotent_write(
+    return idempotent_write(
         request,
         db,
         who,
         idempotency_key,
-        body,
+        body.model_dump(mode="json"),
         200,
         lambda conn: report_writes.close(conn, directory, who, number, if_match, body),
     )
@@ -205,12 +177,12 @@ def add_note(
     directory: Dir,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    return _idempotent_write(
+    return idempotent_write(
         request,
         db,
         who,
         idempotency_key,
-        body,
+        body.model_dump(mode="json"),
         201,
         lambda conn: report_writes.add_note(conn, directory, who, number, body.text),
     )
