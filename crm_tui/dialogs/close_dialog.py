@@ -123,7 +123,7 @@ class CloseDialog(ActionDialog[ClosePayload, R]):
         margin-top: 1;
     }
     CloseDialog #resolution {
-        height: 4;
+        height: auto;
     }
     CloseDialog #duplicate-of {
         background: $boost;
