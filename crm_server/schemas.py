@@ -15,12 +15,15 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from crm_server.statuses import STATUS_LABELS, Resolution
+from crm_server.usernames import USERNAME_PATTERN
 
 StatusName = Literal[STATUS_LABELS]  # type: ignore[valid-type]
 RoleName = Literal["dispatcher", "officer", "supervisor"]
 PhotoState = Literal["locked", "available", "none"]
 ResolutionName = Literal[Resolution.ALL]  # type: ignore[valid-type]
-Username = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+# The operator username rule (crm_server/usernames.py): a sign-in that breaks it is a 422 before
+# anything is written.
+Username = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=USERNAME_PATTERN)]
 
 
 class _Out(BaseModel):

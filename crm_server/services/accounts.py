@@ -17,6 +17,7 @@ from crm_server.services.principal import Principal
 from crm_server.storage.engine import Database
 from crm_server.storage.schema import agencies, operators, tokens
 from crm_server.storage.schema import audit as audit_rows
+from crm_server.usernames import USERNAME_RULE, is_valid_username
 from crm_text.sanitize import clean_line
 
 TOKEN_TTL_SECONDS = 12 * 3600  # one control-room shift
@@ -138,8 +139,8 @@ def logout(db: Database, who: Principal, token: str) -> None:
 def add_operator(
     db: Database, *, username: str, role: str, agency_code: str, password: str, display_name: str | None = None
 ) -> None:
-    if not username or clean_line(username) != username or len(username) > 64 or " " in username:
-        raise AccountError("usernames are 1-64 printable characters without spaces")
+    if not is_valid_username(username):
+        raise AccountError(USERNAME_RULE)
     try:
         Role(role)
     except ValueError:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.crm_server.helpers import API, Api, assert_error_body, audit_lines, marker
-from tests.support.server import crm_server
+from tests.support.server import crm_server, query
 
 FAILURES_ALLOWED = 10  # crm_server.services.accounts.LOGIN_FAILURES_ALLOWED
 FAILURES_PER_USERNAME = 100  # crm_server.services.accounts.LOGIN_FAILURES_PER_USERNAME
@@ -44,7 +44,7 @@ def test_repeated_failures_are_refused_with_429_even_for_the_right_password(api:
     assert login(api, "officer2", "officer2-demo").status_code == 200
     audit = api.audit(operator=username)
     assert len(audit_lines(audit, action="login_failed")) == FAILURES_ALLOWED + 1
-    assert audit.splitlines()[-1].split()[-1] == "rate_limited"
+    assert audit.splitlines()[-1].split()[5] == "rate_limited"
 
 
 def test_unknown_usernames_are_slowed_down_too(api: Api):
@@ -92,3 +92,18 @@ def test_guessing_spread_over_many_addresses_is_slowed_down_for_the_username(api
         assert {_login_from(api, address, username, "tebak") for _ in range(FAILURES_ALLOWED)} == {401}
     assert _login_from(api, "127.0.0.99", username, "rahasia-benar") == 429
     assert login(api, username, "rahasia-benar").status_code == 429
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["\u001b]0;TITLE\u0007", "evil\nforged", "\u202eadmin", "ad\u200bmin", "with space", "x" * 65, ""],
+    ids=["osc-title", "newline", "bidi", "zero-width", "space", "too-long", "empty"],
+)
+def test_a_username_that_breaks_the_rule_is_refused_before_anything_is_written(api: Api, username):
+    newest = query(api.server.db, "SELECT coalesce(max(id), 0) FROM audit")[0][0]
+    body = assert_error_body(login(api, username, "whatever"), 422)
+    assert body["error"] == "validation_error"
+    assert [f["loc"] for f in body["fields"]] == [["body", "username"]]
+    # Nothing written: rows other tests' requests added meanwhile may be there, none of this one.
+    since = query(api.server.db, f"SELECT operator, action FROM audit WHERE id > {newest}")
+    assert username not in {row[0] for row in since}

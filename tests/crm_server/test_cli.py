@@ -226,3 +226,52 @@ def test_a_database_from_before_the_audit_address_gains_it(tmp_path):
     assert crm_server("init", "--db", str(db)).returncode == 0
     assert query(db, "SELECT version FROM schema_migrations WHERE version = 3") == [(3,)]
     assert ("address",) in [(row[1],) for row in query(db, "PRAGMA table_info(audit)")]
+
+
+# --- what the CLI prints is safe for the administrator's terminal ----------------------------
+
+HOSTILE_VALUES = [
+    "\x1b]0;TITLE\x07",  # sets the terminal's title
+    "\x1b]52;c;ZXZpbA==\x07",  # writes the clipboard
+    "evil\n2025-01-01 00:00:00  admin            login        -              ok",  # a forged row
+    "\x1b[2K\x1b[1A\rerased",  # erases the row above
+    "\u202eflip\u2066\u200b\ufeffhidden",  # bidi and zero-width
+    "c1\x9b31m\x85\x00nul\x7f",
+]
+
+
+def terminal_controls(text: str) -> list[str]:
+    """Characters that act on a terminal or hide: C0 but the newline, DEL, C1, bidi, zero-width."""
+    bidi = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    hidden = set("\u200b\u200c\u200d\u2060\ufeff")
+    return [c for c in text if (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0 or c in bidi or c in hidden]
+
+
+def test_every_value_the_audit_prints_is_made_safe(tmp_path):
+    """Rows as an older server wrote them, from sign-ins with hostile usernames."""
+    db = tmp_path / "crm.sqlite3"
+    crm_server("init", "--db", str(db))
+    database = Database.open(db)
+    try:
+        with database.write() as conn:
+            for value in HOSTILE_VALUES:
+                conn.exec_driver_sql(
+                    "INSERT INTO audit (at, operator, action, report_number, outcome, address)"
+                    " VALUES (1740000000, ?, ?, ?, ?, ?)",
+                    (value, "login_failed", value[:20], value[:40], value[:64]),
+                )
+    finally:
+        database.dispose()
+    result = crm_server("audit", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert terminal_controls(result.stdout + result.stderr) == []
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(HOSTILE_VALUES)  # no forged row
+    assert all(line.startswith("2025-02-19 21:20:00  ") for line in lines), lines
+    assert "TITLE" in lines[0] and "login_failed" in lines[0]  # the text itself is still shown
+
+
+def test_cli_error_lines_are_made_safe_too(tmp_path):
+    result = crm_server("init", "--db", str(tmp_path / "no\x1b]0;TITLE\x07pe" / "crm.sqlite3"), check=False)
+    fails_with_one_line(result, mentions="does not exist")
+    assert terminal_controls(result.stderr) == []
