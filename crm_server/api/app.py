@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from crm_server.api import error_handlers
 from crm_server.api.middleware import RequestGuard
+from crm_server.api.open_streams import OpenStreams
 from crm_server.api.routes import auth, events, health, intake, reference, reports
 from crm_server.services.directory import Directory
 from crm_server.storage.bootstrap import initialise
@@ -29,6 +30,7 @@ def create_app(db: Database, *, heartbeat_seconds: float = HEARTBEAT_SECONDS) ->
     app.state.db = db
     app.state.directory = Directory(db)
     app.state.heartbeat_seconds = heartbeat_seconds
+    app.state.streams = OpenStreams()  # the open event streams, which sign-out and revocation end
     app.state.stopping = False  # set as the server begins to stop: event streams end (api/serving.py)
     app.add_middleware(RequestGuard)
     error_handlers.install(app)

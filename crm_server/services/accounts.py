@@ -130,6 +130,25 @@ def principal_for_token(db: Database, token: str) -> Principal:
     return _principal(row)
 
 
+def valid_token_digests(db: Database, digests: set[str]) -> set[str]:
+    """Of these token digests, those whose token still signs its operator in (not revoked, not
+    expired, the operator not disabled)."""
+    if not digests:
+        return set()
+    with db.read() as conn:
+        return set(
+            conn.scalars(
+                select(tokens.c.token_hash)
+                .join(operators, operators.c.id == tokens.c.operator_id)
+                .where(
+                    tokens.c.token_hash.in_(digests),
+                    tokens.c.expires_at > now(),
+                    operators.c.active.is_(True),
+                )
+            )
+        )
+
+
 def logout(db: Database, who: Principal, token: str) -> None:
     with db.write() as conn:
         conn.execute(delete(tokens).where(tokens.c.token_hash == token_digest(token)))

@@ -35,8 +35,9 @@ def login(body: schemas.LoginRequest, db: Db, directory: Dir, request: Request) 
 
 
 @router.post("/auth/logout", status_code=204, response_class=Response, responses=errors(401))
-def logout(db: Db, who: Caller, token: Token) -> Response:
+def logout(db: Db, who: Caller, token: Token, request: Request) -> Response:
     accounts.logout(db, who, token)
+    request.app.state.streams.end_token(token)  # its open event streams end now
     return Response(status_code=204)
 
 
