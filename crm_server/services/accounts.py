@@ -6,29 +6,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, delete, func, select
+from sqlalchemy import Row, Select, delete, select
 
 from crm_server.clock import now
-from crm_server.errors import AuditNote, RateLimited, Unauthorized
+from crm_server.errors import Unauthorized
 from crm_server.roles import Role
 from crm_server.security import DUMMY_HASH, hash_password, new_token, token_digest, verify_password
-from crm_server.services import audit
+from crm_server.services import audit, login_throttle
 from crm_server.services.principal import Principal
 from crm_server.storage.engine import Database
 from crm_server.storage.schema import agencies, operators, tokens
-from crm_server.storage.schema import audit as audit_rows
 from crm_server.usernames import USERNAME_RULE, is_valid_username
 from crm_text.sanitize import clean_line
 
 TOKEN_TTL_SECONDS = 12 * 3600  # one control-room shift
-# Failed sign-ins for a username (since its last success) before the next attempts are refused
-# (429) until the oldest of them is older than the window: slows guessing, locks nobody out long.
-# Counted per client address, so someone guessing elsewhere does not lock the operator out at
-# their own console; and for all addresses together, with a higher bound, against guessing
-# spread over many addresses.
-LOGIN_FAILURES_ALLOWED = 10  # from one address
-LOGIN_FAILURES_PER_USERNAME = 100  # from every address
-LOGIN_FAILURE_WINDOW_SECONDS = 300
 
 
 class AccountError(ValueError):
@@ -57,40 +48,10 @@ def _principal(row: Row[Any]) -> Principal:
     return Principal(row.id, row.username, row.display_name, Role(row.role), row.agency_code, row.path)
 
 
-def _check_login_rate(db: Database, username: str, address: str | None) -> None:
-    at = now()
-    last_success = (
-        select(func.coalesce(func.max(audit_rows.c.id), 0))
-        .where(audit_rows.c.operator == username, audit_rows.c.action == "login")
-        .scalar_subquery()
-    )
-    with db.read() as conn:
-        recent = conn.execute(
-            select(audit_rows.c.at, audit_rows.c.address)
-            .where(
-                audit_rows.c.operator == username,
-                audit_rows.c.action == "login_failed",
-                audit_rows.c.outcome == "bad_credentials",
-                audit_rows.c.at > at - LOGIN_FAILURE_WINDOW_SECONDS,
-                audit_rows.c.id > last_success,
-            )
-            .order_by(audit_rows.c.at.desc())
-            .limit(LOGIN_FAILURES_PER_USERNAME)
-        ).all()
-    from_here = [row.at for row in recent if row.address == address]
-    everywhere = [row.at for row in recent]
-    for failures, allowed in ((from_here, LOGIN_FAILURES_ALLOWED), (everywhere, LOGIN_FAILURES_PER_USERNAME)):
-        if len(failures) >= allowed:
-            wait = max(1, failures[allowed - 1] + LOGIN_FAILURE_WINDOW_SECONDS - at)
-            raise RateLimited(
-                headers={"Retry-After": str(wait)}, audit=AuditNote(username, "login_failed", "rate_limited")
-            )
-
-
 def login(db: Database, username: str, password: str, *, address: str | None = None) -> Session:
-    """`address`: the client's, which the throttling counts failures by."""
+    """`address`: the client's, which the throttling counts failures by (login_throttle.py)."""
     address = address[:64] if address else None
-    _check_login_rate(db, username[:64], address)
+    login_throttle.check(db, username[:64], address)
     with db.read() as conn:
         row = conn.execute(
             _principal_select()
@@ -100,7 +61,7 @@ def login(db: Database, username: str, password: str, *, address: str | None = N
     # The slow KDF runs outside any transaction, and for unknown names too (no timing oracle).
     ok = verify_password(password, row.password_hash if row else DUMMY_HASH)
     if row is None or not ok:
-        audit.record_alone(db, username[:64], "login_failed", "bad_credentials", address=address)
+        login_throttle.failed(db, username[:64], address)
         raise Unauthorized("Wrong username or password.")
     token, at = new_token(), now()
     with db.write() as conn:

@@ -66,11 +66,17 @@ def _v4_event_actor(conn: Connection, db: Database) -> None:
         conn.execute(text("UPDATE events SET actor_id = :actor WHERE id = :id"), updates)
 
 
+def _v5_audit_address_index(conn: Connection, db: Database) -> None:
+    # Databases made before the index existed; those made since have it from the first step.
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_audit_address ON audit (address, at)")
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection, Database], None]], ...] = (
     (1, "initial schema", _v1_initial),
     (2, "trigram indexes for text search on PostgreSQL", _v2_postgres_trigram_indexes),
     (3, "the client's address in the audit trail", _v3_audit_address),
     (4, "who made each change, in the event log", _v4_event_actor),
+    (5, "an index of the audit trail by client address, for sign-in throttling", _v5_audit_address_index),
 )
 
 

@@ -275,3 +275,18 @@ def test_cli_error_lines_are_made_safe_too(tmp_path):
     result = crm_server("init", "--db", str(tmp_path / "no\x1b]0;TITLE\x07pe" / "crm.sqlite3"), check=False)
     fails_with_one_line(result, mentions="does not exist")
     assert terminal_controls(result.stderr) == []
+
+
+def test_a_database_from_before_the_audit_address_index_gains_it(tmp_path):
+    db = tmp_path / "older.sqlite3"
+    crm_server("init", "--db", str(db))
+    database = Database.open(db)
+    try:
+        with database.write() as conn:  # as a database made before migration 5 was
+            conn.exec_driver_sql("DROP INDEX ix_audit_address")
+            conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version = 5")
+    finally:
+        database.dispose()
+    assert crm_server("init", "--db", str(db)).returncode == 0
+    assert query(db, "SELECT version FROM schema_migrations WHERE version = 5") == [(5,)]
+    assert query(db, "SELECT name FROM sqlite_master WHERE name = 'ix_audit_address'") == [("ix_audit_address",)]
