@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import os
 import socket
 from typing import TYPE_CHECKING
 
@@ -13,6 +15,20 @@ from crm_server.cli.output import safe, say
 if TYPE_CHECKING:
     from crm_server.demo.seed import DemoOperator
     from crm_server.storage.engine import Database
+
+
+PROXIES_ENV = "CRM_SERVER_TRUSTED_PROXIES"
+
+
+def _proxies(value: str) -> tuple[str, ...]:
+    """`10.0.0.5,10.1.0.0/16` as a tuple of networks; empty: none."""
+    found = []
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        try:
+            found.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not an address or network: {safe(item)}") from None
+    return tuple(found)
 
 
 def _check_port(host: str, port: int) -> None:
@@ -61,7 +77,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     app = create_app(db, heartbeat_seconds=args.heartbeat)
     print(f"serving on http://{args.host}:{args.port}", flush=True)
-    serve(app, args.host, args.port)
+    serve(app, args.host, args.port, trusted_proxies=args.trusted_proxies)
 
 
 def cmd_seed(args: argparse.Namespace) -> None:
@@ -92,6 +108,13 @@ def add_parsers(with_db) -> None:  # noqa: ANN001 - the parser factory of crm_se
     p.add_argument("--reports", type=int, default=2_000, help="demo reports to seed (with --demo)")
     p.add_argument("--random-seed", type=int, default=1)
     p.add_argument("--heartbeat", type=float, default=15.0, help="seconds between event-stream heartbeats")
+    p.add_argument(
+        "--trusted-proxies",
+        type=_proxies,
+        default=_proxies(os.environ.get(PROXIES_ENV, "")),
+        help="comma-separated addresses or networks of reverse proxies whose X-Forwarded-For names "
+        f"the client (default: none, not even loopback; else {PROXIES_ENV})",
+    )
     p.set_defaults(func=cmd_serve)
 
     p = with_db("seed", "add demo operators and N demo reports")

@@ -159,3 +159,43 @@ def test_a_username_that_breaks_the_rule_is_refused_before_anything_is_written(a
     # Nothing written: rows other tests' requests added meanwhile may be there, none of this one.
     since = query(api.server.db, f"SELECT operator, action FROM audit WHERE id > {newest}")
     assert username not in {row[0] for row in since}
+
+
+# --- whose address: proxies are trusted only when named --------------------------------------
+
+
+def test_x_forwarded_for_is_ignored_by_default_even_from_loopback(api: Api):
+    username = marker("proxied").lower()
+    response = api.http.post(
+        f"{API}/auth/login",
+        json={"username": username, "password": "x"},
+        headers={"X-Forwarded-For": "203.0.113.9"},
+    )
+    assert response.status_code == 401
+    assert [row[5:] for row in audit_rows(api, "--operator", username)] == [["bad_credentials", "127.0.0.1"]]
+
+
+def test_x_forwarded_for_names_the_client_when_its_proxy_is_trusted(make_api):
+    # A server of its own: it runs with a setting (a trusted proxy) no other test should see.
+    api = make_api(reports=5, extra_args=("--trusted-proxies", "127.0.0.1"))
+    username = marker("proxied").lower()
+    for client in ("203.0.113.9", "203.0.113.10"):
+        response = api.http.post(
+            f"{API}/auth/login", json={"username": username, "password": "x"}, headers={"X-Forwarded-For": client}
+        )
+        assert response.status_code == 401
+    assert [row[5:] for row in audit_rows(api, "--operator", username)] == [
+        ["bad_credentials", "203.0.113.9"],
+        ["bad_credentials", "203.0.113.10"],
+    ]
+    # From an address that is not the proxy, the header is ignored.
+    response = login_from(api, "127.0.0.2", username, "x")
+    assert response.status_code == 401
+    assert audit_rows(api, "--operator", username)[-1][5:] == ["bad_credentials", "127.0.0.2"]
+
+
+def test_a_trusted_proxy_that_is_no_address_is_one_line(tmp_path):
+    result = crm_server(
+        "serve", "--db", str(tmp_path / "crm.sqlite3"), "--port", "0", "--trusted-proxies", "10.0.0.1,nope", check=False
+    )
+    assert result.returncode == 2 and "--trusted-proxies" in result.stderr and "nope" in result.stderr
