@@ -93,7 +93,7 @@ def cmd_seed(args: argparse.Namespace) -> None:
 
 
 def cmd_intake_key(args: argparse.Namespace) -> None:
-    from crm_server.services.intake import new_intake_key
+    from crm_server.services.intake_keys import new_intake_key
 
     say(new_intake_key(open_db(args.db)))
 

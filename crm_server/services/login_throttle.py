@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from crm_server.clock import now
 from crm_server.errors import RateLimited
 from crm_server.services import audit
+from crm_server.services.failure_window import wait_seconds
 from crm_server.storage.engine import Database
 from crm_server.storage.schema import audit as audit_rows
 
@@ -39,23 +40,11 @@ FAILED, WRONG, REFUSED = "login_failed", "bad_credentials", "rate_limited"
 UNDER_ATTACK, SPRAYING = "account_under_attack", "password_spraying"
 
 
-def _wrong_passwords(at: int):  # noqa: ANN202 - a where clause
-    return (
-        audit_rows.c.action == FAILED,
-        audit_rows.c.outcome == WRONG,
-        audit_rows.c.at > at - LOGIN_FAILURE_WINDOW_SECONDS,
-    )
+_WRONG_PASSWORD = (audit_rows.c.action == FAILED, audit_rows.c.outcome == WRONG)
 
 
-def _wait(conn: Connection, at: int, limit: int, *where) -> int | None:  # noqa: ANN002
-    """Seconds until the oldest of the newest `limit` failures leaves the window, or None when
-    there are fewer than `limit`."""
-    times = conn.scalars(
-        select(audit_rows.c.at).where(*_wrong_passwords(at), *where).order_by(audit_rows.c.at.desc()).limit(limit)
-    ).all()
-    if len(times) < limit:
-        return None
-    return max(1, times[-1] + LOGIN_FAILURE_WINDOW_SECONDS - at)
+def _wait(conn: Connection, at: int, limit: int, *where: ColumnElement[bool]) -> int | None:
+    return wait_seconds(conn, at, limit, LOGIN_FAILURE_WINDOW_SECONDS, *_WRONG_PASSWORD, *where)
 
 
 def check(db: Database, username: str, address: str | None) -> None:
@@ -93,7 +82,7 @@ def failed(db: Database, username: str, address: str | None) -> None:
         _alert_if_spraying(conn, address, at)
 
 
-def _alerted(conn: Connection, at: int, *where) -> bool:  # noqa: ANN002
+def _alerted(conn: Connection, at: int, *where: ColumnElement[bool]) -> bool:
     since = at - LOGIN_FAILURE_WINDOW_SECONDS
     row = conn.execute(
         select(audit_rows.c.id).where(audit_rows.c.action == audit.ALERT, audit_rows.c.at > since, *where).limit(1)
@@ -124,7 +113,11 @@ def _alert_if_under_attack(conn: Connection, username: str, at: int) -> None:
 
 
 def _alert_if_spraying(conn: Connection, address: str | None, at: int) -> None:
-    failures = conn.scalar(select(func.count()).where(*_wrong_passwords(at), audit_rows.c.address == address))
+    failures = conn.scalar(
+        select(func.count()).where(
+            *_WRONG_PASSWORD, audit_rows.c.at > at - LOGIN_FAILURE_WINDOW_SECONDS, audit_rows.c.address == address
+        )
+    )
     if (failures or 0) < LOGIN_FAILURES_PER_ADDRESS or _alerted(
         conn, at, audit_rows.c.address == address, audit_rows.c.outcome == SPRAYING
     ):
