@@ -6,6 +6,8 @@ from __future__ import annotations
 import importlib.util
 import re
 import socket
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -290,3 +292,64 @@ def test_a_database_from_before_the_audit_address_index_gains_it(tmp_path):
     assert crm_server("init", "--db", str(db)).returncode == 0
     assert query(db, "SELECT version FROM schema_migrations WHERE version = 5") == [(5,)]
     assert query(db, "SELECT name FROM sqlite_master WHERE name = 'ix_audit_address'") == [("ix_audit_address",)]
+
+
+# --- the audit command: bounded, filtered, and saying when it is cut; quiet on a closed pipe ---
+
+
+def _audit_db(tmp_path, rows: int) -> Path:
+    """A database whose audit trail holds `rows` views, one a minute from 2025-02-19 21:20 UTC."""
+    db = tmp_path / "crm.sqlite3"
+    crm_server("init", "--db", str(db))
+    database = Database.open(db)
+    try:
+        with database.write() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO audit (at, operator, action, report_number, outcome) VALUES (?, ?, ?, ?, ?)",
+                [(1740000000 + 60 * i, f"op{i}", "view", f"JK25021900{i % 100:02d}", "ok") for i in range(rows)],
+            )
+    finally:
+        database.dispose()
+    return db
+
+
+def test_audit_limit_and_since_and_it_says_when_the_output_is_cut(tmp_path):
+    db = _audit_db(tmp_path, 5)
+    cut = crm_server("audit", "--db", str(db), "--limit", "3")
+    assert [line.split()[2] for line in cut.stdout.splitlines()] == ["op2", "op3", "op4"]  # the newest, oldest first
+    assert cut.stderr.strip().startswith("crm-server: showing the newest 3 rows only")
+    whole = crm_server("audit", "--db", str(db), "--limit", "5")
+    assert len(whole.stdout.splitlines()) == 5 and whole.stderr == ""
+    since = crm_server("audit", "--db", str(db), "--since", "2025-02-19T21:22:00")
+    assert [line.split()[2] for line in since.stdout.splitlines()] == ["op2", "op3", "op4"] and since.stderr == ""
+    recent = crm_server("audit", "--db", str(db), "--since", "1d")
+    assert recent.stdout == ""  # all of them are older than a day
+    fails_with_one_line(crm_server("audit", "--db", str(db), "--limit", "0", check=False), mentions="--limit")
+
+
+def test_the_default_limit_says_so_too(tmp_path):
+    db = _audit_db(tmp_path, 1001)
+    result = crm_server("audit", "--db", str(db))
+    assert len(result.stdout.splitlines()) == 1000
+    assert "showing the newest 1000 rows only" in result.stderr
+
+
+def read_one_line_and_close(*args: str) -> subprocess.CompletedProcess:
+    """`crm-server ARGS | head -1`: the reader goes away after the first line."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "crm_server.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    process.stderr.close()
+    return subprocess.CompletedProcess(args, process.wait(timeout=60), first.decode(), stderr)
+
+
+def test_a_closed_pipe_ends_the_command_quietly(tmp_path):
+    db = _audit_db(tmp_path, 3000)  # far more than a pipe holds
+    result = read_one_line_and_close("audit", "--db", str(db), "--limit", "3000")
+    assert result.stdout.split()[2] == "op0"
+    assert result.stderr == ""  # no BrokenPipeError traceback, no "Exception ignored"
+    assert result.returncode == 141  # as a shell reports a command whose reader went away
