@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, delete, select
+from sqlalchemy import Connection, Row, Select, delete, func, select, update
 
 from crm_server.clock import now
 from crm_server.errors import Unauthorized
 from crm_server.roles import Role
 from crm_server.security import DUMMY_HASH, hash_password, new_token, token_digest, verify_password
-from crm_server.services import audit, login_throttle
+from crm_server.services import audit, login_throttle, password_rule
 from crm_server.services.principal import Principal
 from crm_server.storage.engine import Database
 from crm_server.storage.schema import agencies, operators, tokens
@@ -125,8 +125,9 @@ def add_operator(
         Role(role)
     except ValueError:
         raise AccountError(f"unknown role (choose from: {', '.join(r.value for r in Role)})") from None
-    if not password:
-        raise AccountError("the password is empty")
+    refused = password_rule.why_refused(password, username)
+    if refused:
+        raise AccountError(refused)
     hashed = hash_password(password)
     with db.write() as conn:
         if conn.execute(select(agencies.c.code).where(agencies.c.code == agency_code)).first() is None:
@@ -144,3 +145,80 @@ def add_operator(
                 created_at=now(),
             )
         )
+
+
+# --- administration (crm-server operator ...): each change ends the operator's tokens where it
+# must, and with them their open event streams (api/open_streams.py sweeps for that).
+
+
+@dataclass(frozen=True)
+class OperatorRow:
+    username: str
+    display_name: str
+    role: str
+    agency_code: str
+    active: bool
+    tokens: int  # signed-in sessions not yet expired
+
+
+def list_operators(db: Database) -> list[OperatorRow]:
+    live = (
+        select(func.count())
+        .where(tokens.c.operator_id == operators.c.id, tokens.c.expires_at > now())
+        .scalar_subquery()
+    )
+    with db.read() as conn:
+        rows = conn.execute(
+            select(
+                operators.c.username,
+                operators.c.display_name,
+                operators.c.role,
+                operators.c.agency_code,
+                operators.c.active,
+                live,
+            ).order_by(operators.c.username)
+        ).all()
+    return [OperatorRow(r[0], r[1], r[2], r[3], bool(r[4]), int(r[5])) for r in rows]
+
+
+def _operator_id(conn: Connection, username: str) -> int:
+    found = conn.scalar(select(operators.c.id).where(operators.c.username == username))
+    if found is None:
+        raise AccountError("no operator has that username")
+    return int(found)
+
+
+def _end_sessions(conn: Connection, operator_id: int) -> int:
+    return conn.execute(delete(tokens).where(tokens.c.operator_id == operator_id)).rowcount or 0
+
+
+def set_password(db: Database, username: str, password: str) -> int:
+    """A new password; every session of the operator ends. Returns how many did."""
+    refused = password_rule.why_refused(password, username)
+    if refused:
+        raise AccountError(refused)
+    hashed = hash_password(password)
+    with db.write() as conn:
+        operator_id = _operator_id(conn, username)
+        conn.execute(update(operators).where(operators.c.id == operator_id).values(password_hash=hashed))
+        ended = _end_sessions(conn, operator_id)
+        audit.record(conn, username, "password_set", "ok")
+    return ended
+
+
+def set_active(db: Database, username: str, active: bool) -> int:
+    """Enables or disables an operator; disabling ends every session. Returns how many did."""
+    with db.write() as conn:
+        operator_id = _operator_id(conn, username)
+        conn.execute(update(operators).where(operators.c.id == operator_id).values(active=active))
+        ended = 0 if active else _end_sessions(conn, operator_id)
+        audit.record(conn, username, "enabled" if active else "disabled", "ok")
+    return ended
+
+
+def revoke(db: Database, username: str) -> int:
+    """Ends every session of the operator (the password stays). Returns how many."""
+    with db.write() as conn:
+        ended = _end_sessions(conn, _operator_id(conn, username))
+        audit.record(conn, username, "revoked", f"{ended}_sessions")
+    return ended

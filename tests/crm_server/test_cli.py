@@ -83,7 +83,7 @@ def test_serve_with_bad_path_is_one_line(tmp_path):
     fails_with_one_line(result, mentions="does not exist")
 
 
-def _add(db: Path, username: str, role: str, agency: str, password: str | None = "rahasia-123", *extra: str):
+def _add(db: Path, username: str, role: str, agency: str, password: str | None = "rahasia-12345", *extra: str):
     return crm_server(
         "operator",
         "add",
@@ -104,14 +104,25 @@ def _add(db: Path, username: str, role: str, agency: str, password: str | None =
 @pytest.mark.parametrize(
     ("username", "role", "agency", "password", "mentions"),
     [
-        ("rudi", "admin", "JP.GAMBIR.CIDENG", "pw", "unknown role"),
-        ("rudi", "officer", "JP.NOWHERE", "pw", "unknown agency"),
+        ("rudi", "admin", "JP.GAMBIR.CIDENG", "rahasia-12345", "unknown role"),
+        ("rudi", "officer", "JP.NOWHERE", "rahasia-12345", "unknown agency"),
         ("rudi", "officer", "JP.GAMBIR.CIDENG", "", "password is empty"),
-        ("ru di", "officer", "JP.GAMBIR.CIDENG", "pw", "usernames are"),
-        ("r" * 65, "officer", "JP.GAMBIR.CIDENG", "pw", "usernames are"),
-        ("rudi\x1b[2J", "officer", "JP.GAMBIR.CIDENG", "pw", "usernames are"),
+        ("rudi", "officer", "JP.GAMBIR.CIDENG", "short", "at least 12 characters"),
+        ("ru di", "officer", "JP.GAMBIR.CIDENG", "rahasia-12345", "usernames are"),
+        ("r" * 65, "officer", "JP.GAMBIR.CIDENG", "rahasia-12345", "usernames are"),
+        ("rudi\x1b[2J", "officer", "JP.GAMBIR.CIDENG", "rahasia-12345", "usernames are"),
+        ("rüdi", "officer", "JP.GAMBIR.CIDENG", "rahasia-12345", "usernames are"),
     ],
-    ids=["unknown-role", "unknown-agency", "empty-password", "space", "too-long", "escape"],
+    ids=[
+        "unknown-role",
+        "unknown-agency",
+        "empty-password",
+        "short-password",
+        "space",
+        "too-long",
+        "escape",
+        "non-ascii",
+    ],
 )
 def test_bad_operator_add_is_one_line(tmp_path, username, role, agency, password, mentions):
     db = tmp_path / "crm.sqlite3"
@@ -220,13 +231,14 @@ def test_a_database_from_before_the_audit_address_gains_it(tmp_path):
     crm_server("init", "--db", str(db))
     database = Database.open(db)
     try:
-        with database.write() as conn:  # as a database made before migration 3 was
+        with database.write() as conn:  # as a database made before migration 3 was (and so 5)
+            conn.exec_driver_sql("DROP INDEX ix_audit_address")
             conn.exec_driver_sql("ALTER TABLE audit DROP COLUMN address")
-            conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version = 3")
+            conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version IN (3, 5)")
     finally:
         database.dispose()
     assert crm_server("init", "--db", str(db)).returncode == 0
-    assert query(db, "SELECT version FROM schema_migrations WHERE version = 3") == [(3,)]
+    assert query(db, "SELECT version FROM schema_migrations WHERE version IN (3, 5)") == [(3,), (5,)]
     assert ("address",) in [(row[1],) for row in query(db, "PRAGMA table_info(audit)")]
 
 
