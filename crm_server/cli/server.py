@@ -52,6 +52,33 @@ def _print_demo_operators(added: list[DemoOperator]) -> None:
     say("demo operators (username / password / role / agency):")
     for op in added:
         say(f"  {safe(op.username):<16} {safe(op.password):<22} {safe(op.role):<11} {safe(op.agency)}")
+    say(
+        f"WARNING: this database now has {len(added)} demo accounts whose passwords are printed above and "
+        "guessable (username + '-demo'), a supervisor over all of DKI among them. Never serve it to "
+        "real operators; to keep it, disable each with 'crm-server operator disable --username NAME'."
+    )
+
+
+def _refuse_unless_demo(db: Database, forced: bool) -> None:
+    """Demo data goes only into a database of demo data: one with operators of its own or any
+    report would gain accounts anyone can guess (`--force` to do it all the same)."""
+    from sqlalchemy import select
+
+    from crm_server.demo.seed import DEMO_OPERATORS
+    from crm_server.storage.schema import operators
+
+    if forced:
+        return
+    demo = {op.username for op in DEMO_OPERATORS}
+    with db.read() as conn:
+        others = [name for name in conn.scalars(select(operators.c.username)) if name not in demo]
+    if others:
+        raise CliError(
+            f"refusing to seed: the database has {len(others)} operator(s) that are not demo accounts; "
+            "demo accounts have guessable passwords (--force to seed all the same)"
+        )
+    if _has_reports(db):
+        raise CliError("refusing to seed: the database already has reports (--force to add demo data all the same)")
 
 
 def _has_reports(db: Database) -> bool:
@@ -69,6 +96,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     if args.demo and not _has_reports(db):
         from crm_server.demo.seed import seed_operators, seed_reports
 
+        _refuse_unless_demo(db, forced=False)
         _print_demo_operators(seed_operators(db))
         seed_reports(db, args.reports, random_seed=args.random_seed)
         say(f"seeded {args.reports} demo reports")
@@ -86,6 +114,7 @@ def cmd_seed(args: argparse.Namespace) -> None:
     from crm_server.demo.seed import seed_operators, seed_reports
 
     db = open_db(args.db)
+    _refuse_unless_demo(db, args.force)
     _print_demo_operators(seed_operators(db))
     started = time.perf_counter()
     seed_reports(db, args.reports, random_seed=args.random_seed, now=args.now)
@@ -104,7 +133,9 @@ def add_parsers(with_db) -> None:  # noqa: ANN001 - the parser factory of crm_se
     p = with_db("serve", "serve the operator and intake API")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
-    p.add_argument("--demo", action="store_true", help="seed demo data into an empty database")
+    p.add_argument(
+        "--demo", action="store_true", help="seed demo data into a database with no reports and no real operators"
+    )
     p.add_argument("--reports", type=int, default=2_000, help="demo reports to seed (with --demo)")
     p.add_argument("--random-seed", type=int, default=1)
     p.add_argument("--heartbeat", type=float, default=15.0, help="seconds between event-stream heartbeats")
@@ -121,6 +152,7 @@ def add_parsers(with_db) -> None:  # noqa: ANN001 - the parser factory of crm_se
     p.add_argument("--reports", type=int, required=True)
     p.add_argument("--random-seed", type=int, default=1)
     p.add_argument("--now", type=int, default=None, help="pin 'now' (epoch seconds) for fixed data")
+    p.add_argument("--force", action="store_true", help="seed a database with reports or real operators too")
     p.set_defaults(func=cmd_seed)
 
     with_db("intake-key", "print a new intake key").set_defaults(func=cmd_intake_key)

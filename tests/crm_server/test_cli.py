@@ -178,8 +178,9 @@ def test_seed_is_deterministic_for_a_seed(tmp_path):
     days = {datetime.strptime(number[2:8], "%y%m%d") for number, *_ in first}
     assert all(now - timedelta(days=91) <= day <= now for day in days)
     assert all(re.fullmatch(r"JK\d{10}", number) for number, *_ in first)
-    # The seed prints the demo operators' credentials once, then finds them already there.
-    again = crm_server("seed", "--db", str(tmp_path / "a.sqlite3"), "--reports", "1")
+    # The seed prints the demo operators' credentials once, then (forced: the database has
+    # reports now) finds them already there.
+    again = crm_server("seed", "--db", str(tmp_path / "a.sqlite3"), "--reports", "1", "--force")
     assert "demo operators" not in again.stdout
 
 
@@ -365,3 +366,44 @@ def test_a_closed_pipe_ends_the_command_quietly(tmp_path):
     assert result.stdout.split()[2] == "op0"
     assert result.stderr == ""  # no BrokenPipeError traceback, no "Exception ignored"
     assert result.returncode == 141  # as a shell reports a command whose reader went away
+
+
+# --- seeding: only into a database of demo data, and it says what it did ----------------------
+
+
+def test_seeding_says_plainly_that_demo_accounts_now_exist(tmp_path):
+    result = crm_server("seed", "--db", str(tmp_path / "crm.sqlite3"), "--reports", "1")
+    assert "supervisor-demo" in result.stdout
+    warning = result.stdout.splitlines()[-2]
+    assert warning.startswith("WARNING: this database now has 9 demo accounts"), result.stdout
+    assert "Never serve it to real operators" in warning
+
+
+def test_seeding_refuses_a_database_with_real_operators_unless_forced(tmp_path):
+    db = tmp_path / "crm.sqlite3"
+    assert _add(db, "rudi", "officer", "JP.GAMBIR.CIDENG").returncode == 0
+    refused = crm_server("seed", "--db", str(db), "--reports", "1", check=False)
+    fails_with_one_line(refused, mentions="1 operator(s) that are not demo accounts")
+    assert "--force" in refused.stderr
+    assert query(db, "SELECT count(*) FROM operators") == [(1,)]
+    assert query(db, "SELECT count(*) FROM reports") == [(0,)]
+    forced = crm_server("seed", "--db", str(db), "--reports", "1", "--force")
+    assert "WARNING: this database now has" in forced.stdout
+    assert query(db, "SELECT count(*) FROM operators") == [(10,)]
+
+
+def test_seeding_refuses_a_database_with_reports_unless_forced(tmp_path):
+    db = tmp_path / "crm.sqlite3"
+    crm_server("seed", "--db", str(db), "--reports", "2")
+    fails_with_one_line(
+        crm_server("seed", "--db", str(db), "--reports", "1", check=False), mentions="already has reports"
+    )
+    assert query(db, "SELECT count(*) FROM reports") == [(2,)]
+
+
+def test_serve_demo_refuses_a_database_with_real_operators(tmp_path):
+    db = tmp_path / "crm.sqlite3"
+    assert _add(db, "rudi", "officer", "JP.GAMBIR.CIDENG").returncode == 0
+    result = crm_server("serve", "--db", str(db), "--port", str(free_port()), "--demo", "--reports", "1", check=False)
+    fails_with_one_line(result, mentions="not demo accounts")
+    assert query(db, "SELECT count(*) FROM operators") == [(1,)]
