@@ -46,7 +46,7 @@ def cmd_audit(args: argparse.Namespace) -> None:
         when = datetime.fromtimestamp(row.at, UTC).strftime("%Y-%m-%d %H:%M:%S")
         say(
             f"{when}  {safe(row.operator, max_chars=64):<16} {safe(row.action):<12} "
-            f"{safe(row.report_number):<14} {safe(row.outcome):<24} {safe(row.address)}"
+            f"{safe(row.report_number):<14} {safe(row.address):<15} {safe(row.outcome)}"
         )
     if len(found) > args.limit:
         note(f"showing the newest {args.limit} rows only: older ones match too (narrow with --since, or raise --limit)")

@@ -28,10 +28,12 @@ class StoredPhoto:
 
 def load_in_scope(conn: Connection, who: Principal, number: str, action: str) -> Row:
     """The report, or 404 whether it is missing or outside the caller's scope (its existence is
-    not revealed); the latter is audited as a denial."""
+    not revealed). Both are audited as denials, with the same write: had only the out-of-scope
+    404 written its row, it would answer measurably slower than a missing report's, and timing
+    alone would tell which numbers exist in another agency."""
     row = find_report(conn, number)
     if row is None:
-        raise NotFound()
+        raise NotFound(audit=AuditNote(who.username, "denied", f"not_found:{action}", number))
     if not in_scope(who, row.agency_code, row.agency_path, row.assignee_id):
         raise NotFound(audit=AuditNote(who.username, "denied", f"out_of_scope:{action}", number))
     return row

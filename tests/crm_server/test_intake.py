@@ -348,9 +348,9 @@ def test_key_failures_are_audited_and_throttled_per_address(api: Api):
     assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
     assert api.submit()
     rows = [line.split() for line in crm_server("audit", "--db", api.server.db, "--limit", "200").stdout.splitlines()]
-    mine = [row[3:] for row in rows if row[-1] == address]
+    mine = [row[3:] for row in rows if row[5] == address]
     assert (
         mine
-        == [["intake_denied", "-", "bad_key", address]] * INTAKE_FAILURES
-        + [["intake_denied", "-", "rate_limited", address]] * 2
+        == [["intake_denied", "-", address, "bad_key"]] * INTAKE_FAILURES
+        + [["intake_denied", "-", address, "rate_limited"]] * 2
     )
