@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from crm_server.reference.jakarta import CHANNELS
 from crm_server.statuses import STATUS_LABELS, Resolution
 from crm_server.usernames import USERNAME_PATTERN
 
@@ -21,6 +22,7 @@ StatusName = Literal[STATUS_LABELS]  # type: ignore[valid-type]
 RoleName = Literal["dispatcher", "officer", "supervisor"]
 PhotoState = Literal["locked", "available", "none"]
 ResolutionName = Literal[Resolution.ALL]  # type: ignore[valid-type]
+ChannelName = Literal[CHANNELS]  # type: ignore[valid-type]
 # The operator username rule (crm_server/usernames.py): a sign-in that breaks it is a 422 before
 # anything is written.
 Username = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=USERNAME_PATTERN)]
@@ -249,7 +251,7 @@ class IntakeReporter(_In):
 
 
 class IntakeReport(_In):
-    channel: str
+    channel: ChannelName
     category: str
     title: Annotated[str, StringConstraints(min_length=1, max_length=2_000)]
     description: Annotated[str, StringConstraints(max_length=1_100_000)] = ""

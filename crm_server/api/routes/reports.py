@@ -24,8 +24,19 @@ router = APIRouter(prefix="/reports", tags=["reports"])
 
 Number = Annotated[str, Path(pattern=r"^JK\d{10,11}$", description="e.g. JK2503050007")]
 SortName = Literal["created", "-created", "updated", "-updated", "due", "-due", "status", "-status"]
-IfMatch = Annotated[str | None, Header(description="The report's ETag, as GET returned it.")]
-IdempotencyKey = Annotated[str | None, Header(description="One key per operator action; a retry with it applies once.")]
+IfMatch = Annotated[
+    str | None,
+    # Not an ETag (the document states the pattern): a 428 that says what to send, as without it.
+    Header(description="The report's ETag, as GET returned it. Without it: 428 (openapi_doc.py)."),
+]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        max_length=idempotency.MAX_KEY_CHARS,
+        pattern=idempotency.KEY_PATTERN,
+        description="One key per operator action (visible ASCII, no spaces); a retry with it applies once.",
+    ),
+]
 _JSON = "application/json"
 _Q_CHARS = 200
 _SQL_INTEGER = range(-(2**63), 2**63)  # what a cursor value may be before it reaches the database
