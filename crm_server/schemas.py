@@ -26,6 +26,9 @@ ChannelName = Literal[CHANNELS]  # type: ignore[valid-type]
 # The operator username rule (crm_server/usernames.py): a sign-in that breaks it is a 422 before
 # anything is written.
 Username = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=USERNAME_PATTERN)]
+# The form of every category code (GET /categories): a filter for anything else is a 422, where
+# PostgreSQL would have failed on a NUL in it.
+CategoryCode = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9-]{1,64}$")]
 
 
 class _Out(BaseModel):

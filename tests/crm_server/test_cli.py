@@ -188,7 +188,7 @@ def test_audit_filters_by_report(api):
     viewed, other = api.submit(), api.submit()
     assert api.get("dispatcher", f"/reports/{viewed}").status_code == 200
     rows = api.audit(report=viewed).splitlines()
-    assert [tuple(r.split()[2:6]) for r in rows] == [("dispatcher", "view", viewed, "ok")]
+    assert [tuple(r.split()[2:7]) for r in rows] == [("dispatcher", "view", viewed, "-", "ok")]
     assert api.audit(report=other) == ""
 
 

@@ -18,6 +18,7 @@ from crm_server.services import idempotency, report_access, report_writes
 from crm_server.services.principal import Principal
 from crm_server.services.report_reads import MAX_PAGE, ReportFilter, decode_cursor, list_reports
 from crm_server.statuses import Status
+from crm_server.usernames import USERNAME_PATTERN
 from crm_text.sanitize import clean_line
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -48,9 +49,12 @@ def get_reports(
     db: Db,
     directory: Dir,
     status: Annotated[list[schemas.StatusName], Query()] = [],  # noqa: B006 (FastAPI copies defaults)
-    category: Annotated[list[Annotated[str, Query(max_length=64)]], Query()] = [],  # noqa: B006
+    category: Annotated[list[schemas.CategoryCode], Query()] = [],  # noqa: B006
     agency: Annotated[str | None, Query(max_length=64, description="An agency code: its whole subtree.")] = None,
-    assignee: Annotated[str | None, Query(max_length=64, description="A username, `unassigned` or `me`.")] = None,
+    assignee: Annotated[
+        str | None,
+        Query(max_length=64, pattern=USERNAME_PATTERN, description="A username, `unassigned` or `me`."),
+    ] = None,
     private: bool | None = None,
     overdue: bool | None = None,
     q: Annotated[
