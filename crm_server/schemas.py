@@ -15,7 +15,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from crm_server.lifecycle import ACTION_NAMES, EVENT_TYPES
+from crm_server.reference.jakarta import CHANNELS
 from crm_server.statuses import STATUS_LABELS, Resolution
+from crm_server.usernames import USERNAME_PATTERN
 
 StatusName = Literal[STATUS_LABELS]  # type: ignore[valid-type]
 RoleName = Literal["dispatcher", "officer", "supervisor", "validator", "observer"]
@@ -23,7 +25,13 @@ ActionName = Literal[ACTION_NAMES]  # type: ignore[valid-type]
 EventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
 PhotoState = Literal["locked", "available", "none"]
 ResolutionName = Literal[Resolution.ALL]  # type: ignore[valid-type]
-Username = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+ChannelName = Literal[CHANNELS]  # type: ignore[valid-type]
+# The operator username rule (crm_server/usernames.py): a sign-in that breaks it is a 422 before
+# anything is written.
+Username = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=USERNAME_PATTERN)]
+# The form of every category code (GET /categories): a filter for anything else is a 422, where
+# PostgreSQL would have failed on a NUL in it.
+CategoryCode = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9-]{1,64}$")]
 
 
 class _Out(BaseModel):
@@ -328,7 +336,7 @@ class IntakeReporter(_In):
 
 
 class IntakeReport(_In):
-    channel: str
+    channel: ChannelName
     category: str
     title: Annotated[str, StringConstraints(min_length=1, max_length=2_000)]
     description: Annotated[str, StringConstraints(max_length=1_100_000)] = ""

@@ -96,6 +96,7 @@ SERVER_FIXTURES = {
     "write_server",
     "events_server",
     "fixed_server",  # the folders' own
+    "fuzz_server",
 }
 
 

@@ -4,7 +4,8 @@ layer of it) and every module in it in a fresh interpreter, then look at what en
 
 Between the packages (data flows one way: server -> api_client models -> screens -> widgets):
 
-    crm_server  never imports crm_tui, widgets or api_client, nor textual
+    crm_server  never imports crm_tui, widgets or api_client, nor textual; it shares crm_text
+                with the console (intake cleans with it, and the CLI prints through it)
     api_client  never imports textual or crm_server (nor the app or its widgets)
     widgets     never import httpx, crm_server or the app; of api_client only its models (and the
                 errors, query and retry modules they stand on)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
-from crm_server.api import error_handlers
+from crm_server.api import error_handlers, openapi_doc
 from crm_server.api.middleware import RequestGuard
+from crm_server.api.open_streams import OpenStreams
+from crm_server.api.query_rules import single_values
 from crm_server.api.routes import auth, events, health, intake, lifecycle, reference, reports
 from crm_server.services.directory import Directory
 from crm_server.storage.bootstrap import initialise
@@ -29,18 +31,14 @@ def create_app(db: Database, *, heartbeat_seconds: float = HEARTBEAT_SECONDS) ->
     app.state.db = db
     app.state.directory = Directory(db)
     app.state.heartbeat_seconds = heartbeat_seconds
+    app.state.streams = OpenStreams()  # the open event streams, which sign-out and revocation end
     app.state.stopping = False  # set as the server begins to stop: event streams end (api/serving.py)
     app.add_middleware(RequestGuard)
     error_handlers.install(app)
     app.include_router(health.router)  # also at the root, where probes look for it
-    for router in (
-        health.router,
-        auth.router,
-        reference.router,
-        reports.router,
-        lifecycle.router,
-        events.router,
-        intake.router,
-    ):
-        app.include_router(router, prefix=API_PREFIX)
+    once = [Depends(single_values)]  # a single-value query parameter given twice is a 422
+    routers = (health, auth, reference, reports, lifecycle, events, intake)
+    for router in (module.router for module in routers):
+        app.include_router(router, prefix=API_PREFIX, dependencies=once)
+    openapi_doc.install(app, app.state.directory)
     return app

@@ -1,4 +1,5 @@
-"""One ASGI guard in front of every request: a request id, a body size limit, an access log
+"""One ASGI guard in front of every request: a request id, the intake key checked before the
+body is read (intake_gate.py), a body size limit, an access log
 that names the path only (no query string: `q` is what an operator typed), and the last word on
 a crash (a generic 500; the exception's type and frames logged, never its message)."""
 
@@ -11,6 +12,8 @@ import time
 import traceback
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from crm_server.api import intake_gate
 
 log = logging.getLogger("crm_server.access")
 crash_log = logging.getLogger("crm_server.errors")
@@ -41,9 +44,14 @@ class RequestGuard:
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
-        limit = _body_limit(scope["path"])
-        body = await _read_body(receive, limit)
-        if body is None:
+        intake = intake_gate.guards(scope)
+        refused = await intake_gate.refusal(scope) if intake else None  # before the body is read
+        body = None if refused else await _read_body(receive, _body_limit(scope["path"]))
+        if refused is not None:
+            await _json_error(
+                send_with_id, request_id, refused.status, refused.code, refused.message, headers=refused.headers
+            )
+        elif body is None:
             await _json_error(send_with_id, request_id, 413, "payload_too_large", "The request body is too large.")
         else:
             try:
@@ -123,13 +131,20 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-async def _json_error(send: Send, request_id: str, status: int, code: str, message: str) -> None:
+async def _json_error(
+    send: Send, request_id: str, status: int, code: str, message: str, *, headers: dict[str, str] | None = None
+) -> None:
     payload = json.dumps({"error": code, "message": message, "request_id": request_id}).encode()
+    extra = [(name.lower().encode(), value.encode()) for name, value in (headers or {}).items()]
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())],
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+                *extra,
+            ],
         }
     )
     await send({"type": "http.response.body", "body": payload})

@@ -48,13 +48,27 @@ def record_alone(
         record(conn, operator, action, outcome, report_number, address=address)
 
 
+ALERT = "alert"  # the action of the rows that call for an administrator (crm-server audit --alerts)
+
+
 def rows(
-    db: Database, *, report_number: str | None = None, operator: str | None = None, limit: int = 1000
+    db: Database,
+    *,
+    report_number: str | None = None,
+    operator: str | None = None,
+    since: int | None = None,
+    alerts: bool = False,
+    limit: int = 1000,
 ) -> Sequence[Row[Any]]:
+    """The newest `limit` rows that match, newest first."""
     query = select(audit).order_by(audit.c.id.desc()).limit(limit)
     if report_number:
         query = query.where(audit.c.report_number == report_number)
     if operator:
         query = query.where(audit.c.operator == operator)
+    if since is not None:
+        query = query.where(audit.c.at >= since)
+    if alerts:
+        query = query.where(audit.c.action == ALERT)
     with db.read() as conn:
         return conn.execute(query).all()

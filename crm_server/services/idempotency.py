@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
@@ -14,6 +15,8 @@ from crm_server.services.principal import Principal
 from crm_server.storage.schema import idempotency
 
 MAX_KEY_CHARS = 200
+KEY_PATTERN = r"^[!-~]{1,200}$"  # visible ASCII: what an HTTP header carries as it is sent
+_KEY = re.compile(r"[!-~]{1,200}")
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ def request_hash(method: str, path: str, body: dict) -> str:
 
 
 def check_key(key: str) -> None:
-    if not (0 < len(key) <= MAX_KEY_CHARS) or not key.isascii() or not key.isprintable():
+    if _KEY.fullmatch(key) is None:
         raise Unprocessable("The Idempotency-Key header is not valid.")
 
 

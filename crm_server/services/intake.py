@@ -11,37 +11,20 @@ from sqlalchemy import Connection, select, update
 
 from crm_server import schemas
 from crm_server.clock import DUE_AFTER, WIB, now
-from crm_server.errors import PayloadTooLarge, Unauthorized, Unprocessable
+from crm_server.errors import PayloadTooLarge, Unprocessable
 from crm_server.images import MAX_PHOTO_BYTES, clean_photo
 from crm_server.reference.jakarta import CHANNELS
-from crm_server.security import new_token, token_digest
 from crm_server.services import events
 from crm_server.services.directory import Directory
 from crm_server.services.report_reads import load_summary
 from crm_server.statuses import Status
 from crm_server.storage.engine import Database, inserted_id
-from crm_server.storage.schema import daily_sequence, history, intake_keys, photos, reporters, reports
+from crm_server.storage.schema import daily_sequence, history, photos, reporters, reports
 from crm_text.sanitize import MAX_TEXT_CHARS, clean_line, clean_text
 
 TITLE_CHARS = 200
 ADDRESS_CHARS = 500
 _MAX_PHOTO_B64 = (MAX_PHOTO_BYTES + 2) // 3 * 4
-
-
-def new_intake_key(db: Database) -> str:
-    key = new_token()
-    with db.write() as conn:
-        conn.execute(intake_keys.insert().values(key_hash=token_digest(key), created_at=now()))
-    return key
-
-
-def check_intake_key(db: Database, key: str | None) -> None:
-    if not key:
-        raise Unauthorized("Send the X-Intake-Key header.")
-    with db.read() as conn:
-        known = conn.scalars(select(intake_keys.c.key_hash).where(intake_keys.c.key_hash == token_digest(key))).first()
-    if known is None:
-        raise Unauthorized("The intake key is not valid.")
 
 
 def next_number(conn: Connection, at: int) -> str:

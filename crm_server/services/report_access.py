@@ -16,8 +16,8 @@ from crm_server.errors import AuditNote, Forbidden, NotFound
 from crm_server.services import audit
 from crm_server.services.directory import Directory
 from crm_server.services.principal import Principal, handed_on_by, in_scope
-from crm_server.services.report_reads import find_report, report_detail
-from crm_server.storage.schema import handoffs, photos
+from crm_server.services.report_reads import report_detail
+from crm_server.storage.schema import handoffs, photos, reports
 
 
 @dataclass(frozen=True)
@@ -26,19 +26,24 @@ class StoredPhoto:
     data: bytes  # re-encoded at intake: no metadata
 
 
-def _handed_on(conn: Connection, who: Principal, report_id: int) -> bool:
-    return bool(conn.scalar(select(exists().where(handoffs.c.report_id == report_id, handed_on_by(who)))))
+def _find_for(conn: Connection, who: Principal, number: str) -> Row | None:
+    """The report, and whether the caller's agency handed it on, in one statement: a missing
+    number and one out of scope then cost the same work (no second query for the latter)."""
+    handed_on = exists().where(handoffs.c.report_id == reports.c.id, handed_on_by(who)).label("handed_on_by_caller")
+    return conn.execute(select(reports, handed_on).where(reports.c.number == number)).one_or_none()
 
 
 def load_in_scope(conn: Connection, who: Principal, number: str, action: str, *, read: bool = False) -> Row:
     """The report, or 404 whether it is missing or outside the caller's scope (its existence is
-    not revealed); the latter is audited as a denial. An agency that coordinated or disposed a
-    report away still reads it (`read`), and is refused any change with a 403."""
-    row = find_report(conn, number)
+    not revealed). Both are audited as denials, with the same write: had only the out-of-scope
+    404 written its row, it would answer measurably slower than a missing report's, and timing
+    alone would tell which numbers exist in another agency. An agency that coordinated or
+    disposed a report away still reads it (`read`), and is refused any change with a 403."""
+    row = _find_for(conn, who, number)
     if row is None:
-        raise NotFound()
+        raise NotFound(audit=AuditNote(who.username, "denied", f"not_found:{action}", number))
     if not in_scope(who, row.agency_code, row.agency_path, row.assignee_id):
-        if _handed_on(conn, who, row.id):
+        if row.handed_on_by_caller:
             if read:
                 return row
             raise Forbidden(

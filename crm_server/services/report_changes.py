@@ -29,17 +29,16 @@ def forbidden(who: Principal, action: str, number: str, message: str | None = No
 _ETAG = re.compile(r'"([0-9]{1,18})"')
 
 
+IF_MATCH_PATTERN = r'^\s*"[0-9]{1,18}"\s*(,\s*"[0-9]{1,18}"\s*)*$'  # one or more ETags, as GET gives them
+
+
 def parse_if_match(header: str | None) -> set[int]:
     if not header:
         raise PreconditionRequired()
-    versions = set()
-    for tag in header.split(","):
-        match = _ETAG.fullmatch(tag.strip())
-        if match:
-            versions.add(int(match.group(1)))
-    if not versions:
+    tags = [_ETAG.fullmatch(tag.strip()) for tag in header.split(",")]
+    if not all(tags):
         raise PreconditionRequired('If-Match must carry the report\'s ETag, e.g. "3".')
-    return versions
+    return {int(tag.group(1)) for tag in tags if tag}
 
 
 def etag(version: int) -> str:

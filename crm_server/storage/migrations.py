@@ -83,12 +83,18 @@ def _v5_lifecycle(conn: Connection, db: Database) -> None:
     metadata.create_all(conn, tables=[handoffs, follow_ups, evidence])  # only those missing
 
 
+def _v6_audit_address_index(conn: Connection, db: Database) -> None:
+    # Databases made before the index existed; those made since have it from the first step.
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_audit_address ON audit (address, at)")
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection, Database], None]], ...] = (
     (1, "initial schema", _v1_initial),
     (2, "trigram indexes for text search on PostgreSQL", _v2_postgres_trigram_indexes),
     (3, "the client's address in the audit trail", _v3_audit_address),
     (4, "who made each change, in the event log", _v4_event_actor),
     (5, "the follow-up lifecycle: handoffs, follow-ups, evidence, the coordination deadline", _v5_lifecycle),
+    (6, "an index of the audit trail by client address, for sign-in throttling", _v6_audit_address_index),
 )
 
 

@@ -198,7 +198,7 @@ audit = Table(
     Column("id", Integer, primary_key=True),
     Column("at", Integer, nullable=False),
     Column("operator", String(64)),  # username as given (a failed login may name nobody)
-    # view | view_photo | assign | close | note | denied | login | login_failed | logout
+    # view | view_photo | assign | close | note | denied | login | login_failed | logout | alert | ...
     Column("action", String(20), nullable=False),
     Column("report_number", String(20)),
     Column("outcome", String(40), nullable=False),
@@ -206,6 +206,8 @@ audit = Table(
 )
 Index("ix_audit_report", audit.c.report_number)
 Index("ix_audit_operator", audit.c.operator)
+# Sign-in throttling counts an address's recent failures (services/login_throttle.py).
+Index("ix_audit_address", audit.c.address, audit.c.at)
 
 idempotency = Table(
     "idempotency",

@@ -180,8 +180,9 @@ CASES: dict[str, Bad] = {
     "intake-unknown-field": Bad(
         "POST", "/intake/reports", 422, None, json={"BADINPUT": 1}, headers={"X-Intake-Key": "{key}"}
     ),
+    # The key is checked before the body is read: a key that cannot be one is a wrong key.
     "intake-key-too-long": Bad(
-        "POST", "/intake/reports", 422, None, json={"title": "x"}, headers={"X-Intake-Key": "BADINPUT" * 30}
+        "POST", "/intake/reports", 401, None, json={"title": "x"}, headers={"X-Intake-Key": "BADINPUT" * 30}
     ),
 }
 INTAKE_CASES = {
@@ -342,3 +343,15 @@ def test_unusable_last_event_id_means_resync_not_an_error(api: Api, value):
     assert "event: resync" in head, head
     data = json.loads(next(line for line in head if line.startswith("data:"))[5:])
     assert data["reason"] == "cannot_replay" and isinstance(data["latest_id"], int)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"category": "jalan\x00rusak"}, {"category": ["banjir", "Ba njir"]}, {"assignee": "off\x00icer"}],
+    ids=["category-nul", "category-not-a-code", "assignee-nul"],
+)
+def test_filters_outside_their_stated_form_are_a_422_on_every_database(api: Api, params):
+    """A NUL reached PostgreSQL, which cannot hold one in text, as a 500."""
+    response = api.get("dispatcher", "/reports", params=params)
+    body = assert_error_body(response, 422)
+    assert body["fields"][0]["loc"][:2] == ["query", next(iter(params))]

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.crm_server.helpers import API, Api, EventStream, jpeg_bytes
+from tests.crm_server.helpers import API, Api, EventStream, assert_error_body, jpeg_bytes
 
 
 @pytest.fixture(scope="module")
@@ -161,3 +161,58 @@ def test_events_carry_a_declared_report_summary_and_actor(api: Api, spec):
     assert set(event) == {"id", "type", "at", "actor", "report"}
     assert undeclared(event["report"], {"$ref": "#/components/schemas/ReportSummary"}, spec) == []
     assert undeclared(event["actor"], {"$ref": "#/components/schemas/OperatorRef"}, spec) == []
+
+
+# --- the document says what the server enforces ------------------------------------------------
+
+
+def _parameter(document: dict, path: str, method: str, name: str) -> dict:
+    parameters = document["paths"][f"/api/v1{path}"][method]["parameters"]
+    return next(p for p in parameters if p["name"].lower() == name.lower())
+
+
+def test_the_openapi_document_states_what_the_server_enforces(api: Api):
+    document = api.http.get("/api/v1/openapi.json").json()
+    for write in ("assign", "close"):
+        if_match = _parameter(document, f"/reports/{{number}}/{write}", "post", "If-Match")
+        assert if_match["required"] is True  # without it: 428
+        assert re.fullmatch(if_match["schema"]["pattern"].strip("^$"), '"3", "4"')
+        key = _parameter(document, f"/reports/{{number}}/{write}", "post", "Idempotency-Key")
+        assert key["schema"]["maxLength"] == 200 and key["schema"]["pattern"] == "^[!-~]{1,200}$"
+    agency = _parameter(document, "/reports", "get", "agency")["schema"]
+    assert agency["enum"] == sorted(a["code"] for a in api.get("supervisor", "/agencies").json())
+    channel = document["components"]["schemas"]["IntakeReport"]["properties"]["channel"]
+    assert "JAKI" in channel["enum"] and "LAPOR!" in channel["enum"]
+    username = document["components"]["schemas"]["LoginRequest"]["properties"]["username"]
+    assert username["pattern"] == "^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"
+    links = document["paths"]["/api/v1/reports/{number}"]["get"]["responses"]["200"]["links"]
+    assert links["AssignReport"]["parameters"] == {
+        "path.number": "$response.body#/number",
+        "header.if-match": "$response.header.ETag",
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("agency=JP&agency=JU", 422),
+        ("limit=1&limit=2", 422),
+        ("sort=created&sort=-created", 422),
+        ("status=Menunggu&status=Proses", 200),  # a list: each value counts
+        ("category=a&category=b&limit=1", 200),
+    ],
+)
+def test_a_single_value_query_parameter_given_twice_is_refused(api: Api, query, status):
+    response = api.http.get(f"/api/v1/reports?{query}", headers=api.auth("supervisor"))
+    assert response.status_code == status, response.text[:300]
+
+
+@pytest.mark.parametrize("key", ["with space", "tab\tkey", "é"])
+def test_an_idempotency_key_outside_the_stated_pattern_is_refused(api: Api, key):
+    number = api.submit()
+    response = api.http.post(
+        f"/api/v1/reports/{number}/notes",
+        json={"text": "x"},
+        headers={**api.auth("dispatcher"), "Idempotency-Key": key.encode("latin-1")},
+    )
+    assert_error_body(response, 422)

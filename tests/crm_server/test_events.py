@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import signal
+import threading
+import time
+from collections.abc import Iterator
 
 import httpx
 import pytest
+from sqlalchemy import text
 
+from crm_server.storage.engine import Database
 from tests.crm_server.helpers import DISPLAY_NAMES, Api, EventStream, assert_error_body
 
 
@@ -220,3 +227,88 @@ def test_a_server_with_streams_open_stops_at_once_and_ends_them(make_server):
             server.process.wait(timeout=5)
     finally:
         api.close()
+
+
+# --- a stream lives no longer than its token -------------------------------------------------
+
+
+@contextlib.contextmanager
+def events_flowing(api: Api, *, every: float = 0.2) -> Iterator[list[tuple[float, str]]]:
+    """Reports arriving at the demo kelurahan every `every` seconds (more often than the test
+    server's heartbeat), from a thread: (when each was accepted, its number)."""
+    submitted: list[tuple[float, str]] = []
+    stop = threading.Event()
+
+    def submit() -> None:
+        with httpx.Client(base_url=api.server.base_url, timeout=10) as client:
+            while not stop.wait(every):
+                response = client.post(
+                    "/api/v1/intake/reports", json=api.intake_body(), headers={"X-Intake-Key": api.intake_key}
+                )
+                submitted.append((time.monotonic(), response.json()["number"]))
+
+    thread = threading.Thread(target=submit, daemon=True)
+    thread.start()
+    try:
+        yield submitted
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
+def _read_until_ended(stream: EventStream, deadline: float) -> float:
+    """Reads the stream until the server ends it with `unauthorized`; returns when that came."""
+    frame = stream.until(lambda f: f.kind == "event" and f.event in ("unauthorized", None), deadline=deadline)
+    assert frame.event == "unauthorized" and frame.json == {"reason": "token_expired"}
+    return time.monotonic()
+
+
+def test_sign_out_ends_the_stream_at_once_while_events_flow(api: Api):
+    token = api.server.login("officer2")  # a token of its own: signing it out touches no other test
+    viewer = Api(api.server)
+    viewer._tokens["officer2"] = token
+    try:
+        with events_flowing(api) as submitted, EventStream(viewer, "officer2") as stream:
+            stream.started()
+            stream.until(lambda f: f.kind == "event" and f.event == "created")  # events are flowing
+            signed_out = viewer.http.post("/api/v1/auth/logout", headers=viewer.auth("officer2"))
+            assert signed_out.status_code == 204
+            at = time.monotonic()
+            ended = _read_until_ended(stream, deadline=5.0)
+            later = {number for when, number in submitted if when > at}
+        assert ended - at < 1.0, ended - at
+        assert later, "reports kept arriving after the sign-out"
+        delivered = {f.json["report"]["number"] for f in stream.events() if f.event == "created"}
+        assert not delivered & later  # nothing that happened after the sign-out
+    finally:
+        viewer.close()
+
+
+def _revoke_elsewhere(db: str, token: str) -> None:
+    """What another server process or the CLI does: the token is gone from the database, and
+    this server was not told."""
+    database = Database.open(db)
+    try:
+        with database.write() as conn:
+            conn.execute(
+                text("DELETE FROM tokens WHERE token_hash = :h"), {"h": hashlib.sha256(token.encode()).hexdigest()}
+            )
+    finally:
+        database.dispose()
+
+
+def test_a_token_revoked_elsewhere_ends_the_stream_on_the_clock_while_events_flow(api: Api):
+    token = api.server.login("officer2")
+    viewer = Api(api.server)
+    viewer._tokens["officer2"] = token
+    try:
+        with events_flowing(api) as submitted, EventStream(viewer, "officer2") as stream:
+            stream.started()
+            stream.until(lambda f: f.kind == "event" and f.event == "created")
+            _revoke_elsewhere(api.server.db, token)
+            at = time.monotonic()
+            ended = _read_until_ended(stream, deadline=8.0)
+            assert [n for when, n in submitted if when > at]  # events kept flowing meanwhile
+        assert ended - at < 3.0, ended - at
+    finally:
+        viewer.close()

@@ -7,8 +7,10 @@ import io
 import itertools
 import os
 import re
+import socket
 from datetime import UTC, datetime, timedelta, timezone
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,7 +27,9 @@ from tests.crm_server.helpers import (
     png_chunk_types,
     text_png,
 )
+from tests.support.server import crm_server
 
+INTAKE_FAILURES = 30  # crm_server.services.intake_keys.INTAKE_FAILURES_PER_ADDRESS
 METADATA_CHUNKS = {b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"iCCP", b"tIME"}
 
 
@@ -298,3 +302,56 @@ def test_mangled_photos_are_accepted_clean_or_refused(api: Api, photo):
         assert b"SEED-MUTATION" not in served and b"Exif" not in served
     else:
         assert_error_body(response)
+
+
+# --- the key comes first: before the body is read, alike when missing or wrong, throttled ----
+
+
+def _client_at(api: Api, address: str) -> httpx.Client:
+    """A client on another loopback address (another machine): its failures are its own."""
+    return httpx.Client(base_url=api.server.base_url, transport=httpx.HTTPTransport(local_address=address), timeout=10)
+
+
+def test_the_key_is_checked_before_the_body_is_read(api: Api):
+    """A 7 MB body announced and never sent: the refusal comes at once, not after the body."""
+    with socket.create_connection(("127.0.0.1", api.server.port), timeout=5, source_address=("127.0.0.20", 0)) as s:
+        s.sendall(
+            b"POST /api/v1/intake/reports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b'X-Intake-Key: not-a-key\r\nContent-Length: 7340032\r\n\r\n{"title": '
+        )
+        head = s.recv(4096)
+    assert head.startswith(b"HTTP/1.1 401 "), head[:200]
+
+
+def test_a_missing_key_and_a_wrong_key_answer_alike_whatever_the_body(api: Api):
+    answers = []
+    with _client_at(api, "127.0.0.22") as client:
+        for headers in ({}, {"X-Intake-Key": "wrong-key"}, {"X-Intake-Key": ""}):
+            for body in (api.intake_body(), {"no": "such field"}):
+                response = client.post("/api/v1/intake/reports", json=body, headers=headers)
+                error = assert_error_body(response, 401)
+                answers.append((error["error"], error["message"], "fields" in error))
+    assert len(set(answers)) == 1, answers  # no 422 listing the fields a report needs
+
+
+def test_key_failures_are_audited_and_throttled_per_address(api: Api):
+    address = "127.0.0.21"
+    with _client_at(api, address) as client:
+        codes = [
+            client.post("/api/v1/intake/reports", json={}, headers={"X-Intake-Key": "wrong"}).status_code
+            for _ in range(INTAKE_FAILURES + 1)
+        ]
+        # Throttled, the address waits even with the right key; other addresses do not.
+        refused = client.post(
+            "/api/v1/intake/reports", json=api.intake_body(), headers={"X-Intake-Key": api.intake_key}
+        )
+    assert codes == [401] * INTAKE_FAILURES + [429]
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
+    assert api.submit()
+    rows = [line.split() for line in crm_server("audit", "--db", api.server.db, "--limit", "200").stdout.splitlines()]
+    mine = [row[3:] for row in rows if row[5] == address]
+    assert (
+        mine
+        == [["intake_denied", "-", address, "bad_key"]] * INTAKE_FAILURES
+        + [["intake_denied", "-", address, "rate_limited"]] * 2
+    )

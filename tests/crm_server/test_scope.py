@@ -348,3 +348,15 @@ def test_fields_a_client_may_not_set_are_422(api: Api, placed, action, body):
 def test_display_names_come_from_the_operator_table(api: Api):
     for user, name in DISPLAY_NAMES.items():
         assert api.get(user, "/me").json()["display_name"] == name
+
+
+def test_a_missing_report_is_denied_with_the_same_audit_write_as_one_out_of_scope(api: Api):
+    """The same work for both 404s, so timing cannot tell a report of another agency from a
+    number nobody has (benchmarks/scope_probe_timing.py measures the two medians)."""
+    elsewhere = new_report(api, "dbm")  # a Bina Marga report: outside the dispatcher's kelurahan
+    missing = "JK0001010001"
+    for number in (elsewhere, missing):
+        assert_error_body(api.get("dispatcher", f"/reports/{number}"), 404)
+    audit = api.audit(operator="dispatcher")
+    assert [line.split()[-1] for line in audit_lines(audit, action="denied", number=elsewhere)] == ["out_of_scope:view"]
+    assert [line.split()[-1] for line in audit_lines(audit, action="denied", number=missing)][-1:] == ["not_found:view"]

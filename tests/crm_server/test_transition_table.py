@@ -145,7 +145,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         ("officer.dinas2", "officer", "DBM"),
         ("observer.dki", "observer", "DKI"),
     ):
-        add_operator(db, username=username, role=role, agency_code=agency, password="x", display_name=username)
+        add_operator(
+            db,
+            username=username,
+            role=role,
+            agency_code=agency,
+            password="transition table passphrase",
+            display_name=username,
+        )
     directory = Directory(db)
     w = World(db, directory, _people(db), {}, {})
 

@@ -113,6 +113,7 @@ class ServerProcess:
     port: int = 0  # 0: a free one, chosen now
     process: subprocess.Popen | None = None
     log_path: Path | None = None
+    extra_args: tuple[str, ...] = ()  # more `serve` options (e.g. --trusted-proxies)
     _port_chosen: bool = field(default=False, repr=False)  # may move to another free port at first start
 
     def __post_init__(self) -> None:
@@ -195,7 +196,17 @@ class ServerProcess:
     def _spawn(self, log) -> subprocess.Popen:
         listen = ["--host", "127.0.0.1", "--port", str(self.port), "--heartbeat", str(self.heartbeat)]
         return subprocess.Popen(
-            [sys.executable, "-m", "crm_server.cli", "serve", "--db", self.db, *listen, *self.serve_args()],
+            [
+                sys.executable,
+                "-m",
+                "crm_server.cli",
+                "serve",
+                "--db",
+                self.db,
+                *listen,
+                *self.serve_args(),
+                *self.extra_args,
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},

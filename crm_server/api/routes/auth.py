@@ -26,7 +26,8 @@ def me_of(who: Principal, directory: Directory) -> schemas.Me:
 
 @router.post("/auth/login", response_model=schemas.LoginResponse, responses=errors(400, 401, 413, 422, 429))
 def login(body: schemas.LoginRequest, db: Db, directory: Dir, request: Request) -> schemas.LoginResponse:
-    # The client's address as uvicorn gives it: the peer's, or a trusted proxy's X-Forwarded-For.
+    # The client's address as uvicorn gives it: the peer's, or the X-Forwarded-For of a proxy
+    # trusted with `serve --trusted-proxies` (none by default).
     address = request.client.host if request.client else None
     session = accounts.login(db, body.username, body.password, address=address)
     return schemas.LoginResponse(
@@ -35,8 +36,9 @@ def login(body: schemas.LoginRequest, db: Db, directory: Dir, request: Request) 
 
 
 @router.post("/auth/logout", status_code=204, response_class=Response, responses=errors(401))
-def logout(db: Db, who: Caller, token: Token) -> Response:
+def logout(db: Db, who: Caller, token: Token, request: Request) -> Response:
     accounts.logout(db, who, token)
+    request.app.state.streams.end_token(token)  # its open event streams end now
     return Response(status_code=204)
 
 

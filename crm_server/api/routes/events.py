@@ -11,9 +11,9 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import StreamingResponse
 
 from crm_server.api.deps import Caller, Db, Token
+from crm_server.api.open_streams import OpenStreams
 from crm_server.api.routes.errors_doc import errors
-from crm_server.errors import Unauthorized
-from crm_server.services import accounts, events
+from crm_server.services import events
 from crm_server.services.principal import Principal
 from crm_server.storage.engine import Database
 
@@ -46,31 +46,40 @@ def start_after(db: Database, last_event_id: str | None) -> tuple[int, str | Non
 async def _stream(
     request: Request, db: Database, who: Principal, token: str, after: int, first: str | None
 ) -> AsyncIterator[str]:
-    yield f"retry: {RECONNECT_MS}\n\n"
-    # Where the stream starts, before any event: a client that loses the connection (or whose
-    # token is replaced) before the first event resumes from here, not from whatever is newest
-    # by the time it is back, which would skip what happened in between.
-    yield first or f"id: {after}\n\n"
-    heartbeat = request.app.state.heartbeat_seconds
-    idle = 0.0
-    while not (request.app.state.stopping or await request.is_disconnected()):
-        batch = await anyio.to_thread.run_sync(events.since, db, who, after)
-        for event in batch:
-            after = event.id
-            yield _frame(event.type, event.model_dump_json(), event.id)
-        if batch:
-            idle = 0.0
-            continue
-        await anyio.sleep(POLL_SECONDS)
-        idle += POLL_SECONDS
-        if idle >= heartbeat:
-            idle = 0.0
-            try:  # a token that expired or was revoked ends the stream
-                await anyio.to_thread.run_sync(accounts.principal_for_token, db, token)
-            except Unauthorized:
-                yield _frame("unauthorized", json.dumps({"reason": "token_expired"}))
+    streams: OpenStreams = request.app.state.streams
+    stream = streams.open(token)
+    ended = _frame("unauthorized", json.dumps({"reason": "token_expired"}))
+    try:
+        yield f"retry: {RECONNECT_MS}\n\n"
+        # Where the stream starts, before any event: a client that loses the connection (or whose
+        # token is replaced) before the first event resumes from here, not from whatever is newest
+        # by the time it is back, which would skip what happened in between.
+        yield first or f"id: {after}\n\n"
+        heartbeat = request.app.state.heartbeat_seconds
+        idle = 0.0
+        while not (request.app.state.stopping or await request.is_disconnected()):
+            # The token is checked on the clock, whether events flow or not (open_streams.py).
+            await streams.sweep_if_due(db)
+            if stream.ended:
+                yield ended
                 return
-            yield ": heartbeat\n\n"
+            batch = await anyio.to_thread.run_sync(events.since, db, who, after)
+            for event in batch:
+                if stream.ended:  # signed out while this batch was read: nothing more of it
+                    yield ended
+                    return
+                after = event.id
+                yield _frame(event.type, event.model_dump_json(), event.id)
+            if batch:
+                idle = 0.0
+                continue
+            await anyio.sleep(POLL_SECONDS)
+            idle += POLL_SECONDS
+            if idle >= heartbeat:
+                idle = 0.0
+                yield ": heartbeat\n\n"
+    finally:
+        streams.close(stream)
 
 
 @router.get(

@@ -12,17 +12,30 @@ from crm_server.api.deps import Caller, Db, Dir
 from crm_server.api.idempotent_write import idempotent_write, report_response
 from crm_server.api.routes.errors_doc import errors
 from crm_server.errors import Unprocessable
-from crm_server.services import report_access, report_writes
+from crm_server.services import idempotency, report_access, report_writes
 from crm_server.services.report_reads import MAX_PAGE, ReportFilter, decode_cursor, list_reports
 from crm_server.statuses import Status
+from crm_server.usernames import USERNAME_PATTERN
 from crm_text.sanitize import clean_line
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
 Number = Annotated[str, Path(pattern=r"^JK\d{10,11}$", description="e.g. JK2503050007")]
 SortName = Literal["created", "-created", "updated", "-updated", "due", "-due", "status", "-status"]
-IfMatch = Annotated[str | None, Header(description="The report's ETag, as GET returned it.")]
-IdempotencyKey = Annotated[str | None, Header(description="One key per operator action; a retry with it applies once.")]
+IfMatch = Annotated[
+    str | None,
+    # Not an ETag (the document states the pattern): a 428 that says what to send, as without it.
+    Header(description="The report's ETag, as GET returned it. Without it: 428 (openapi_doc.py)."),
+]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        max_length=idempotency.MAX_KEY_CHARS,
+        pattern=idempotency.KEY_PATTERN,
+        description="One key per operator action (visible ASCII, no spaces); a retry with it applies once.",
+    ),
+]
+_JSON = "application/json"
 _Q_CHARS = 200
 _SQL_INTEGER = range(-(2**63), 2**63)  # what a cursor value may be before it reaches the database
 
@@ -33,9 +46,12 @@ def get_reports(
     db: Db,
     directory: Dir,
     status: Annotated[list[schemas.StatusName], Query()] = [],  # noqa: B006 (FastAPI copies defaults)
-    category: Annotated[list[Annotated[str, Query(max_length=64)]], Query()] = [],  # noqa: B006
+    category: Annotated[list[schemas.CategoryCode], Query()] = [],  # noqa: B006
     agency: Annotated[str | None, Query(max_length=64, description="An agency code: its whole subtree.")] = None,
-    assignee: Annotated[str | None, Query(max_length=64, description="A username, `unassigned` or `me`.")] = None,
+    assignee: Annotated[
+        str | None,
+        Query(max_length=64, pattern=USERNAME_PATTERN, description="A username, `unassigned` or `me`."),
+    ] = None,
     private: bool | None = None,
     overdue: bool | None = None,
     handed_on: Annotated[
