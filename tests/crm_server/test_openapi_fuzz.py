@@ -58,6 +58,8 @@ def numbers(api: Api) -> list[str]:
 # but control characters is empty once cleaned). Everything structural is in the document, and
 # positive data anywhere else must be accepted.
 WRITES_MAY_REFUSE = ["2xx", "401", "403", "404", "409", "412", "422", "429"]
+# The writes that act on a version (If-Match): the links lead to each from a report and its ETag.
+ETAG_WRITES = ("assign", "close", "coordinate", "dispose", "follow-up", "validate", "reopen")
 WRITES = r"/reports/\{number\}/(assign|close|notes|coordinate|dispose|validate|reopen)$"
 # An evidence photo's bytes must be a JPEG or PNG image, which no schema states of a file (415).
 FOLLOW_UP_MAY_REFUSE = [*WRITES_MAY_REFUSE, "415"]
@@ -156,9 +158,8 @@ def test_api_stateful_links(supervisor_schema):
     # The links lead somewhere: a report reached from the list, and a write with its ETag applied.
     succeeded = {label for label, status in calls if status < 300}
     assert "GET /api/v1/reports/{number}" in succeeded, sorted(set(calls))
-    assert succeeded & {"POST /api/v1/reports/{number}/assign", "POST /api/v1/reports/{number}/close"}, sorted(
-        set(calls)
-    )
+    with_etag = {f"POST /api/v1/reports/{{number}}/{action}" for action in ETAG_WRITES}
+    assert succeeded & with_etag, sorted(set(calls))
 
 
 # --- intake: generated reports, with a valid key --------------------------------------------
