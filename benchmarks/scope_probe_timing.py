@@ -13,69 +13,26 @@ nothing here asserts; a ratio near 1.00 is the target.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import shlex
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.support.server import ServerProcess, crm_server  # noqa: E402
+
 API = "/api/v1"
-STARTUP_TIMEOUT = 120.0
 WARMUP = 20
-DISPATCHER = ("dispatcher", "dispatcher-demo")  # JP.GAMBIR.CIDENG
-SUPERVISOR = ("supervisor", "supervisor-demo")  # all of DKI: finds a report outside Cideng
+DISPATCHER = "dispatcher"  # JP.GAMBIR.CIDENG
+SUPERVISOR = "supervisor"  # all of DKI: finds a report outside Cideng
+Samples = list[float]  # milliseconds
 MISSING = "JK0001010001"  # a well-formed number no report has (1 January 2000)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def running_server(db_path: Path, log_path: Path) -> Iterator[str]:
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "crm_server.cli", "serve", "--db", str(db_path), "--port", str(port)]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}
-        )
-        try:
-            deadline = time.monotonic() + STARTUP_TIMEOUT
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"crm-server exited early:\n{log_path.read_text(errors='replace')}")
-                with contextlib.suppress(httpx.TransportError):
-                    if httpx.get(f"{base_url}/healthz", timeout=1.0).status_code == 200:
-                        break
-                if time.monotonic() > deadline:
-                    raise RuntimeError("crm-server did not become healthy")
-                time.sleep(0.1)
-            yield base_url
-        finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=15)
-
-
-def login(client: httpx.Client, username: str, password: str) -> dict[str, str]:
-    response = client.post(f"{API}/auth/login", json={"username": username, "password": password})
-    response.raise_for_status()
-    return {"Authorization": f"Bearer {response.json()['token']}"}
 
 
 def probe(client: httpx.Client, headers: dict[str, str], number: str) -> float:
@@ -86,27 +43,43 @@ def probe(client: httpx.Client, headers: dict[str, str], number: str) -> float:
     return elapsed
 
 
+def bearer(server: ServerProcess, username: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {server.login(username)}"}
+
+
 def run(args: argparse.Namespace, workdir: Path) -> None:
     db_path = workdir / "crm.sqlite3"
-    subprocess.run(
-        [sys.executable, "-m", "crm_server.cli", "seed", "--db", str(db_path), "--reports", str(args.reports)],
-        check=True,
-        capture_output=True,
-    )
-    with running_server(db_path, workdir / "server.log") as base_url, httpx.Client(base_url=base_url) as client:
-        supervisor = login(client, *SUPERVISOR)
-        page = client.get(f"{API}/reports", params={"agency": "JU", "limit": 1}, headers=supervisor).json()
-        elsewhere = page["items"][0]["number"]  # in Jakarta Utara: outside the dispatcher's kelurahan
-        dispatcher = login(client, *DISPATCHER)
-        for _ in range(WARMUP):
-            probe(client, dispatcher, elsewhere)
-            probe(client, dispatcher, MISSING)
-        out_of_scope, missing = [], []
-        for i in range(args.probes):
-            pair = ((out_of_scope, elsewhere), (missing, MISSING))
-            for samples, number in pair if i % 2 == 0 else reversed(pair):  # ABBA: neither always first
-                samples.append(probe(client, dispatcher, number))
+    crm_server("seed", "--db", str(db_path), "--reports", str(args.reports))
+    server = ServerProcess(db_path, reports=0).start()
+    try:
+        with httpx.Client(base_url=server.base_url) as client:
+            out_of_scope, missing, elsewhere = probes(args, server, client)
+    finally:
+        server.stop()
+    report(args, out_of_scope, missing, elsewhere)
 
+
+def probes(
+    args: argparse.Namespace, server: ServerProcess, client: httpx.Client
+) -> tuple[list[float], list[float], str]:
+    """(out-of-scope, missing) probe times in ms, and the out-of-scope report's number."""
+    supervisor = bearer(server, SUPERVISOR)
+    page = client.get(f"{API}/reports", params={"agency": "JU", "limit": 1}, headers=supervisor).json()
+    elsewhere = page["items"][0]["number"]  # in Jakarta Utara: outside the dispatcher's kelurahan
+    dispatcher = bearer(server, DISPATCHER)
+    for _ in range(WARMUP):
+        probe(client, dispatcher, elsewhere)
+        probe(client, dispatcher, MISSING)
+    out_of_scope: list[float] = []
+    missing: list[float] = []
+    for i in range(args.probes):
+        pair = ((out_of_scope, elsewhere), (missing, MISSING))
+        for samples, number in pair if i % 2 == 0 else reversed(pair):  # ABBA: neither always first
+            samples.append(probe(client, dispatcher, number))
+    return out_of_scope, missing, elsewhere
+
+
+def report(args: argparse.Namespace, out_of_scope: list[float], missing: list[float], elsewhere: str) -> None:
     def p90(samples: list[float]) -> float:
         return statistics.quantiles(samples, n=10)[-1]
 
