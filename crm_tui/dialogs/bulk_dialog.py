@@ -16,15 +16,13 @@ from textual.widgets.option_list import Option
 from api_client.models import Officer, Resolution
 from crm_tui.commands import REPORT_NUMBER
 from crm_tui.dialogs.base import DialogScreen
-from crm_tui.dialogs.close_dialog import ClosePayload, normalise_number
+from crm_tui.dialogs.close_dialog import RESOLUTIONS, ClosePayload, normalise_number
 from crm_tui.dialogs.key_hints import KeyHints
 from widgets.i18n import Texts
 from widgets.safe_text import line
 
 BulkAction = Literal["assign", "close", "note"]
 Payload = str | ClosePayload
-# Closing many at once is for the routing resolutions; "selesai" is one report's follow-up.
-BULK_RESOLUTIONS = (Resolution.BUKAN_WEWENANG, Resolution.DUPLIKAT, Resolution.TIDAK_VALID)
 MAX_NOTE_CHARS = 2_000
 
 TEXTS = Texts(
@@ -94,7 +92,7 @@ class BulkDialog(DialogScreen[Payload | None]):
                 yield OptionList(*(self._officer(officer) for officer in self.officers), id="officers", compact=True)
             if self.action == "close":
                 yield Label(Content(TEXTS("resolution")), classes="field-label")
-                options = [Option(Content(resolution.value), id=resolution.name) for resolution in BULK_RESOLUTIONS]
+                options = [Option(Content(resolution.value), id=resolution.name) for resolution in RESOLUTIONS]
                 yield OptionList(*options, id="resolution", compact=True)
                 yield Label(Content(TEXTS("duplicate_of")), id="duplicate-label", classes="field-label")
                 yield Input(id="duplicate-of", max_length=16)
@@ -120,7 +118,7 @@ class BulkDialog(DialogScreen[Payload | None]):
 
     @on(OptionList.OptionHighlighted, "#resolution")
     def _resolution_moved(self, event: OptionList.OptionHighlighted) -> None:
-        self.set_class(BULK_RESOLUTIONS[event.option_index] is Resolution.DUPLIKAT, "-duplicate")
+        self.set_class(RESOLUTIONS[event.option_index] is Resolution.DUPLIKAT, "-duplicate")
 
     def action_apply(self) -> None:
         if self.action == "assign":
@@ -133,7 +131,7 @@ class BulkDialog(DialogScreen[Payload | None]):
             self.dismiss(note[:MAX_NOTE_CHARS])
             return
         index = self.query_one("#resolution", OptionList).highlighted or 0
-        resolution = BULK_RESOLUTIONS[index]
+        resolution = RESOLUTIONS[index]
         duplicate_of = None
         if resolution is Resolution.DUPLIKAT:
             duplicate_of = normalise_number(self.query_one("#duplicate-of", Input).value)

@@ -9,7 +9,6 @@ The payload given to `submit` is a `ClosePayload(resolution, note, duplicate_of)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any, ClassVar, NamedTuple, TypeVar
 
@@ -23,13 +22,13 @@ from textual.widgets.option_list import Option
 
 from api_client.errors import CrmApiError, PreconditionFailed
 from api_client.models import Resolution
+from crm_tui.commands import REPORT_NUMBER
 from crm_tui.dialogs.action_dialog import ActionDialog
 from crm_tui.dialogs.key_hints import Label as HintLabel
 from widgets.i18n import Texts
 
 R = TypeVar("R")
 
-REPORT_NUMBER = re.compile(r"JK[0-9]{10,11}")
 # What an operator closes a report as directly; `selesai` comes only through validation.
 RESOLUTIONS: tuple[Resolution, ...] = (Resolution.BUKAN_WEWENANG, Resolution.DUPLIKAT, Resolution.TIDAK_VALID)
 
