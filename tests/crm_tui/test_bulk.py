@@ -135,3 +135,37 @@ async def test_run_bulk_keeps_the_order_and_refuses_before_sending():
     assert [o.number for o in outcomes] == [r.number for r in rows]
     assert outcomes[3] == Outcome(rows[3].number, "refused", "closed")
     assert rows[3].number not in sent and len(sent) == 5
+
+
+@pytest.mark.slow
+async def test_the_server_stopping_under_the_bulk_dialog_fails_each_and_keeps_them_marked(make_server):
+    # A server of its own: this test stops and restarts it.
+    server = make_server(reports=20)
+    api = Api(server)
+    try:
+        numbers = [api.submit(title=f"Across an outage {i}") for i in range(2)]
+        async with console(server) as (app, pilot):
+            screen = app.screen
+            await _listed(pilot, screen, numbers)
+            await pilot.press("space", "space", "n")
+            await until(pilot, lambda: isinstance(app.screen, BulkDialog), "the bulk dialog")
+            server.stop()
+            await pilot.press(*"Dicek ulang.", "ctrl+s")
+            text = await _summary(pilot, app)
+            assert "Done: 0." in text and "Failed (still marked; try again later):" in text
+            assert set(screen.marks) == set(numbers)
+            await pilot.press("escape")
+            server.start()
+            arrived_while_down = api.submit(title="Arrived once back")
+            await until(pilot, lambda: screen.header.connection == "online", "reconnected", timeout=40)
+            await until(pilot, lambda: screen.window.index_of(arrived_while_down) is not None, "the arrival listed")
+            assert set(screen.marks) == set(numbers)  # an arrival marks nothing and unmarks nothing
+            await pilot.press("n")
+            await until(pilot, lambda: isinstance(app.screen, BulkDialog), "the bulk dialog again")
+            await pilot.press(*"Dicek ulang.", "ctrl+s")
+            assert "Done: 2." in await _summary(pilot, app)
+        for number in numbers:
+            assert [n["text"] for n in api.detail("dispatcher", number)[0]["notes"]] == ["Dicek ulang."]
+        assert api.detail("dispatcher", arrived_while_down)[0]["notes"] == []
+    finally:
+        api.close()
