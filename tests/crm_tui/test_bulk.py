@@ -60,7 +60,7 @@ async def test_a_bulk_assign_applies_to_each_but_the_one_another_operator_change
         assert writes.assign("supervisor", changed, "officer3").status_code == 200
         await pilot.press("a")
         dialog = await until(pilot, lambda: isinstance(app.screen, BulkDialog) and app.screen, "the bulk dialog")
-        assert "Assign the 3 marked reports" in screen_text(app)
+        await until(pilot, lambda: "Assign the 3 marked reports" in screen_text(app), "the dialog drawn")
         options = dialog.query_one("#officers")
         options.highlighted = next(i for i, o in enumerate(dialog.officers) if o.username == "officer")
         await pilot.press("enter")

@@ -58,7 +58,7 @@ async def test_assign_acts_on_the_report_it_names_when_a_report_arrives_and_the_
         await on_top(pilot, screen, number)
         await pilot.press("a")
         dialog = await until(pilot, lambda: isinstance(app.screen, AssignDialog) and app.screen, "the dialog")
-        assert f"Assign {number}" in screen_text(app)
+        await until(pilot, lambda: f"Assign {number}" in screen_text(app), "the dialog drawn")
         arrived = await arrival_and_cursor_move(pilot, world, screen)
         assert app.screen is dialog and dialog.report.number == number
         await pilot.press(*"budi", "enter")

@@ -40,9 +40,8 @@ async def test_ctrl_l_covers_the_report_and_only_the_password_opens_it(demo_serv
         assert all(word in screen_text(app) for word in words)
         await pilot.press("ctrl+l")
         await until(pilot, lambda: isinstance(app.screen, LockScreen), "the lock screen")
-        await pilot.pause()
+        await until(pilot, lambda: "Screen locked" in screen_text(app), "the lock screen drawn")
         text = screen_text(app)
-        assert "Screen locked" in text
         assert not [word for word in words if word in text]
         assert not app.screen.query(Footer) and "Assign" not in text and "Note" not in text
 
@@ -100,7 +99,7 @@ async def test_locking_keeps_what_was_typed_in_a_dialog(demo_server):
         assert typed == "Warga minta [b]dicek ulang\nbesok pagi"
         await pilot.press("ctrl+l")  # from inside the text area
         await until(pilot, lambda: isinstance(app.screen, LockScreen), "the lock screen")
-        await pilot.pause()
+        await until(pilot, lambda: "Screen locked" in screen_text(app), "the lock screen drawn")
         assert "dicek ulang" not in screen_text(app) and "Note on" not in screen_text(app)
         await _unlock(pilot, app)
         assert app.screen is dialog

@@ -89,7 +89,7 @@ async def test_w_switches_the_view_and_the_header_follows(demo_server):
         screen = app.screen
         await pilot.press("w")
         dialog = await until(pilot, lambda: isinstance(app.screen, ViewDialog) and app.screen, "the view picker")
-        assert "Semua laporan  (sekarang)" in screen_text(app)
+        await until(pilot, lambda: "Semua laporan  (sekarang)" in screen_text(app), "the picker drawn")
         await pilot.press("end", "enter")  # the last: Terlambat
         await until(pilot, lambda: app.screen is screen and screen.window.total is not None, "the list")
         assert dialog.views[-1].name == "terlambat" and screen.view.name == "terlambat"
