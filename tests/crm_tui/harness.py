@@ -39,6 +39,13 @@ def toasts(app: CrmApp) -> str:
     return "\n".join(str(toast.render()) for toast in app.screen.query("Toast"))
 
 
+def sign_in_ready(app: CrmApp) -> bool:
+    """The sign-in screen is up and takes keys: one of its fields has the focus (keys pressed
+    before its mount would go nowhere)."""
+    screen = app.screen
+    return type(screen).__name__ == "LoginScreen" and screen.focused is not None
+
+
 def main_loaded(app: CrmApp) -> bool:
     screen = app.screen
     return (

@@ -11,8 +11,7 @@ from api_client import CrmClient
 from api_client.query import ReportQuery
 from crm_tui.app import CrmApp
 from crm_tui.config import Config
-from crm_tui.screens.login_screen import LoginScreen
-from tests.crm_tui.harness import console, main_loaded, screen_text, until
+from tests.crm_tui.harness import console, main_loaded, screen_text, sign_in_ready, until
 from widgets.console_header import ConsoleHeader
 from widgets.report_table import ReportTable
 
@@ -202,7 +201,7 @@ async def test_an_expired_session_signs_in_again_over_the_screen(writes_server):
         # The server ends the token's live stream at once, and the console asks to sign in without
         # waiting for a key (a key pressed now would go to that sign-in; test_connection_state.py
         # has a call find the ended session instead).
-        await until(pilot, lambda: isinstance(app.screen, LoginScreen), "the sign-in screen")
+        await until(pilot, lambda: sign_in_ready(app), "the sign-in screen")
         await pilot.press(*"dispatcher-demo", "enter")
         await until(pilot, lambda: app.screen is screen, "back on the main screen")
         assert screen.current.number == kept

@@ -8,7 +8,7 @@ from api_client import CrmClient
 from api_client.retry import RetryPolicy
 from crm_tui.screens.login_screen import LoginScreen
 from tests.crm_tui import faults
-from tests.crm_tui.harness import console, main_loaded, screen_text, until
+from tests.crm_tui.harness import console, main_loaded, screen_text, sign_in_ready, until
 from tests.support.server import free_port
 from widgets.privacy_banner import PRIVATE_TEXT, PUBLIC_TEXT, PrivacyBanner
 
@@ -42,7 +42,7 @@ async def test_the_start_asks_the_server_once_for_the_sign_in_and_once_for_the_f
 
 async def test_login_screen_refuses_a_wrong_password_then_signs_in(demo_server):
     async with console(demo_server, None) as (app, pilot):
-        await until(pilot, lambda: isinstance(app.screen, LoginScreen), "the login screen")
+        await until(pilot, lambda: sign_in_ready(app), "the login screen")
         await pilot.press(*"officer", "enter")
         await pilot.press(*"wrong", "enter")
         await until(pilot, lambda: "Nama pengguna atau kata sandi salah" in screen_text(app), "the refusal")

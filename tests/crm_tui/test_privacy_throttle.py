@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import Input
 
 from crm_tui.screens.login_screen import LoginScreen
-from tests.crm_tui.harness import console, screen_text, until
+from tests.crm_tui.harness import console, screen_text, sign_in_ready, until
 
 USERNAME = "throttle-probe"  # a name of this test's own: the shared server counts per username
 
@@ -17,7 +17,7 @@ USERNAME = "throttle-probe"  # a name of this test's own: the shared server coun
 @pytest.mark.slow
 async def test_the_login_screen_shows_the_wait_after_ten_failures(demo_server, english_ui):
     async with console(demo_server, None) as (app, pilot):
-        await until(pilot, lambda: isinstance(app.screen, LoginScreen), "the login screen")
+        await until(pilot, lambda: sign_in_ready(app), "the login screen")
         await pilot.press(*USERNAME, "enter")
         password = app.screen.query_one("#password", Input)
         for attempt in range(10):
