@@ -33,14 +33,15 @@ def cmd_audit(args: argparse.Namespace) -> None:
 
     if args.limit < 1:
         raise CliError("--limit: at least 1")
-    found = audit.rows(
-        open_db(args.db),
-        report_number=args.report,
-        operator=args.operator,
-        since=args.since,
-        alerts=args.alerts,
-        limit=args.limit + 1,  # one more than shown: whether the output is cut
-    )
+    with open_db(args.db) as db:
+        found = audit.rows(
+            db,
+            report_number=args.report,
+            operator=args.operator,
+            since=args.since,
+            alerts=args.alerts,
+            limit=args.limit + 1,  # one more than shown: whether the output is cut
+        )
     shown = found[: args.limit]
     for row in reversed(shown):
         when = datetime.fromtimestamp(row.at, UTC).strftime("%Y-%m-%d %H:%M:%S")

@@ -3,6 +3,8 @@ way that can fail and a URL's password never shown."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,7 +45,10 @@ def _cannot_open(path: str, exc: Exception) -> CliError:
     return CliError(f"--db {shown(path)}: cannot open the database ({why})")
 
 
-def open_db(path: str) -> Database:
+@contextmanager
+def open_db(path: str) -> Iterator[Database]:
+    """The database at `path`, initialised (migrated), disposed of when the command is done with
+    it: its connections closed, whether the command runs as a process or is called in one."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from crm_server.storage.bootstrap import initialise
@@ -60,8 +65,10 @@ def open_db(path: str) -> Database:
     except (SQLAlchemyError, ImportError) as exc:
         raise _cannot_open(path, exc) from None
     try:
-        initialise(db)
-    except SQLAlchemyError as exc:
+        try:
+            initialise(db)
+        except SQLAlchemyError as exc:
+            raise _cannot_open(path, exc) from None
+        yield db
+    finally:
         db.dispose()
-        raise _cannot_open(path, exc) from None
-    return db

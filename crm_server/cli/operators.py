@@ -23,18 +23,18 @@ def _read_password() -> str:
 def cmd_add(args: argparse.Namespace) -> None:
     from crm_server.services.accounts import AccountError, add_operator
 
-    db = open_db(args.db)
-    try:
-        add_operator(
-            db,
-            username=args.username,
-            role=args.role,
-            agency_code=args.agency,
-            password=_read_password(),
-            display_name=args.name,
-        )
-    except AccountError as exc:
-        raise CliError(f"operator add: {exc}") from None
+    with open_db(args.db) as db:
+        try:
+            add_operator(
+                db,
+                username=args.username,
+                role=args.role,
+                agency_code=args.agency,
+                password=_read_password(),
+                display_name=args.name,
+            )
+        except AccountError as exc:
+            raise CliError(f"operator add: {exc}") from None
     say(f"operator {safe(args.username)} added")
 
 
@@ -42,7 +42,9 @@ def cmd_list(args: argparse.Namespace) -> None:
     from crm_server.services.accounts import list_operators
 
     say(f"{'username':<20} {'role':<11} {'agency':<24} {'state':<8} {'sessions':>8}  name")
-    for op in list_operators(open_db(args.db)):
+    with open_db(args.db) as db:
+        found = list_operators(db)
+    for op in found:
         state = "active" if op.active else "disabled"
         say(
             f"{safe(op.username, max_chars=64):<20} {safe(op.role):<11} {safe(op.agency_code):<24} "
@@ -53,10 +55,11 @@ def cmd_list(args: argparse.Namespace) -> None:
 def _change(args: argparse.Namespace, done: str, change) -> None:  # noqa: ANN001 - a services.accounts function
     from crm_server.services.accounts import AccountError
 
-    try:
-        ended = change(open_db(args.db), args.username)
-    except AccountError as exc:
-        raise CliError(f"operator {args.action}: {exc}") from None
+    with open_db(args.db) as db:
+        try:
+            ended = change(db, args.username)
+        except AccountError as exc:
+            raise CliError(f"operator {args.action}: {exc}") from None
     say(f"operator {safe(args.username)} {done}; {ended} signed-in session(s) ended, with their live streams")
 
 

@@ -42,7 +42,8 @@ def _check_port(host: str, port: int) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> None:
-    open_db(args.db).dispose()
+    with open_db(args.db):
+        pass
     say(f"database ready: {safe(shown(args.db), max_chars=1000)}")
 
 
@@ -92,20 +93,20 @@ def _has_reports(db: Database) -> bool:
 
 def cmd_serve(args: argparse.Namespace) -> None:
     _check_port(args.host, args.port)
-    db = open_db(args.db)
-    if args.demo and not _has_reports(db):
-        from crm_server.demo.seed import seed_operators, seed_reports
+    with open_db(args.db) as db:
+        if args.demo and not _has_reports(db):
+            from crm_server.demo.seed import seed_operators, seed_reports
 
-        _refuse_unless_demo(db, forced=False)
-        _print_demo_operators(seed_operators(db))
-        seed_reports(db, args.reports, random_seed=args.random_seed)
-        say(f"seeded {args.reports} demo reports")
-    from crm_server.api.app import create_app
-    from crm_server.api.serving import serve
+            _refuse_unless_demo(db, forced=False)
+            _print_demo_operators(seed_operators(db))
+            seed_reports(db, args.reports, random_seed=args.random_seed)
+            say(f"seeded {args.reports} demo reports")
+        from crm_server.api.app import create_app
+        from crm_server.api.serving import serve
 
-    app = create_app(db, heartbeat_seconds=args.heartbeat)
-    print(f"serving on http://{args.host}:{args.port}", flush=True)
-    serve(app, args.host, args.port, trusted_proxies=args.trusted_proxies)
+        app = create_app(db, heartbeat_seconds=args.heartbeat)
+        print(f"serving on http://{args.host}:{args.port}", flush=True)
+        serve(app, args.host, args.port, trusted_proxies=args.trusted_proxies)
 
 
 def cmd_seed(args: argparse.Namespace) -> None:
@@ -113,18 +114,20 @@ def cmd_seed(args: argparse.Namespace) -> None:
 
     from crm_server.demo.seed import seed_operators, seed_reports
 
-    db = open_db(args.db)
-    _refuse_unless_demo(db, args.force)
-    _print_demo_operators(seed_operators(db))
-    started = time.perf_counter()
-    seed_reports(db, args.reports, random_seed=args.random_seed, now=args.now)
+    with open_db(args.db) as db:
+        _refuse_unless_demo(db, args.force)
+        _print_demo_operators(seed_operators(db))
+        started = time.perf_counter()
+        seed_reports(db, args.reports, random_seed=args.random_seed, now=args.now)
     say(f"seeded {args.reports} reports in {time.perf_counter() - started:.1f} s")
 
 
 def cmd_intake_key(args: argparse.Namespace) -> None:
     from crm_server.services.intake_keys import new_intake_key
 
-    say(new_intake_key(open_db(args.db)))
+    with open_db(args.db) as db:
+        key = new_intake_key(db)
+    say(key)
 
 
 def add_parsers(with_db) -> None:  # noqa: ANN001 - the parser factory of crm_server.cli

@@ -14,7 +14,8 @@ from functools import cached_property
 import httpx
 from PIL import Image
 
-from tests.support.server import ServerProcess, crm_server
+from tests.support.cli import crm_server
+from tests.support.server import ServerProcess
 
 API = "/api/v1"
 HOME = "JP.GAMBIR.CIDENG"  # the demo dispatcher's and officers' kelurahan

@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 from tests.crm_server.helpers import API, Api, assert_error_body, audit_lines, marker
-from tests.support.server import crm_server, query
+from tests.support.cli import crm_server
+from tests.support.server import query
 
 FAILURES_PER_PAIR = 10  # crm_server.services.login_throttle.LOGIN_FAILURES_PER_PAIR
 FAILURES_PER_ADDRESS = 30  # LOGIN_FAILURES_PER_ADDRESS

@@ -16,7 +16,8 @@ import pytest
 from crm_server.demo.seed import DEMO_OPERATORS
 from crm_server.storage.engine import Database
 from crm_server.storage.migrations import MIGRATIONS
-from tests.support.server import crm_server, free_port, query
+from tests.support.cli import crm_server
+from tests.support.server import free_port, query
 
 
 def fails_with_one_line(result, *, mentions: str) -> str:

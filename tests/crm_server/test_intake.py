@@ -27,7 +27,7 @@ from tests.crm_server.helpers import (
     png_chunk_types,
     text_png,
 )
-from tests.support.server import crm_server
+from tests.support.cli import crm_server
 
 INTAKE_FAILURES = 30  # crm_server.services.intake_keys.INTAKE_FAILURES_PER_ADDRESS
 METADATA_CHUNKS = {b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"iCCP", b"tIME"}

@@ -15,7 +15,8 @@ import pytest
 from crm_server.storage.engine import Database
 from tests.crm_server.helpers import API, Api, EventStream, marker
 from tests.crm_server.test_cli import fails_with_one_line, terminal_controls
-from tests.support.server import crm_server, query
+from tests.support.cli import crm_server
+from tests.support.server import query
 
 PASSWORD = "kata-sandi-yang-panjang"
 COMMON = "qwerty123456"  # long enough, and on the shipped list of common passwords

@@ -9,7 +9,8 @@ import time
 from sqlalchemy import text
 
 from crm_server.storage.engine import Database
-from tests.support.server import crm_server, query
+from tests.support.cli import crm_server
+from tests.support.server import query
 
 
 def test_text_search_can_be_answered_from_an_index(api):

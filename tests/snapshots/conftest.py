@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from tests.snapshots.support import SEED_NOW, SEED_RANDOM, SEED_REPORTS
-from tests.support.server import ServerProcess, crm_server
+from tests.support.cli import crm_server
+from tests.support.server import ServerProcess
 
 
 class SeededServer(ServerProcess):

@@ -21,7 +21,8 @@ import httpx
 from rich.cells import cell_len
 
 from crm_text.sanitize import clean_line, clean_text
-from tests.support.server import DEMO_PASSWORD_SUFFIX, ServerProcess, crm_server
+from tests.support.cli import crm_server
+from tests.support.server import DEMO_PASSWORD_SUFFIX, ServerProcess
 from tests.support.tmux import Tmux
 from widgets.safe_text import WIDTH_DISPUTED
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.cli import crm_server
+
 STARTUP_TIMEOUT = 60.0
 DEMO_PASSWORD_SUFFIX = "-demo"  # crm_server.demo.seed: password = username + "-demo"
 
@@ -31,18 +33,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def crm_server(*args: str, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
-    """Run a `crm-server` command to completion."""
-    return subprocess.run(
-        [sys.executable, "-m", "crm_server.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=check,
-    )
 
 
 TEMPLATES_ENV = "CRM_TEST_TEMPLATES"  # the folder of the session's seeded databases, for all its processes
