@@ -58,7 +58,8 @@ def _not_null(parameter: dict[str, Any]) -> None:
 
 _API = "/api/v1"
 _REPORT = f"{_API}/reports/{{number}}"
-_WRITES = ("assign", "close")  # take the ETag as If-Match
+# The writes that take the report's ETag as If-Match.
+_WRITES = ("assign", "close", "coordinate", "dispose", "follow-up", "validate", "reopen")
 
 
 def _operation_id(document: dict[str, Any], path: str, method: str) -> str:
@@ -72,7 +73,7 @@ def _link(document: dict[str, Any]) -> None:
             "GetPhoto": (f"{_REPORT}/photo", "get"),
             "AddNote": (f"{_REPORT}/notes", "post"),
         }
-        found.update({f"{w.title()}Report": (f"{_REPORT}/{w}", "post") for w in _WRITES})
+        found.update({f"{w.title().replace('-', '')}Report": (f"{_REPORT}/{w}", "post") for w in _WRITES})
         response = document["paths"][path][method]["responses"][status]
         response["links"] = {
             name: {

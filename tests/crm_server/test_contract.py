@@ -192,6 +192,60 @@ def test_the_openapi_document_states_what_the_server_enforces(api: Api):
     }
 
 
+def _resolve(expression: str, response) -> str:
+    """A link's runtime expression (the two kinds the document uses) on a real response."""
+    if expression.startswith("$response.header."):
+        return response.headers[expression.removeprefix("$response.header.")]
+    assert expression.startswith("$response.body#/"), expression
+    value = response.json()
+    for step in expression.removeprefix("$response.body#/").split("/"):
+        value = value[int(step)] if isinstance(value, list) else value[step]
+    return value
+
+
+def _follow(document: dict, path: str, response, link: str) -> tuple[str, dict[str, str]]:
+    """Where `link` of `path`'s 200 leads from `response`: the target's path and headers."""
+    operations = {op["operationId"]: (p, op) for p, item in document["paths"].items() for op in item.values()}
+    definition = next(
+        op["responses"]["200"]["links"][link]
+        for op in document["paths"][path].values()
+        if link in op["responses"].get("200", {}).get("links", {})
+    )
+    target, _ = operations[definition["operationId"]]
+    headers = {}
+    for parameter, expression in definition["parameters"].items():
+        where, name = parameter.split(".", 1)
+        if where == "path":
+            target = target.replace(f"{{{name}}}", _resolve(expression, response))
+        else:
+            headers[name] = _resolve(expression, response)
+    return target.removeprefix(API), headers
+
+
+def test_the_documents_links_lead_from_the_list_to_writes_that_apply(api: Api):
+    """Followed by hand, as a client or a stateful fuzzer would: the list to its first report, the
+    report and its ETag to an assignment, the assignment's new ETag to the close: each applies."""
+    document = api.http.get(f"{API}/openapi.json").json()
+    number = api.submit()
+    listed = api.get("supervisor", "/reports", params={"q": number})
+    path, _ = _follow(document, f"{API}/reports", listed, "GetReport")
+    report = api.get("supervisor", path)
+    assert report.status_code == 200 and report.json()["number"] == number
+
+    path, headers = _follow(document, f"{API}/reports/{{number}}", report, "AssignReport")
+    assigned = api.post("supervisor", path, {"officer": "officer"}, headers=headers)
+    assert assigned.status_code == 200, assigned.text
+    assert headers["if-match"] == report.headers["etag"] != assigned.headers["etag"]
+
+    path, headers = _follow(document, f"{API}/reports/{{number}}/assign", assigned, "CloseReport")
+    body = {"resolution": "tidak valid", "note": "Laporan uji."}
+    closed = api.post("supervisor", path, body, headers=headers)
+    assert closed.status_code == 200 and closed.json()["status"] == "Selesai", closed.text
+    links = document["paths"][f"{API}/reports/{{number}}"]["get"]["responses"]["200"]["links"]
+    for write in ("Coordinate", "Dispose", "FollowUp", "Validate", "Reopen"):  # the lifecycle's writes too
+        assert links[f"{write}Report"]["parameters"]["header.if-match"] == "$response.header.ETag"
+
+
 @pytest.mark.parametrize(
     ("query", "status"),
     [

@@ -58,8 +58,6 @@ def numbers(api: Api) -> list[str]:
 # but control characters is empty once cleaned). Everything structural is in the document, and
 # positive data anywhere else must be accepted.
 WRITES_MAY_REFUSE = ["2xx", "401", "403", "404", "409", "412", "422", "429"]
-# The writes that act on a version (If-Match): the links lead to each from a report and its ETag.
-ETAG_WRITES = ("assign", "close", "coordinate", "dispose", "follow-up", "validate", "reopen")
 WRITES = r"/reports/\{number\}/(assign|close|notes|coordinate|dispose|validate|reopen)$"
 # An evidence photo's bytes must be a JPEG or PNG image, which no schema states of a file (415).
 FOLLOW_UP_MAY_REFUSE = [*WRITES_MAY_REFUSE, "415"]
@@ -155,12 +153,12 @@ def test_api_stateful_links(supervisor_schema):
             suppress_health_check=list(HealthCheck),
         )
     )
-    # The links lead somewhere: a report reached from the list, and a write with its ETag applied.
+    # The links lead somewhere: a report reached from the list. Whether a write then applies is up
+    # to schemathesis (it follows a link by a coin weighted with that link's past successes, and a
+    # generated body or a note in between makes a write fail): test_contract.py follows every link
+    # by hand and applies the writes.
     succeeded = {label for label, status in calls if status < 300}
     assert "GET /api/v1/reports/{number}" in succeeded, sorted(set(calls))
-    with_etag = {f"POST /api/v1/reports/{{number}}/{action}" for action in ETAG_WRITES}
-    tried = sorted({f"{label.rsplit('/', 1)[1]} {status}" for label, status in calls if label in with_etag})
-    assert succeeded & with_etag, f"no write with an ETag applied; tried: {tried}"
 
 
 # --- intake: generated reports, with a valid key --------------------------------------------
