@@ -167,13 +167,16 @@ class ReportBrowser(Screen[None]):
         # the next key cancels. It fires once the cursor has rested.
         self._detail_timer: Timer = self.set_interval(DETAIL_SETTLE_SECONDS, self._cursor_rested, pause=True)
         self.watch(self.app, "connection", self._connection_changed, init=False)
+        # Whether the detail runs below its pane (the footer offers tab then) changes with what it
+        # holds and how it wraps, whenever that is laid out: a photo, a late notice, a resize.
+        self.watch(self.detail, "virtual_size", self.refresh_bindings, init=False)
         self.fill(0, self.size.height)
 
     def on_resize(self, event: Resize) -> None:
         narrow = event.size.width < NARROW_BELOW
         self.query_one("#panes").set_class(narrow, "-narrow")
         self.query_one(KeyFooter).show_command_palette = not narrow
-        self.call_after_refresh(self.refresh_bindings)  # whether the detail runs below its pane
+        self.call_after_refresh(self.refresh_bindings)  # the pane's height: whether the detail runs below it
 
     # --- the list -------------------------------------------------------------------------------
 
@@ -392,8 +395,6 @@ class ReportBrowser(Screen[None]):
         self.detail.show_report(report)
         self.detail.show_notice(notice)
         self.refresh_bindings()
-        # Again once laid out: whether the detail now runs below its pane (the footer says so).
-        self.call_after_refresh(self.refresh_bindings)
 
     @on(ReportDetail.PhotoNeeded)
     def _photo_needed(self, message: ReportDetail.PhotoNeeded) -> None:
