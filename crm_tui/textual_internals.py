@@ -9,8 +9,8 @@ API only, and reaches what is here through the names below:
 - `HookedApp`: an `App` with the hooks the console needs: `frame_drawn` after each frame,
   `unexpected_error` for an exception nobody handled, `exit_now`, `write_to_terminal`;
 - `Span` and `redrawn_spans`: which cells a frame writes;
-- for tests and benchmarks: `screen_strips`/`screen_lines` (what the screen shows) and
-  `record_terminal_writes`.
+- for tests and benchmarks: `screen_strips`/`screen_lines` (what the screen shows),
+  `record_terminal_writes` and `key_event` (the key a typed character is).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 from rich.console import RenderableType
 from textual._compositor import ChopsUpdate, LayoutUpdate  # a frame's updates: Textual exports no type for them
 from textual.app import App
+from textual.events import Key
 
 if TYPE_CHECKING:
     from textual.geometry import Size
@@ -128,3 +129,12 @@ def record_terminal_writes(app: App) -> list[str]:
 
     driver.write = recorded  # type: ignore[method-assign]
     return written
+
+
+def key_event(character: str) -> Key:
+    """The key event a keystroke of `character` becomes, named as a terminal's would be (`.` is
+    `full_stop`, `?` is `question_mark`): bindings see the same key as from Pilot.press."""
+    # Textual names the key of a character in a private function only.
+    from textual.keys import _character_to_key
+
+    return Key(_character_to_key(character), character)

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from api_client import CrmClient
 from crm_tui.app import CrmApp
 from crm_tui.config import Config
-from crm_tui.textual_internals import screen_strips
+from crm_tui.textual_internals import key_event, screen_strips
 from tests.support.server import DEMO_PASSWORD_SUFFIX
 
 WAIT_SECONDS = 20.0
@@ -27,6 +27,17 @@ async def until(pilot: Pilot, predicate: Callable[[], object], what: str = "", t
             return value
         await pilot.pause(0.05)
     raise AssertionError(f"timed out waiting for {what or predicate}")
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    """Types `text` into what has the focus as a quick typist (or a paste) does: each character
+    its own key event, in order, as Pilot.press names it, with no wait for the screen between
+    them (Pilot.press waits for the app to go idle after every key); then waits once. For text
+    only: a key that moves the focus (enter, tab) goes through Pilot.press, so that what follows
+    it lands where the operator would see the cursor."""
+    for character in text:
+        pilot.app.post_message(key_event(character))
+    await pilot.pause()
 
 
 def screen_text(app: CrmApp) -> str:

@@ -11,7 +11,7 @@ from api_client import CrmClient
 from api_client.query import ReportQuery
 from crm_tui.app import CrmApp
 from crm_tui.config import Config
-from tests.crm_tui.harness import console, main_loaded, screen_text, sign_in_ready, until
+from tests.crm_tui.harness import console, main_loaded, screen_text, sign_in_ready, type_text, until
 from widgets.console_header import ConsoleHeader
 from widgets.report_table import ReportTable
 
@@ -60,11 +60,15 @@ async def test_the_command_line_jumps_to_a_report_and_says_when_there_is_none(de
         with _api(demo_server, "dispatcher") as api:
             far = api.get("/reports", params={"limit": 1, "sort": "created"}).json()["items"][0]["number"]  # the oldest
         assert screen.table.cursor != screen.window.index_of(far)
-        await pilot.press(":", *far.lower(), "enter")
+        await pilot.press(":")
+        await type_text(pilot, far.lower())
+        await pilot.press("enter")
         await until(pilot, lambda: screen.current.number == far, "the report jumped to")
         assert screen.table.cursor == screen.window.index_of(far)  # the list is on it too
         assert far in screen_text(app)
-        await pilot.press(":", *"JK2001010001", "enter")
+        await pilot.press(":")
+        await type_text(pilot, "JK2001010001")
+        await pilot.press("enter")
         await until(pilot, lambda: "JK2001010001" in screen_text(app), "the not-found warning")
         assert screen.current.number == far
 
@@ -86,7 +90,9 @@ async def test_a_jump_is_not_undone_by_the_row_the_cursor_left(demo_server, monk
             return await fetch(number, *args, **kwargs)
 
         monkeypatch.setattr(app.client, "get_report", slow_for_the_target)
-        await pilot.press("j", ":", *target, "enter")
+        await pilot.press("j", ":")
+        await type_text(pilot, target)
+        await pilot.press("enter")
         await until(pilot, lambda: screen.current.number == target, "the report jumped to")
         await pilot.pause(1.2)  # the detail settle timer of the jumped-to row passes too
         assert screen.current.number == target
@@ -202,7 +208,8 @@ async def test_an_expired_session_signs_in_again_over_the_screen(writes_server):
         # waiting for a key (a key pressed now would go to that sign-in; test_connection_state.py
         # has a call find the ended session instead).
         await until(pilot, lambda: sign_in_ready(app), "the sign-in screen")
-        await pilot.press(*"dispatcher-demo", "enter")
+        await type_text(pilot, "dispatcher-demo")
+        await pilot.press("enter")
         await until(pilot, lambda: app.screen is screen, "back on the main screen")
         assert screen.current.number == kept
         await until(pilot, lambda: screen.window.total is not None)

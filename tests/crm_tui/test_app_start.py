@@ -8,7 +8,7 @@ from api_client import CrmClient
 from api_client.retry import RetryPolicy
 from crm_tui.screens.login_screen import LoginScreen
 from tests.crm_tui import faults
-from tests.crm_tui.harness import console, main_loaded, screen_text, sign_in_ready, until
+from tests.crm_tui.harness import console, main_loaded, screen_text, sign_in_ready, type_text, until
 from tests.support.server import free_port
 from widgets.privacy_banner import PRIVATE_TEXT, PUBLIC_TEXT, PrivacyBanner
 
@@ -43,13 +43,16 @@ async def test_the_start_asks_the_server_once_for_the_sign_in_and_once_for_the_f
 async def test_login_screen_refuses_a_wrong_password_then_signs_in(demo_server):
     async with console(demo_server, None) as (app, pilot):
         await until(pilot, lambda: sign_in_ready(app), "the login screen")
-        await pilot.press(*"officer", "enter")
-        await pilot.press(*"wrong", "enter")
+        await type_text(pilot, "officer")
+        await pilot.press("enter")
+        await type_text(pilot, "wrong")
+        await pilot.press("enter")
         await until(pilot, lambda: "Nama pengguna atau kata sandi salah" in screen_text(app), "the refusal")
         password = app.screen.query_one("#password", Input)
         assert password.value == "" and password.password  # masked, and cleared after a refusal
         assert app.screen.query_one("#username", Input).value == "officer"  # what was typed stays
-        await pilot.press(*"officer-demo", "enter")
+        await type_text(pilot, "officer-demo")
+        await pilot.press("enter")
         await until(pilot, lambda: main_loaded(app), "the main screen")
         assert "Budi Santoso" in screen_text(app)
 

@@ -11,7 +11,7 @@ from crm_tui.dialogs.bulk_dialog import BulkDialog
 from crm_tui.dialogs.bulk_summary import BulkSummary
 from crm_tui.screens.main_screen import MainScreen
 from tests.crm_server.helpers import Api
-from tests.crm_tui.harness import console, screen_text, until
+from tests.crm_tui.harness import console, screen_text, type_text, until
 
 pytestmark = pytest.mark.usefixtures("english_ui")
 
@@ -90,7 +90,9 @@ async def test_a_bulk_close_refuses_what_may_not_be_closed_and_says_why(writes: 
             await pilot.press("space")
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, BulkDialog), "the bulk dialog")
-        await pilot.press("tab", *"Bukan tupoksi kelurahan.", "ctrl+s")  # the first: bukan wewenang
+        await pilot.press("tab")  # the first: bukan wewenang
+        await type_text(pilot, "Bukan tupoksi kelurahan.")
+        await pilot.press("ctrl+s")
         text = await _summary(pilot, app)
         assert "Done: 1." in text and "Refused (still marked):" in text and f"{closed_one}: Cannot close" in text
         assert set(screen.marks) == {closed_one}
@@ -107,7 +109,8 @@ async def test_a_bulk_note_lands_on_every_marked_report(writes: Api):
         await until(pilot, lambda: isinstance(app.screen, BulkDialog), "the bulk dialog")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: "Write the note first." in screen_text(app), "a note is required")
-        await pilot.press(*"Dicek bersama [b]RT[/b].", "ctrl+s")
+        await type_text(pilot, "Dicek bersama [b]RT[/b].")
+        await pilot.press("ctrl+s")
         assert "Done: 2." in await _summary(pilot, app)
     for number in numbers:
         notes = writes.detail("dispatcher", number)[0]["notes"]
@@ -150,7 +153,8 @@ async def test_the_server_stopping_under_the_bulk_dialog_fails_each_and_keeps_th
             await pilot.press("space", "space", "n")
             await until(pilot, lambda: isinstance(app.screen, BulkDialog), "the bulk dialog")
             server.stop()
-            await pilot.press(*"Dicek ulang.", "ctrl+s")
+            await type_text(pilot, "Dicek ulang.")
+            await pilot.press("ctrl+s")
             text = await _summary(pilot, app)
             assert "Done: 0." in text and "Failed (still marked; try again later):" in text
             assert set(screen.marks) == set(numbers)
@@ -162,7 +166,8 @@ async def test_the_server_stopping_under_the_bulk_dialog_fails_each_and_keeps_th
             assert set(screen.marks) == set(numbers)  # an arrival marks nothing and unmarks nothing
             await pilot.press("n")
             await until(pilot, lambda: isinstance(app.screen, BulkDialog), "the bulk dialog again")
-            await pilot.press(*"Dicek ulang.", "ctrl+s")
+            await type_text(pilot, "Dicek ulang.")
+            await pilot.press("ctrl+s")
             assert "Done: 2." in await _summary(pilot, app)
         for number in numbers:
             assert [n["text"] for n in api.detail("dispatcher", number)[0]["notes"]] == ["Dicek ulang."]

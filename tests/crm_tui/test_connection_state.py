@@ -12,7 +12,7 @@ from crm_tui.dialogs.assign_dialog import AssignDialog
 from crm_tui.dialogs.filter_dialog import FilterDialog
 from crm_tui.screens.login_screen import LoginScreen
 from tests.crm_tui import faults
-from tests.crm_tui.harness import console, screen_text, until
+from tests.crm_tui.harness import console, screen_text, type_text, until
 
 
 async def test_one_timeout_says_offline_and_the_first_success_online_again(demo_server, english_ui):
@@ -75,7 +75,8 @@ async def test_an_ended_session_signs_in_again_for_any_call_and_carries_it_out(d
             )
             await pilot.press(key)
             login = await until(pilot, lambda: isinstance(app.screen, LoginScreen) and app.screen, "the sign-in")
-            await pilot.press(*"supervisor-demo", "enter")
+            await type_text(pilot, "supervisor-demo")
+            await pilot.press("enter")
             await until(
                 pilot, lambda dialog=dialog: isinstance(app.screen, dialog), f"{dialog.__name__} after signing in"
             )

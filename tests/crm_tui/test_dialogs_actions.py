@@ -21,6 +21,7 @@ from crm_tui.dialogs.close_dialog import CloseDialog, ClosePayload
 from crm_tui.dialogs.note_dialog import NoteDialog
 from crm_tui.textual_internals import screen_strips
 from tests.crm_server.helpers import Api
+from tests.crm_tui.harness import type_text
 from tests.support.server import DEMO_PASSWORD_SUFFIX, ServerProcess
 from tests.widgets import fixtures
 
@@ -144,12 +145,13 @@ async def test_assign_narrows_as_the_operator_types_and_the_server_shows_the_ass
         assert f"Assign {loaded.report.number}" in text
         for officer in officers:
             assert f"{officer.display_name} ({officer.username}) · {officer.open_workload} open" in text
-        await pilot.press(*"OFFICER3")  # by username, case-insensitive
+        await type_text(pilot, "OFFICER3")  # by username, case-insensitive
         await pilot.pause()
         (only,) = prompts(dialog)
         assert "(officer3) · " in only
         rina = next(o for o in officers if o.username == "officer2")
-        await pilot.press("ctrl+u", *first_name(rina))  # by display name
+        await pilot.press("ctrl+u")  # by display name
+        await type_text(pilot, first_name(rina))
         await pilot.pause()
         assert prompts(dialog) == [f"{rina.display_name} (officer2) · {rina.open_workload} open"]
         await pilot.press("enter")
@@ -175,7 +177,8 @@ async def test_a_stale_version_says_who_changed_it_keeps_the_input_and_reloads(w
         dialog = AssignDialog(loaded.report, officers, loaded.assign(), reload=loaded.reload)
         app.show(dialog)
         await pilot.pause()
-        await pilot.press(*named(officers, "officer2"), "enter")
+        await type_text(pilot, named(officers, "officer2"))
+        await pilot.press("enter")
         await settle(app, pilot)
         assert app.screen is dialog  # still open
         assert f"{loaded.report.number} was changed by {changed_by} at " in dialog.message_text
@@ -211,7 +214,8 @@ async def test_server_down_keeps_the_dialog_and_its_input_and_retry_succeeds_onc
             dialog = AssignDialog(loaded.report, officers, loaded.assign())
             app.show(dialog)
             await pilot.pause()
-            await pilot.press(*named(officers, "officer3"), "enter")
+            await type_text(pilot, named(officers, "officer3"))
+            await pilot.press("enter")
             await settle(app, pilot)
             assert app.screen is dialog and app.results == []
             assert "Cannot reach the CRM server." in dialog.message_text
@@ -248,7 +252,9 @@ async def test_close_needs_a_note_and_a_confirmation(dispatcher, writes):
         assert isinstance(dialog.focused, TextArea) and loaded.keys == []
 
         await pilot.press("shift+tab", "down", "down")  # resolution: tidak valid
-        await pilot.press("tab", *"Tidak ada.", "ctrl+s")
+        await pilot.press("tab")
+        await type_text(pilot, "Tidak ada.")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert f"Close {number} as 'tidak valid'?" in screen_text(app)
         assert "y/⏎/^s yes, close" in screen_text(app) and loaded.keys == []
@@ -281,17 +287,25 @@ async def test_duplikat_needs_a_valid_report_number(dispatcher, writes):
         await pilot.press("down")
         await pilot.pause()
         assert "Duplicate of" in screen_text(app)
-        await pilot.press("tab", *"JK123", "tab", *"Sama.", "ctrl+s")
+        await pilot.press("tab")
+        await type_text(pilot, "JK123")
+        await pilot.press("tab")
+        await type_text(pilot, "Sama.")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert dialog.message_text.startswith("Not a valid original report number")
         assert dialog.focused is dialog.query_one("#duplicate-of", Input)
         assert "as 'duplikat'" not in screen_text(app) and loaded.keys == []
 
-        await pilot.press("ctrl+u", *loaded.report.number, "ctrl+s")  # itself
+        await pilot.press("ctrl+u")  # itself
+        await type_text(pilot, loaded.report.number)
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert dialog.message_text == "A report cannot be a duplicate of itself."
 
-        await pilot.press("ctrl+u", *original.lower(), "ctrl+s")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, original.lower())
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert f"as 'duplikat' of {original}?" in screen_text(app)
         await pilot.press("enter")
@@ -312,7 +326,8 @@ async def test_note_is_required_and_saved_with_ctrl_s(dispatcher, writes):
         await pilot.press("space", "enter", "ctrl+s")  # blank is empty
         await pilot.pause()
         assert dialog.message_text == "The note cannot be empty." and loaded.keys == []
-        await pilot.press(*"Sudah.", "ctrl+s")
+        await type_text(pilot, "Sudah.")
+        await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert app.screen is not dialog
     assert app.results[-1].text == "Sudah."
@@ -328,7 +343,10 @@ async def test_drafts_survive_cancel_a_covering_screen_and_reopening(dispatcher,
     async with app.run_test(size=SIZE) as pilot:
         app.show(CloseDialog(loaded.report, loaded.close(), keep_draft=lambda d: drafts.append(dict(d))))
         await pilot.pause()
-        await pilot.press("down", "tab", *original, "tab", *"Ganda.")
+        await pilot.press("down", "tab")
+        await type_text(pilot, original)
+        await pilot.press("tab")
+        await type_text(pilot, "Ganda.")
         await pilot.press("escape")
         await pilot.pause()
         assert app.results == [None]
@@ -341,7 +359,9 @@ async def test_drafts_survive_cancel_a_covering_screen_and_reopening(dispatcher,
         assert dialog.query_one("#note", TextArea).text == "Ganda."
         assert dialog.query_one("#duplicate-of", Input).value == original
 
-        await pilot.press("tab", "tab", "end", *" Lagi", "ctrl+s")  # more text, then it asks
+        await pilot.press("tab", "tab", "end")  # more text, then it asks
+        await type_text(pilot, " Lagi")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         app.push_screen(Screen())  # e.g. the idle lock covers the dialog
         await pilot.pause()
@@ -362,7 +382,7 @@ async def test_the_draft_is_kept_when_the_app_closes_with_the_dialog_open():
     async with app.run_test(size=SIZE) as pilot:
         app.show(NoteDialog(REPORT, Gate(), keep_draft=lambda d: drafts.append(dict(d))))
         await pilot.pause()
-        await pilot.press(*"half")
+        await type_text(pilot, "half")
         await pilot.pause()
     assert drafts == [{"text": "half"}]
 
@@ -384,7 +404,8 @@ async def test_indonesian_labels_and_question(ui_language):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen.message_text == "Catatan penutupan wajib diisi."
-        await pilot.press(*"Beres.", "ctrl+s")
+        await type_text(pilot, "Beres.")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert "Tutup JK2503050007 sebagai 'bukan wewenang'?" in screen_text(app)
         assert "y/⏎/^s ya, tutup" in screen_text(app) and sent == []
@@ -413,10 +434,12 @@ async def test_keys_pressed_while_saving_neither_cancel_nor_repeat_the_write():
         dialog = NoteDialog(REPORT, gate)
         app.show(dialog)
         await pilot.pause()
-        await pilot.press(*"ok", "ctrl+s")
+        await type_text(pilot, "ok")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert dialog.busy and dialog.message_text == "Saving…"
-        await pilot.press("ctrl+s", "escape", "ctrl+s", *"more")
+        await pilot.press("ctrl+s", "escape", "ctrl+s")
+        await type_text(pilot, "more")
         await pilot.pause()
         assert app.screen is dialog and gate.calls == ["ok"]
         assert dialog.query_one("#note", TextArea).text == "ok"  # the form is locked while saving
@@ -433,7 +456,8 @@ async def test_a_result_arriving_under_another_screen_waits_for_it_to_close():
         dialog = NoteDialog(REPORT, gate)
         app.show(dialog)
         await pilot.pause()
-        await pilot.press(*"ok", "ctrl+s")
+        await type_text(pilot, "ok")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         lock = Screen()
         app.push_screen(lock)  # e.g. the idle lock

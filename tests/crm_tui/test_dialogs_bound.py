@@ -13,7 +13,7 @@ from crm_tui.dialogs.note_dialog import NoteDialog
 from crm_tui.screens.main_screen import MainScreen
 from tests.crm_server.helpers import Api
 from tests.crm_tui import faults
-from tests.crm_tui.harness import console, screen_text, toasts, until
+from tests.crm_tui.harness import console, screen_text, toasts, type_text, until
 from tests.support.server import DEMO_PASSWORD_SUFFIX
 
 pytestmark = pytest.mark.usefixtures("english_ui")
@@ -61,7 +61,8 @@ async def test_assign_acts_on_the_report_it_names_when_a_report_arrives_and_the_
         await until(pilot, lambda: f"Assign {number}" in screen_text(app), "the dialog drawn")
         arrived = await arrival_and_cursor_move(pilot, world, screen)
         assert app.screen is dialog and dialog.report.number == number
-        await pilot.press(*"budi", "enter")
+        await type_text(pilot, "budi")
+        await pilot.press("enter")
         await until(pilot, lambda: app.screen is screen, "the dialog closed")
         await until(pilot, lambda: f"{number} assigned to Budi Santoso" in toasts(app), "the toast")
     assert world.detail("supervisor", number)[0]["assignee"]["username"] == "officer"
@@ -75,7 +76,9 @@ async def test_close_closes_the_report_its_question_names(world):
         await on_top(pilot, screen, number)
         await pilot.press("c")
         dialog = await until(pilot, lambda: isinstance(app.screen, CloseDialog) and app.screen, "the dialog")
-        await pilot.press("tab", *"Sudah dibersihkan.", "ctrl+s")
+        await pilot.press("tab")
+        await type_text(pilot, "Sudah dibersihkan.")
+        await pilot.press("ctrl+s")
         await until(pilot, lambda: f"Close {number} as 'bukan wewenang'?" in screen_text(app), "the question")
         arrived = await arrival_and_cursor_move(pilot, world, screen)
         assert f"Close {number} as 'bukan wewenang'?" in screen_text(app)
@@ -95,7 +98,8 @@ async def test_a_note_lands_on_the_report_its_dialog_names(world):
         await pilot.press("n")
         await until(pilot, lambda: isinstance(app.screen, NoteDialog), "the dialog")
         arrived = await arrival_and_cursor_move(pilot, world, screen)
-        await pilot.press(*"Petugas meluncur.", "ctrl+s")
+        await type_text(pilot, "Petugas meluncur.")
+        await pilot.press("ctrl+s")
         await until(pilot, lambda: app.screen is screen, "the dialog closed")
     assert [n["text"] for n in world.detail("supervisor", number)[0]["notes"]] == ["Petugas meluncur."]
     assert world.detail("supervisor", arrived)[0]["notes"] == []
@@ -109,7 +113,7 @@ async def test_a_change_by_another_operator_shows_at_once_and_applies_only_once_
         await pilot.press("a")
         dialog = await until(pilot, lambda: isinstance(app.screen, AssignDialog) and app.screen, "the dialog")
         opened_on = dialog.report.version
-        await pilot.press(*"agus")  # the operator is typing when the other one acts
+        await type_text(pilot, "agus")  # the operator is typing when the other one acts
         assert world.assign("supervisor", number, "officer2").status_code == 200
         await until(pilot, lambda: "was changed by" in dialog.message_text, "the notice, without a key")
         assert "status Menunggu → Proses; officer — → Rina Marlina." in dialog.message_text
@@ -140,7 +144,8 @@ async def test_without_live_events_a_stale_write_is_a_conflict_and_overwrites_no
         await pilot.press("a")
         dialog = await until(pilot, lambda: isinstance(app.screen, AssignDialog) and app.screen, "the dialog")
         assert world.assign("supervisor", number, "officer2").status_code == 200
-        await pilot.press(*"agus", "enter")
+        await type_text(pilot, "agus")
+        await pilot.press("enter")
         await until(pilot, lambda: "was changed by Hendra Gunawan" in dialog.message_text, "the conflict")
         assert "officer — → Rina Marlina" in dialog.message_text and app.screen is dialog
         assert world.detail("supervisor", number)[0]["assignee"]["username"] == "officer2"  # not overwritten
@@ -162,7 +167,8 @@ async def test_the_session_renewed_under_a_dialog_does_not_change_what_it_acts_o
         await app.client.login("dispatcher", "dispatcher" + DEMO_PASSWORD_SUFFIX, revoke_previous=True)  # an unlock
         assert app.client.token != old_token and world.server.me_status(old_token) == 401
         await arrival_and_cursor_move(pilot, world, screen)
-        await pilot.press(*"rina", "enter")
+        await type_text(pilot, "rina")
+        await pilot.press("enter")
         await until(pilot, lambda: app.screen is screen, "the dialog closed")
     assert world.detail("supervisor", number)[0]["assignee"]["username"] == "officer2"
 
@@ -180,7 +186,8 @@ async def test_the_server_going_away_and_coming_back_under_a_dialog(make_server)
             await pilot.press("a")
             dialog = await until(pilot, lambda: isinstance(app.screen, AssignDialog) and app.screen, "the dialog")
             server.stop()
-            await pilot.press(*"budi", "enter")
+            await type_text(pilot, "budi")
+            await pilot.press("enter")
             await until(pilot, lambda: "Cannot reach the CRM server." in dialog.message_text, "the failure")
             await until(pilot, lambda: screen.header.connection == "offline", "offline")
             server.start()

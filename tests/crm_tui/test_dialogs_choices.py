@@ -20,6 +20,7 @@ from crm_tui.dialogs.note_dialog import NoteDialog
 from crm_tui.dialogs.sort_dialog import SortDialog
 from crm_tui.dialogs.text_filter import TextFilterDialog
 from crm_tui.textual_internals import screen_strips
+from tests.crm_tui.harness import type_text
 from tests.widgets import fixtures
 
 REPORT = fixtures.summary(0, number="JK2503050007")
@@ -73,7 +74,9 @@ async def test_filter_dialog_builds_a_new_query_by_keys():
         await pilot.press("tab", "enter", "up", "enter")  # assignee: username... -> unassigned
         await pilot.pause()
         assert not dialog.query_one("#assignee-name", Input).display
-        await pilot.press("tab", *"lampu", "enter")  # category: type to narrow, Enter applies
+        await pilot.press("tab")  # category: type to narrow, Enter applies
+        await type_text(pilot, "lampu")
+        await pilot.press("enter")
         await pilot.pause()
     (result,) = app.results
     assert result == ReportQuery(
@@ -121,7 +124,8 @@ async def test_filter_dialog_asks_for_a_username():
         await pilot.pause()
         assert app.screen is dialog
         assert dialog.message_text == "Type the officer's username, or choose 'any'."
-        await pilot.press(*"officer3", "ctrl+s")
+        await type_text(pilot, "officer3")
+        await pilot.press("ctrl+s")
         await pilot.pause()
     assert app.results == [ReportQuery(assignee="officer3")]
 
@@ -148,7 +152,8 @@ async def test_text_filter_applies_clears_and_cancels():
         app.show(TextFilterDialog("banjir"))
         await pilot.pause()
         assert "/ banjir" in screen_text(app).splitlines()[-1]  # a search bar on the last line
-        await pilot.press(*" cideng", "enter")
+        await type_text(pilot, " cideng")
+        await pilot.press("enter")
         await pilot.pause()
         app.show(TextFilterDialog("banjir"))
         await pilot.pause()
@@ -167,7 +172,8 @@ async def test_command_line_returns_the_text_and_walks_its_history():
         app.show(CommandLine())
         await pilot.pause()
         assert screen_text(app).splitlines()[-1].startswith(":")
-        await pilot.press(*"JK2503050007", "enter")
+        await type_text(pilot, "JK2503050007")
+        await pilot.press("enter")
         await pilot.pause()
         app.show(CommandLine(history=["jk2503050007", "r"]))
         await pilot.pause()
@@ -175,7 +181,8 @@ async def test_command_line_returns_the_text_and_walks_its_history():
         await pilot.pause()
         app.show(CommandLine(history=["r"]))
         await pilot.pause()
-        await pilot.press(*"he", "up", "down", "enter")  # back down to what was being typed
+        await type_text(pilot, "he")  # back down to what was being typed
+        await pilot.press("up", "down", "enter")
         await pilot.pause()
         app.show(CommandLine())
         await pilot.pause()
@@ -215,7 +222,8 @@ async def test_keys_are_remapped_by_binding_id():
         app.show(dialog)
         await pilot.pause()
         assert "^o save" in screen_text(app) and "^g cancel" in screen_text(app)
-        await pilot.press(*"draft", "ctrl+s")  # the old key does nothing now
+        await type_text(pilot, "draft")  # the old key does nothing now
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is dialog and dialog.message_text == ""
         await pilot.press("ctrl+g")

@@ -27,6 +27,7 @@ from crm_tui.dialogs.help_screen import HelpScreen
 from crm_tui.dialogs.note_dialog import NoteDialog
 from crm_tui.textual_internals import screen_strips
 from tests.crm_server.helpers import Api
+from tests.crm_tui.harness import type_text
 from tests.support.hostile import add_operator
 from tests.support.server import DEMO_PASSWORD_SUFFIX, ServerProcess
 from tests.widgets import fixtures
@@ -138,7 +139,7 @@ async def test_hostile_names_from_the_server_in_the_officer_list_and_the_conflic
             assert_literal_and_clean(text)
             await assert_nothing_fired(app, pilot)
 
-            await pilot.press(*"[/bold] evil")  # typing markup narrows like any text
+            await type_text(pilot, "[/bold] evil")  # typing markup narrows like any text
             await pilot.pause()
             assert dialog.highlighted_officer.username == "evil-officer"
             await pilot.press("enter")  # stale: 412 from Mallory
@@ -180,7 +181,8 @@ async def test_hostile_error_messages_are_shown_literally(error: CrmApiError, ec
         dialog = NoteDialog(fixtures.summary(0, number="JK2503050007"), submit)
         app.show(dialog)
         await pilot.pause()
-        await pilot.press(*"[/] ok", "ctrl+s")
+        await type_text(pilot, "[/] ok")
+        await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.screen is dialog and app.results == []

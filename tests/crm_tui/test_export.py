@@ -15,7 +15,7 @@ from crm_tui.dialogs.export_dialog import ExportDialog
 from crm_tui.export import COLUMNS, PAGE_SIZE, PRIVATE_TEXT, ExportProblem, csv_cell, export_target
 from tests.crm_server.helpers import Api
 from tests.crm_tui import faults
-from tests.crm_tui.harness import console, toasts, until
+from tests.crm_tui.harness import console, toasts, type_text, until
 
 
 @pytest.mark.parametrize(
@@ -56,7 +56,8 @@ def test_the_command_keeps_the_paths_case():
 async def _export(app, pilot, typed: str) -> None:
     await pilot.press("colon")
     await until(pilot, lambda: isinstance(app.screen, CommandLine), "the command line")
-    await pilot.press(*typed, "enter")
+    await type_text(pilot, typed)
+    await pilot.press("enter")
 
 
 def _rows(path) -> list[dict[str, str]]:

@@ -17,7 +17,7 @@ from crm_text.sanitize import clean_line, clean_text
 from crm_tui.dialogs.assign_dialog import AssignDialog
 from crm_tui.dialogs.filter_dialog import FilterDialog
 from crm_tui.dialogs.help_screen import HelpScreen
-from tests.crm_tui.harness import console, screen_text, until
+from tests.crm_tui.harness import console, screen_text, type_text, until
 from tests.crm_tui.hostile_screen import (
     assert_clean_screen,
     click_every_hostile_link,
@@ -139,7 +139,8 @@ async def test_hostile_names_in_dialogs_toasts_the_command_line_and_help(hostile
         await pilot.pause()
         assert shown_line(OFFICER_NAME) in assert_clean_screen(app)
         await click_every_hostile_link(pilot, app)
-        await pilot.press(*"evil", "enter")
+        await type_text(pilot, "evil")
+        await pilot.press("enter")
         await until(pilot, lambda: not isinstance(app.screen, AssignDialog), "the assignment")
         toast = f"{unassigned.number} assigned to {shown_line(OFFICER_NAME)}"
         await until(pilot, lambda: toast in toasts(app), "the toast")
@@ -147,7 +148,9 @@ async def test_hostile_names_in_dialogs_toasts_the_command_line_and_help(hostile
         assert await click_every_hostile_link(pilot, app) >= 1
         assert app.is_running and quits == []
 
-        await pilot.press("colon", *"[@click=app.quit]x[/] [/bold]", "enter")  # echoed in a toast
+        await pilot.press("colon")  # echoed in a toast
+        await type_text(pilot, "[@click=app.quit]x[/] [/bold]")
+        await pilot.press("enter")
         await until(pilot, lambda: "Unknown command: [@click=app.quit]x[/] [/bold]" in toasts(app), "the echo")
         assert_clean_screen(app)
         await click_every_hostile_link(pilot, app)
@@ -155,7 +158,7 @@ async def test_hostile_names_in_dialogs_toasts_the_command_line_and_help(hostile
         await pilot.press("f")  # category names from the server
         await until(pilot, lambda: isinstance(app.screen, FilterDialog), "the filter dialog")
         app.screen.query_one("#category-filter").focus()
-        await pilot.press(*"lainnya")  # narrows the list to the planted name
+        await type_text(pilot, "lainnya")  # narrows the list to the planted name
         options = app.screen.query_one("#category")
         prompts = lambda: [str(option.prompt) for option in options.options]  # noqa: E731
         await until(pilot, lambda: shown_line(CATEGORY_NAME) in prompts(), "the category")

@@ -14,7 +14,7 @@ from textual.command import CommandPalette
 
 from api_client.query import ReportQuery
 from crm_tui.textual_internals import record_terminal_writes
-from tests.crm_tui.harness import console, main_loaded, screen_text, until
+from tests.crm_tui.harness import console, main_loaded, screen_text, type_text, until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,7 +31,7 @@ async def test_screenshots_are_off_and_the_palette_offers_none(demo_server, tmp_
         assert "Screenshot" not in titles and "Quit" in titles  # the palette itself stays
         await pilot.press("ctrl+p")
         await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the command palette")
-        await pilot.press(*"screenshot")
+        await type_text(pilot, "screenshot")
         await pilot.pause(0.5)
         assert "Save an SVG" not in screen_text(app)
         await pilot.press("escape")
@@ -89,7 +89,8 @@ async def test_nothing_is_copied_while_locked(demo_server):
         await pilot.press("ctrl+l")
         await until(pilot, lambda: app.locked, "the lock")
         app.copy_to_clipboard("anything")
-        await pilot.press(*"secret", "shift+home", "ctrl+c")  # select the password, copy it
+        await type_text(pilot, "secret")  # select the password, copy it
+        await pilot.press("shift+home", "ctrl+c")
         assert app.clipboard == ""
 
 

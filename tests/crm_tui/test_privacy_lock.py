@@ -13,7 +13,7 @@ from crm_tui.config import Config, ConfigError, load_config
 from crm_tui.idle import IdleClock, check_interval
 from crm_tui.screens.lock_screen import LockScreen
 from crm_tui.screens.login_screen import LoginScreen
-from tests.crm_tui.harness import console, main_loaded, screen_text, until
+from tests.crm_tui.harness import console, main_loaded, screen_text, type_text, until
 
 TINY_IDLE_MINUTES = 0.02  # 1.2 s: keys every 0.2 s stay well inside it on a busy machine
 
@@ -29,7 +29,8 @@ def _report_words(app: CrmApp) -> list[str]:
 
 
 async def _unlock(pilot, app: CrmApp, password: str = "dispatcher-demo") -> None:
-    await pilot.press(*password, "enter")
+    await type_text(pilot, password)
+    await pilot.press("enter")
     await until(pilot, lambda: not app.locked, "unlocked")
 
 
@@ -57,7 +58,8 @@ async def test_ctrl_l_covers_the_report_and_only_the_password_opens_it(demo_serv
         assert app.screen.query_one("#password", Input).value == "q?"  # typed into the password only
 
         app.screen.query_one("#password", Input).value = ""
-        await pilot.press(*"not-my-password", "enter")
+        await type_text(pilot, "not-my-password")
+        await pilot.press("enter")
         await until(pilot, lambda: "Wrong password" in app.screen.error_text, "the refusal")
         assert app.locked and app.screen.query_one("#password", Input).value == ""
 
@@ -94,7 +96,9 @@ async def test_locking_keeps_what_was_typed_in_a_dialog(demo_server):
         await pilot.press("n")
         await until(pilot, lambda: app.screen.query("#note"), "the note dialog")
         dialog = app.screen
-        await pilot.press(*"Warga minta [b]dicek ulang", "enter", *"besok pagi")
+        await type_text(pilot, "Warga minta [b]dicek ulang")
+        await pilot.press("enter")
+        await type_text(pilot, "besok pagi")
         typed = dialog.query_one("#note", TextArea).text
         assert typed == "Warga minta [b]dicek ulang\nbesok pagi"
         await pilot.press("ctrl+l")  # from inside the text area
@@ -104,7 +108,7 @@ async def test_locking_keeps_what_was_typed_in_a_dialog(demo_server):
         await _unlock(pilot, app)
         assert app.screen is dialog
         assert dialog.query_one("#note", TextArea).text == typed
-        await pilot.press(*" juga")  # the dialog carries on where it was
+        await type_text(pilot, " juga")  # the dialog carries on where it was
         assert dialog.query_one("#note", TextArea).text == typed + " juga"
 
 
@@ -140,10 +144,12 @@ async def test_the_lock_says_when_the_server_refuses_more_attempts(make_server):
         await pilot.press("ctrl+l")
         await until(pilot, lambda: isinstance(app.screen, LockScreen), "the lock screen")
         for attempt in range(10):
-            await pilot.press(*"guess", str(attempt), "enter")
+            await type_text(pilot, "guess")
+            await pilot.press(str(attempt), "enter")
             await until(pilot, lambda: "Wrong password" in app.screen.error_text, f"refusal {attempt}")
             app.screen.query_one("#error").update("")
-        await pilot.press(*"guess", "enter")
+        await type_text(pilot, "guess")
+        await pilot.press("enter")
         await until(pilot, lambda: "Too many attempts: wait" in app.screen.error_text, "the wait")
         assert app.locked
 

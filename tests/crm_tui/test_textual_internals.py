@@ -15,6 +15,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.app import App, ComposeResult
 from textual.driver import Driver
 from textual.screen import Screen
@@ -68,6 +69,7 @@ CHECKED = {
     "_close_messages_no_wait",
     "_driver",
     "_compositor",
+    "_character_to_key",
 }
 """Every private name the module uses; the first test keeps this list complete."""
 
@@ -79,6 +81,7 @@ def test_every_private_name_the_module_uses_is_checked_here() -> None:
     attributes = set(re.findall(r"(?:\.|def )(_[a-z]\w*)\b", code))
     imported = set(re.findall(r"from textual\._\w+ import ([\w, ]+)", code))
     names = {name.strip() for group in imported for name in group.split(",")}
+    names |= set(re.findall(r"from textual(?:\.\w+)* import (_\w+)", code))  # a private name of a public module
     used = modules | attributes | names
     assert used <= CHECKED, f"not checked by this canary: {sorted(used - CHECKED)}"
     assert used >= CHECKED, f"checked but no longer used (drop them here): {sorted(CHECKED - used)}"
@@ -192,6 +195,27 @@ async def test_terminal_writes_go_through_the_driver() -> None:
         app.copy_to_clipboard("copied")  # Textual's own write (OSC 52) to the terminal, headless too
         await pilot.pause()
         assert any("\x1b]52;" in data for data in written), changed("App._driver.write", "no longer writes through")
+
+
+class KeyRecorder(App):
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: list[tuple[str, str | None]] = []
+
+    def on_key(self, event: events.Key) -> None:
+        self.keys.append((event.key, event.character))
+
+
+async def test_a_typed_character_is_the_key_pilot_press_sends() -> None:
+    characters = "a7 .?[/:-"
+    app = KeyRecorder()
+    async with app.run_test() as pilot:
+        await pilot.press(*characters)
+        pressed, app.keys = app.keys, []
+        for character in characters:
+            app.post_message(textual_internals.key_event(character))
+        await pilot.pause()
+        assert app.keys == pressed, changed("textual.keys._character_to_key", "changed the key names of")
 
 
 # --- nowhere else ----------------------------------------------------------------------------------

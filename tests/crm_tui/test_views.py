@@ -10,7 +10,7 @@ from crm_tui.config import ConfigError, load_config
 from crm_tui.dialogs.command_line import CommandLine
 from crm_tui.dialogs.view_dialog import ViewDialog
 from crm_tui.views import BUILT_IN, OPEN_STATUSES, View, narrowing
-from tests.crm_tui.harness import console, screen_text, toasts, until
+from tests.crm_tui.harness import console, screen_text, toasts, type_text, until
 
 BANJIR = """
 [views.banjir]
@@ -116,13 +116,15 @@ async def test_the_command_line_switches_views_and_names_them_when_asked_for_one
         for typed in ("view nosuch", "view terbuka"):
             await pilot.press("colon")
             await until(pilot, lambda: isinstance(app.screen, CommandLine), "the command line")
-            await pilot.press(*typed, "enter")
+            await type_text(pilot, typed)
+            await pilot.press("enter")
             await until(pilot, lambda: app.screen is screen, "back on the list")
         await until(pilot, lambda: screen.view.name == "terbuka", "the open view")
         assert "Tidak ada tampilan nosuch. Tampilan: semua, terbuka, milik-saya, terlambat." in toasts(app)
         await pilot.press("colon")
         await until(pilot, lambda: isinstance(app.screen, CommandLine), "the command line")
-        await pilot.press(*"view", "enter")
+        await type_text(pilot, "view")
+        await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ViewDialog), "the view picker, for :view alone")
 
 

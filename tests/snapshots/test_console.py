@@ -25,7 +25,7 @@ from crm_tui.screens.login_screen import LoginScreen
 
 # Key labels are translated when a screen's module is imported: import it now, in Indonesian.
 from crm_tui.screens.main_screen import MainScreen
-from tests.crm_tui.harness import screen_text, until
+from tests.crm_tui.harness import screen_text, type_text, until
 from tests.snapshots.support import CONSOLE_NOW, SMALL, WIDE, steady_cursors
 from tests.support.server import DEMO_PASSWORD_SUFFIX
 from widgets.report_detail import ReportDetail
@@ -132,7 +132,10 @@ def test_login_screen_refused(snap_compare, ui_language, fixed_server) -> None:
 
     async def refused(pilot: Pilot) -> None:
         screen = await until(pilot, lambda: showing(pilot.app, LoginScreen), "the login screen")
-        await pilot.press(*"officer", "enter", *"not-the-password", "enter")
+        await type_text(pilot, "officer")
+        await pilot.press("enter")
+        await type_text(pilot, "not-the-password")
+        await pilot.press("enter")
         password = screen.query_one("#password", Input)
         await until(pilot, lambda: password.value == "" and quiet(pilot.app), "the refusal")
         assert screen.query_one("#username", Input).value == "officer"
@@ -209,7 +212,8 @@ def test_main_empty_list(snap_compare, ui_language, fixed_server) -> None:
         screen = await main_screen(pilot)
         await pilot.press("slash")
         await until(pilot, lambda: isinstance(pilot.app.screen, TextFilterDialog), "the search bar")
-        await pilot.press(*"zzzzqqq", "enter")
+        await type_text(pilot, "zzzzqqq")
+        await pilot.press("enter")
         await until(pilot, lambda: pilot.app.screen is screen and screen.window.total == 0 and quiet(pilot.app))
         assert "Tidak ada laporan yang cocok." in screen_text(pilot.app)
         await done(pilot)
@@ -225,7 +229,7 @@ def test_main_text_filter_bar(snap_compare, ui_language, fixed_server) -> None:
         await main_screen(pilot)
         await pilot.press("slash")
         await until(pilot, lambda: isinstance(pilot.app.screen, TextFilterDialog), "the search bar")
-        await pilot.press(*"air pam")
+        await type_text(pilot, "air pam")
         await done(pilot)
 
     assert snap_compare(console(fixed_server), run_before=typing, terminal_size=SMALL)

@@ -18,7 +18,7 @@ from crm_tui.dialogs.help_screen import HelpScreen
 from crm_tui.dialogs.note_dialog import NoteDialog
 from crm_tui.dialogs.sort_dialog import SortDialog
 from crm_tui.dialogs.text_filter import TextFilterDialog
-from tests.crm_tui.harness import until
+from tests.crm_tui.harness import type_text, until
 from tests.snapshots.support import (
     CATEGORIES,
     HELP_ROWS,
@@ -117,7 +117,7 @@ def test_filter_dialog_wide_narrowed(snap_compare, ui_language) -> None:
 
     async def narrow(pilot: Pilot) -> None:
         pilot.app.screen.query_one("#category-filter").focus()
-        await pilot.press(*"jalan")
+        await type_text(pilot, "jalan")
 
     assert snap_compare(app, run_before=dialog_shown(FilterDialog, then=narrow), terminal_size=WIDE)
 
