@@ -100,17 +100,39 @@ SERVER_FIXTURES = {
 }
 
 
+# Set by scripts/test when it runs the whole suite as two passes side by side. The PostgreSQL
+# pass, the shorter, then also runs once the tests that start no server outside the console's and
+# the terminal's folders (about 40 s of its time); the SQLite pass runs the rest.
+SPLIT_ENV = "CRM_TEST_SPLIT"
+SERVER_TESTS_ON_POSTGRESQL = ("tests/crm_server/",)  # the client's and console's reach it through these
+SERVERLESS_ON_SQLITE = ("tests/crm_tui/", "tests/snapshots/", "tests/e2e/")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On a PostgreSQL run, only the tests that start a server: the others never reach the
-    run's database (they use no database, or a SQLite file of their own) and so run exactly as
-    they did on SQLite. Then modules with the most slow tests first (each module's tests in
-    their order), so that pytest-xdist, which hands out whole modules in this order, starts the
-    long ones first instead of ending on one."""
-    if postgres.wanted():
-        same = [item for item in items if not SERVER_FIXTURES & set(item.fixturenames)]
-        if same:
-            config.hook.pytest_deselected(items=same)
-            items[:] = [item for item in items if SERVER_FIXTURES & set(item.fixturenames)]
+    """Which tests this run keeps, then modules with the most slow tests first (each module's
+    tests in their order), so that pytest-xdist, which hands out whole modules in this order,
+    starts the long ones first instead of ending on one.
+
+    A PostgreSQL run keeps only the tests that start a server: the others never reach the run's
+    database (they use no database, or a SQLite file of their own) and so run exactly as they do
+    on SQLite. In a split run, the PostgreSQL pass keeps the server's tests and the tests that
+    start no server outside the console's and the terminal's folders, and the SQLite pass all the
+    others."""
+    split = os.environ.get(SPLIT_ENV) == "1"
+
+    def kept(item: pytest.Item) -> bool:
+        with_server = bool(SERVER_FIXTURES & set(item.fixturenames))
+        on_sqlite_in_split = with_server or item.nodeid.startswith(SERVERLESS_ON_SQLITE)
+        if not postgres.wanted():
+            return on_sqlite_in_split or not split
+        if split:
+            return item.nodeid.startswith(SERVER_TESTS_ON_POSTGRESQL) if with_server else not on_sqlite_in_split
+        return with_server
+
+    left = [item for item in items if not kept(item)]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = [item for item in items if kept(item)]
     slow = Counter(_module(item) for item in items if item.get_closest_marker("slow"))
     items.sort(key=lambda item: -slow[_module(item)])
 
