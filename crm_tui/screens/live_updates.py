@@ -36,6 +36,7 @@ class LiveUpdates(ReportBrowser):
     async def follow_events(self) -> None:
         api = self.crm.api
         while True:
+            opened_in = api.session()
             stream = self.crm.client.events(last_event_id=self._events_from)
             try:
                 async with contextlib.aclosing(stream):
@@ -50,7 +51,9 @@ class LiveUpdates(ReportBrowser):
                             self._live(item)
                 return
             except Unauthorized:
-                if not await api.sign_in_again():
+                # Refused a session that another call has replaced meanwhile (the operator signed
+                # in again while this one reconnected): open it again in the new one, unasked.
+                if api.session() == opened_in and not await api.sign_in_again():
                     return
 
     def _resync(self) -> None:

@@ -26,7 +26,8 @@ async def until(pilot: Pilot, predicate: Callable[[], object], what: str = "", t
         if value:
             return value
         await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {what or predicate}")
+    shown = "\n".join(line.rstrip() for line in screen_text(pilot.app).splitlines() if line.strip())
+    raise AssertionError(f"timed out waiting for {what or predicate}; the screen shows:\n{shown}")
 
 
 async def type_text(pilot: Pilot, text: str) -> None:
