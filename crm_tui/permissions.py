@@ -12,7 +12,7 @@ from api_client.models import Operator, ReportStatus, ReportSummary
 from widgets.i18n import Texts
 from widgets.safe_text import line
 
-Action = Literal["assign", "claim", "close", "note"]
+Action = Literal["assign", "claim", "close", "note", "coordinate", "dispose", "reopen"]
 
 TEXTS = Texts(
     id={
@@ -31,6 +31,12 @@ TEXTS = Texts(
         "assign_only_routing": "Hanya dispatcher dan supervisor yang menugaskan laporan.",
         "close_only_routing": "Hanya dispatcher dan supervisor yang menutup laporan langsung; "
         "petugas mengirim tindak lanjut untuk divalidasi.",
+        "route_only_routing": "Hanya dispatcher dan supervisor yang mengoordinasikan atau mendisposisikan laporan.",
+        "cannot_coordinate": "Tidak dapat mengoordinasikan: {why}; hanya sebelum laporan ditangani petugas.",
+        "cannot_dispose": "Tidak dapat mendisposisikan: {why}; hanya laporan Menunggu atau Koordinasi.",
+        "not_a_dinas": "Tidak dapat mendisposisikan: {agency} tidak punya Suku Dinas.",
+        "reopen_only": "Hanya supervisor dan validator yang membuka kembali laporan.",
+        "cannot_reopen": "Tidak dapat membuka kembali: {why}; hanya laporan Selesai.",
     },
     en={
         "no_report": "No report is chosen yet.",
@@ -48,6 +54,12 @@ TEXTS = Texts(
         "assign_only_routing": "Only dispatchers and supervisors assign reports.",
         "close_only_routing": "Only dispatchers and supervisors close reports directly; "
         "officers submit a follow-up for validation.",
+        "route_only_routing": "Only dispatchers and supervisors coordinate or dispose reports.",
+        "cannot_coordinate": "Cannot coordinate: {why}; only before an officer works on the report.",
+        "cannot_dispose": "Cannot dispose: {why}; only a report that is Menunggu or Koordinasi.",
+        "not_a_dinas": "Cannot dispose: {agency} has no Suku Dinas.",
+        "reopen_only": "Only supervisors and validators reopen reports.",
+        "cannot_reopen": "Cannot reopen: {why}; only a Selesai report.",
     },
 )
 
@@ -65,13 +77,16 @@ _ASSIGNABLE = frozenset(
 # not route or close; dispatchers and supervisors route and close (never as selesai); validators
 # validate and note; observers only read.
 NEVER_FOR_ROLE: dict[str, frozenset[Action]] = {
-    "officer": frozenset({"assign", "close"}),
-    "dispatcher": frozenset({"claim"}),
+    "officer": frozenset({"assign", "close", "coordinate", "dispose", "reopen"}),
+    "dispatcher": frozenset({"claim", "reopen"}),
     "supervisor": frozenset({"claim"}),
-    "validator": frozenset({"assign", "claim", "close"}),
-    "observer": frozenset({"assign", "claim", "close", "note"}),
+    "validator": frozenset({"assign", "claim", "close", "coordinate", "dispose"}),
+    "observer": frozenset({"assign", "claim", "close", "note", "coordinate", "dispose", "reopen"}),
 }
 _CLOSABLE = _ASSIGNABLE  # Menunggu Validasi is the validator's to decide
+# Routing to another agency comes before anyone works on the report.
+_COORDINABLE = frozenset({ReportStatus.MENUNGGU, ReportStatus.KOORDINASI, ReportStatus.DISPOSISI})
+_DISPOSABLE = frozenset({ReportStatus.MENUNGGU, ReportStatus.KOORDINASI})
 
 
 def _routes(me: Operator) -> bool:
@@ -116,6 +131,18 @@ def refusal(action: Action, me: Operator, report: ReportSummary | None) -> str |
         if report.status not in _CLOSABLE:
             return TEXTS("cannot_close", why=_status(report))
         return None
+    if action == "coordinate":
+        if not _routes(me):
+            return TEXTS("route_only_routing")
+        return None if report.status in _COORDINABLE else TEXTS("cannot_coordinate", why=_status(report))
+    if action == "dispose":
+        if not _routes(me):
+            return TEXTS("route_only_routing")
+        return None if report.status in _DISPOSABLE else TEXTS("cannot_dispose", why=_status(report))
+    if action == "reopen":
+        if me.role not in ("supervisor", "validator"):
+            return TEXTS("reopen_only")
+        return None if report.status is ReportStatus.SELESAI else TEXTS("cannot_reopen", why=_status(report))
     if not (_routes(me) or me.role == "validator" or _assigned_to_me(me, report)):
         return TEXTS("cannot_note", why=TEXTS("not_yours"))
     return None

@@ -66,10 +66,14 @@ class NoteDialog(ActionDialog[str, R]):
     def restore_draft(self, draft: Mapping[str, Any]) -> None:
         self.query_one("#note", TextArea).load_text(str(draft.get("text") or ""))
 
+    def empty_message(self) -> str:
+        """What an empty text is told."""
+        return TEXTS("required")
+
     def build_payload(self) -> str | None:
         text = self.query_one("#note", TextArea).text.strip()
         if not text:
-            self.show_message(TEXTS("required"))
+            self.show_message(self.empty_message())
             self.query_one("#note", TextArea).focus()
             return None
         return text

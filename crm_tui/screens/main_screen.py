@@ -33,6 +33,9 @@ TEXTS = Texts(
         "claim": "Ambil",
         "close": "Tutup",
         "note": "Catatan",
+        "coordinate": "Koordinasi",
+        "dispose": "Disposisi",
+        "reopen": "Buka kembali",
         "refresh": "Muat ulang",
         "new": "Ke laporan baru",
         "command": "Perintah",
@@ -54,6 +57,9 @@ TEXTS = Texts(
         "claim": "Claim",
         "close": "Close",
         "note": "Note",
+        "coordinate": "Coordinate",
+        "dispose": "Dispose",
+        "reopen": "Reopen",
         "refresh": "Refresh",
         "new": "To new reports",
         "command": "Command",
@@ -70,6 +76,9 @@ _WRITES: dict[str, permissions.Action] = {
     "claim": "claim",
     "close_report": "close",
     "note": "note",
+    "coordinate": "coordinate",
+    "dispose": "dispose",
+    "reopen": "reopen",
 }
 assert set(_WRITES.values()) == set(get_args(permissions.Action))
 
@@ -85,6 +94,9 @@ class MainScreen(ListCommands, ReportMarks, ReportWrites, LiveUpdates):
         Binding("m", "claim", TEXTS("claim"), id="main.claim"),
         Binding("c", "close_report", TEXTS("close"), id="main.close"),
         Binding("n", "note", TEXTS("note"), id="main.note"),
+        Binding("o", "coordinate", TEXTS("coordinate"), id="main.coordinate", show=False),
+        Binding("d", "dispose", TEXTS("dispose"), id="main.dispose", show=False),
+        Binding("R", "reopen", TEXTS("reopen"), id="main.reopen", show=False),
         Binding("space", "mark", TEXTS("mark"), id="main.mark", show=False),
         Binding("V", "mark_range", TEXTS("mark_range"), id="main.mark_range", show=False),
         Binding("u", "clear_marks", TEXTS("clear_marks"), id="main.clear_marks", show=False),
@@ -111,6 +123,9 @@ class MainScreen(ListCommands, ReportMarks, ReportWrites, LiveUpdates):
     | `m` | main.claim | Claim (an officer takes the report). |
     | `c` | main.close | Close, with a resolution and a note. |
     | `n` | main.note | Add a note. |
+    | `o` | main.coordinate | Coordinate: to the agency whose duty the report is, with a note. |
+    | `d` | main.dispose | Dispose: a Dinas hands the report to one of its Suku Dinas, with a note. |
+    | `R` | main.reopen | Reopen a Selesai report, with the reason. |
     | `space` | main.mark | Mark or unmark the report (then a, c, n act on every marked one). |
     | `V` | main.mark_range | Mark from the last marked row to the cursor. |
     | `u` | main.clear_marks | Clear the marks. |

@@ -1,4 +1,4 @@
-"""The main screen's writes: assign, claim, close, note.
+"""The main screen's writes: assign, claim, close, note, coordinate, dispose, reopen.
 
 Each acts on the report the operator is looking at when the key is pressed, in the version
 they see: a dialog is bound to that report and version (see `ActionDialog`), and so is a claim.
@@ -29,6 +29,7 @@ from widgets.safe_text import line
 if TYPE_CHECKING:
     from crm_tui.dialogs.bulk_dialog import BulkAction
     from crm_tui.dialogs.close_dialog import ClosePayload
+    from crm_tui.dialogs.route_dialog import RouteAction, RoutePayload
 
 BULK_ACTIONS = ("assign", "close", "note")
 
@@ -37,6 +38,10 @@ TEXTS = Texts(
         "assigned": "{number} ditugaskan ke {officer}.",
         "closed": "{number} ditutup ({resolution}).",
         "noted": "Catatan ditambahkan ke {number}.",
+        "coordinated": "{number} dikoordinasikan ke {agency}.",
+        "disposed": "{number} didisposisikan ke {agency}.",
+        "reopened": "{number} dibuka kembali: kembali ke {officer}.",
+        "nowhere": "Tidak ada instansi tujuan untuk {number}.",
         "claimed": "{number} kini Anda tangani.",
         "not_claimed": (
             "{number} tidak diambil: telah diubah oleh {who}{changes}. Periksa lalu ambil lagi bila masih perlu."
@@ -50,6 +55,10 @@ TEXTS = Texts(
         "assigned": "{number} assigned to {officer}.",
         "closed": "{number} closed ({resolution}).",
         "noted": "Note added to {number}.",
+        "coordinated": "{number} coordinated to {agency}.",
+        "disposed": "{number} disposed to {agency}.",
+        "reopened": "{number} reopened: back with {officer}.",
+        "nowhere": "There is no agency {number} can go to.",
         "claimed": "{number} is now yours.",
         "not_claimed": (
             "{number} was not claimed: it was changed by {who}{changes}. Check it and claim again if still needed."
@@ -241,6 +250,80 @@ class ReportWrites(ReportBrowser):
                 refusal=partial(permissions.refusal, "note", self.operator),
                 draft=self.drafts.pop(("note", number), None),
                 keep_draft=self._draft_keeper("note", number),
+            ),
+            done,
+        )
+
+    def action_coordinate(self) -> None:
+        self._route("coordinate")
+
+    def action_dispose(self) -> None:
+        self._route("dispose")
+
+    @work(group="write")
+    async def _route(self, action: RouteAction) -> None:
+        from crm_tui.dialogs.route_dialog import RouteDialog, targets
+
+        report = self._target(action)
+        if report is None:
+            return
+        client = self.crm.client
+        try:
+            agencies = await self.crm.api(client.agencies)
+        except CrmApiError as error:
+            self.notify(describe(error), severity="error")
+            return
+        if not targets(action, report, agencies):
+            self.notify(TEXTS("nowhere", number=report.number), severity="warning")
+            return
+        write = client.coordinate if action == "coordinate" else client.dispose
+
+        async def route(version: ReportSummary, payload: RoutePayload, key: str) -> Report:
+            return await self.crm.api(lambda: write(version, payload.agency, payload.note, idempotency_key=key))
+
+        def done(result: Report | None) -> None:
+            if isinstance(result, Report):
+                toast = "coordinated" if action == "coordinate" else "disposed"
+                self._written(result, TEXTS(toast, number=result.number, agency=line(result.agency.name)))
+
+        self.app.push_screen(
+            RouteDialog(
+                action,
+                report,
+                agencies,
+                one_key_per_payload(route),
+                reload=self.newest,
+                refusal=partial(permissions.refusal, action, self.operator),
+                draft=self.drafts.pop((action, report.number), None),
+                keep_draft=self._draft_keeper(action, report.number),
+            ),
+            done,
+        )
+
+    def action_reopen(self) -> None:
+        from crm_tui.dialogs.reopen_dialog import ReopenDialog
+
+        report = self._target("reopen")
+        if report is None:
+            return
+        client = self.crm.client
+
+        async def reopen(version: ReportSummary, reason: str, key: str) -> Report:
+            return await self.crm.api(lambda: client.reopen(version, reason, idempotency_key=key))
+
+        def done(result: Report | None) -> None:
+            if isinstance(result, Report):
+                officer = line(result.assignee.display_name) if result.assignee else ""
+                self._written(result, TEXTS("reopened", number=result.number, officer=officer))
+
+        self.app.push_screen(
+            ReopenDialog(
+                report,
+                one_key_per_payload(reopen),
+                reload=self.newest,
+                refusal=partial(permissions.refusal, "reopen", self.operator),
+                draft=self.drafts.pop(("reopen", report.number), None),
+                keep_draft=self._draft_keeper("reopen", report.number),
             ),
             done,
         )

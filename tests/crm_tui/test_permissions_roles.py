@@ -55,3 +55,19 @@ def test_the_routing_roles_close_what_the_table_allows(status, closable):
     report = summary(0, status=status.value)
     for role in ("dispatcher", "supervisor"):
         assert (permissions.refusal("close", me(role), report) is None) is closable
+
+
+@pytest.mark.parametrize("role", ["officer", "dispatcher", "supervisor", "validator", "observer"])
+def test_the_routing_and_reopening_keys_follow_the_servers_transition_table(role):
+    from crm_server.lifecycle import Action, refusal
+    from crm_server.roles import Role
+    from crm_server.statuses import Status
+
+    for action in ("assign", "close", "coordinate", "dispose", "reopen"):
+        for status in ReportStatus:
+            report = summary(0, status=status.value)
+            server = refusal(Action(action), Status[status.name], Role(role), is_assignee=False, held_by_other=False)
+            console = permissions.refusal(action, me(role), report)
+            assert (console is None) is (server is None), (action, status, role, console, server)
+            if action in permissions.NEVER_FOR_ROLE[role]:
+                assert server == "role", (action, role)
