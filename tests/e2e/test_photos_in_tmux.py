@@ -67,11 +67,18 @@ def test_photos_reach_the_terminal_as_kitty_graphics_and_private_ones_never(tmp_
     _start(terminal, tmp_path, demo_server, "kitty")
     terminal.wait_for(lambda s: "Sari Wulandari" in s and "reports" in s, 30, "the console")
 
+    def placeholder_rows(screen: str) -> list[str]:
+        return [line[line.index(kitty.PLACEHOLDER) :] for line in screen.splitlines() if kitty.PLACEHOLDER in line]
+
+    def whole_photo(screen: str) -> bool:
+        # A capture can fall in the middle of a frame: wait for every row of the photo drawn.
+        rows = placeholder_rows(screen)
+        return bool(rows) and all(row.startswith(kitty.placeholder_cell(i, 0)) for i, row in enumerate(rows))
+
     _jump(terminal, shown)
-    screen = terminal.wait_for(lambda s: kitty.PLACEHOLDER in s, 30, "the photo's placeholder cells")
-    rows = [line for line in screen.splitlines() if kitty.PLACEHOLDER in line]
-    first = rows[0][rows[0].index(kitty.PLACEHOLDER) :]
-    assert first.startswith(kitty.placeholder_cell(0, 0) + kitty.placeholder_cell(0, 1))
+    screen = terminal.wait_for(whole_photo, 30, "the photo's placeholder cells, every row")
+    rows = placeholder_rows(screen)
+    assert rows[0].startswith(kitty.placeholder_cell(0, 0) + kitty.placeholder_cell(0, 1))
     assert kitty.placeholder_cell(len(rows) - 1, 0) in rows[-1]
 
     # The cells' colour names the image the console sent.
