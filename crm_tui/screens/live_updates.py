@@ -42,7 +42,13 @@ class LiveUpdates(ReportBrowser):
                 async with contextlib.aclosing(stream):
                     async for item in stream:
                         if isinstance(item, StreamStatus):
-                            api.set_state("online" if item.state == "connected" else "reconnecting")
+                            if item.state == "connected":
+                                api.set_state("online")
+                            elif self.crm.connection != "offline":
+                                # Offline (a call found the server unreachable) stays so while the
+                                # stream retries: "reconnecting" is for a stream lost from a server
+                                # still answering.
+                                api.set_state("reconnecting")
                         elif isinstance(item, Resync):
                             self._events_from = item.latest_id
                             self._resync()
