@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from api_client.models import Operator, ReportStatus, ReportSummary
+from api_client.models import Operator, Report, ReportStatus, ReportSummary
 from widgets.i18n import Texts
 from widgets.safe_text import line
 
@@ -37,6 +37,7 @@ TEXTS = Texts(
         "not_a_dinas": "Tidak dapat mendisposisikan: {agency} tidak punya Suku Dinas.",
         "reopen_only": "Hanya supervisor dan validator yang membuka kembali laporan.",
         "cannot_reopen": "Tidak dapat membuka kembali: {why}; hanya laporan Selesai.",
+        "handed_on": "Hanya-baca: {number} sudah diteruskan ke {agency}, yang kini menanganinya.",
     },
     en={
         "no_report": "No report is chosen yet.",
@@ -60,6 +61,7 @@ TEXTS = Texts(
         "not_a_dinas": "Cannot dispose: {agency} has no Suku Dinas.",
         "reopen_only": "Only supervisors and validators reopen reports.",
         "cannot_reopen": "Cannot reopen: {why}; only a Selesai report.",
+        "handed_on": "Read-only: {number} was handed on to {agency}, whose it is to act on now.",
     },
 )
 
@@ -104,7 +106,15 @@ def _status(report: ReportSummary) -> str:
 
 
 def refusal(action: Action, me: Operator, report: ReportSummary | None) -> str | None:
-    """Why `me` cannot do `action` on `report` (plain text), or None when they can."""
+    """Why `me` cannot do `action` on `report` (plain text), or None when they can. A report in
+    full also carries what the server allows the caller: nothing, when their agency handed it on."""
+    why = _by_the_table(action, me, report)
+    if why is None and isinstance(report, Report) and report.allowed_actions == ():
+        return TEXTS("handed_on", number=report.number, agency=line(report.agency.name, max_chars=60))
+    return why
+
+
+def _by_the_table(action: Action, me: Operator, report: ReportSummary | None) -> str | None:
     if report is None:
         return TEXTS("no_report")
     if me.role == "observer":

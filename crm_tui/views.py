@@ -1,6 +1,6 @@
 """Saved views: named sets of filters and a sort for the report list.
 
-Four are built in; the config file adds or replaces views in `[views]` and chooses the view each
+Six are built in; the config file adds or replaces views in `[views]` and chooses the view each
 role starts on in `[default_view]`:
 
     [views.banjir]
@@ -13,8 +13,9 @@ role starts on in `[default_view]`:
     supervisor = "banjir"
 
 A view's keys are the list's filters (`status`, `category`, `agency`, `assignee` ("me",
-"unassigned" or a username), `private`, `overdue`, `q`) and `sort`; `title` is what the header
-and the picker show (else the view's name).
+"unassigned" or a username), `private`, `overdue`, `q`, `handed_on` (the reports the operator's
+agency coordinated or disposed away, which it reads and no longer acts on) and `sort`; `title`
+is what the header and the picker show (else the view's name).
 """
 
 from __future__ import annotations
@@ -24,15 +25,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from api_client.models import ReportStatus
-from api_client.query import ASSIGNEE_ME, DEFAULT_SORT, SORTS, ReportQuery
+from api_client.query import ASSIGNEE_ME, DEFAULT_SORT, SORTS, VALIDATION_QUEUE, ReportQuery
 from crm_text.sanitize import clean_line
 from widgets.i18n import Texts
 
 OPEN_STATUSES = tuple(status.value for status in ReportStatus if status.is_open)
 VIEW_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,29}")
 ALL, OPEN, MINE, OVERDUE = "semua", "terbuka", "milik-saya", "terlambat"
-# An officer starts on their own open reports; the routing roles on the whole list, newest first.
-DEFAULT_BY_ROLE = {"officer": MINE}
+VALIDATION, HANDED_ON = "validasi", "diteruskan"
+# An officer starts on their own open reports, a validator on the validation queue (Menunggu
+# Validasi, oldest first); the routing roles on the whole list, newest first.
+DEFAULT_BY_ROLE = {"officer": MINE, "validator": VALIDATION}
 
 TEXTS = Texts(
     id={
@@ -40,6 +43,8 @@ TEXTS = Texts(
         OPEN: "Terbuka",
         MINE: "Milik saya, terbuka",
         OVERDUE: "Terlambat",
+        VALIDATION: "Antrean validasi",
+        HANDED_ON: "Diteruskan ke instansi lain",
         # The sort in the header: an arrow (descending, ascending) and the field.
         "created": "dibuat",
         "updated": "diperbarui",
@@ -58,6 +63,8 @@ TEXTS = Texts(
         OPEN: "Open",
         MINE: "Mine, open",
         OVERDUE: "Overdue",
+        VALIDATION: "Validation queue",
+        HANDED_ON: "Handed on to other agencies",
         "created": "created",
         "updated": "updated",
         "due": "due",
@@ -92,6 +99,8 @@ BUILT_IN: dict[str, View] = {
         View(OPEN, ReportQuery(status=OPEN_STATUSES, sort="due")),
         View(MINE, ReportQuery(status=OPEN_STATUSES, assignee=ASSIGNEE_ME, sort="due")),
         View(OVERDUE, ReportQuery(status=OPEN_STATUSES, overdue=True, sort="due")),
+        View(VALIDATION, VALIDATION_QUEUE),
+        View(HANDED_ON, ReportQuery(handed_on=True, sort="-updated")),
     )
 }
 
@@ -138,7 +147,7 @@ def starting_view(role: str, custom: Mapping[str, View], defaults: Mapping[str, 
 # --- the config file's tables ----------------------------------------------------------------------
 
 _STRINGS = ("agency", "assignee", "q", "title")
-_BOOLEANS = ("private", "overdue")
+_BOOLEANS = ("private", "overdue", "handed_on")
 _ARRAYS = ("status", "category")
 
 
@@ -201,6 +210,7 @@ def _view(name: str, spec: object) -> View:
         overdue=spec.get("overdue"),
         q=spec.get("q"),
         sort=sort,
+        handed_on=spec.get("handed_on", False),
     )
     return View(name, query, spec.get("title"))
 

@@ -139,3 +139,39 @@ async def test_keys_that_do_not_apply_say_why(writes: Api):
         await pilot.press("d")  # held by a kelurahan: no Suku Dinas under it
         await until(pilot, lambda: f"There is no agency {waiting} can go to." in toasts(app), "nowhere to go")
         assert app.screen is screen
+
+
+async def test_what_the_agency_handed_on_is_listed_in_its_view_and_read_only(writes: Api):
+    number = writes.submit(title="Diteruskan ke Bina Marga")
+    assert writes.route("dispatcher", "coordinate", number, DBM).status_code == 200
+    async with console(writes.server, "dispatcher") as (app, pilot):
+        screen = app.screen
+        await pilot.press("colon")
+        await type_text(pilot, "view diteruskan")
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.view.name == "diteruskan", "the handed-on view")
+        await on_top(pilot, screen, number)
+        assert screen.current.status.value == "Koordinasi" and screen.current.agency.code == DBM
+        await pilot.press("n")
+        await until(pilot, lambda: f"Read-only: {number} was handed on to Dinas Bina Marga" in toasts(app), "why")
+        assert app.screen is screen
+    assert writes.detail("supervisor", number)[0]["notes"] == []
+
+
+async def test_a_validator_starts_on_the_validation_queue_oldest_first(writes: Api):
+    numbers = []
+    for title in ("Menunggu validasi lebih dulu", "Menunggu validasi kemudian"):
+        number = writes.submit(title=title)
+        assert writes.assign("dispatcher", number, "officer").status_code == 200
+        assert writes.follow_up("officer", number).status_code == 200
+        numbers.append(number)
+    async with console(writes.server, "validator") as (app, pilot):
+        screen = app.screen
+        assert screen.view.name == "validasi"
+        rows = [screen.window.row(i) for i in range(screen.window.total or 0) if screen.window.row(i) is not None]
+        assert rows and {row.status.value for row in rows} == {"Menunggu Validasi"}
+        created = [row.created_at for row in rows]
+        assert created == sorted(created)  # oldest first
+        await pilot.press("r")
+        await until(pilot, lambda: all(screen.window.index_of(n) is not None for n in numbers), "both listed")
+        assert screen.window.index_of(numbers[0]) < screen.window.index_of(numbers[1])

@@ -54,7 +54,10 @@ def test_views_and_each_roles_view_from_the_file(tmp_path):
         ("[views.a]\noverdue = 1\n", "[views.a] overdue must be true or false"),
         ('[views.a]\nassignee = " "\n', "[views.a] assignee must be a string that is not empty"),
         ('views = "all"\n', "[views] must be a table of views ([views.NAME])"),
-        ('[default_view]\nofficer = "nosuch"\n', "[default_view] 'officer' must name a view, one of: milik-saya"),
+        (
+            '[default_view]\nofficer = "nosuch"\n',
+            "[default_view] 'officer' must name a view, one of: diteruskan, milik-saya",
+        ),
     ],
 )
 def test_a_bad_view_is_one_clear_error_naming_the_file(tmp_path, text, expected):
@@ -90,9 +93,9 @@ async def test_w_switches_the_view_and_the_header_follows(demo_server):
         await pilot.press("w")
         dialog = await until(pilot, lambda: isinstance(app.screen, ViewDialog) and app.screen, "the view picker")
         await until(pilot, lambda: "Semua laporan  (sekarang)" in screen_text(app), "the picker drawn")
-        await pilot.press("end", "enter")  # the last: Terlambat
+        await pilot.press("end", "up", "up", "enter")  # Terlambat, above the validation queue and handed-on
         await until(pilot, lambda: app.screen is screen and screen.window.total is not None, "the list")
-        assert dialog.views[-1].name == "terlambat" and screen.view.name == "terlambat"
+        assert dialog.views[-3].name == "terlambat" and screen.view.name == "terlambat"
         rows = [row for _, row in screen.window.loaded_rows()]
         assert rows and all(row.status in OPEN_STATUSES and row.due_at < screen.crm.now() for row in rows)
         await until(pilot, lambda: "Terlambat" in screen_text(app) and "↑tenggat" in screen_text(app), "header")
@@ -120,7 +123,10 @@ async def test_the_command_line_switches_views_and_names_them_when_asked_for_one
             await pilot.press("enter")
             await until(pilot, lambda: app.screen is screen, "back on the list")
         await until(pilot, lambda: screen.view.name == "terbuka", "the open view")
-        assert "Tidak ada tampilan nosuch. Tampilan: semua, terbuka, milik-saya, terlambat." in toasts(app)
+        assert (
+            "Tidak ada tampilan nosuch. Tampilan: semua, terbuka, milik-saya, terlambat, validasi, diteruskan."
+            in toasts(app)
+        )
         await pilot.press("colon")
         await until(pilot, lambda: isinstance(app.screen, CommandLine), "the command line")
         await type_text(pilot, "view")
