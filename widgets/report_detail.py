@@ -21,6 +21,7 @@ from api_client.models import HistoryEntry, Note, Report, ReportStatus, ReportSu
 from widgets import safe_text
 from widgets.field_list import FieldList
 from widgets.i18n import Texts
+from widgets.lifecycle_rows import lifecycle_rows
 from widgets.photo_panel import PhotoPanel
 from widgets.photo_renderers import PhotoRenderer
 from widgets.privacy_banner import PrivacyBanner
@@ -43,6 +44,7 @@ TEXTS = Texts(
         "duplicate_of": "Duplikat dari",
         "photo": "Foto",
         "description": "Uraian",
+        "lifecycle": "Alur tindak lanjut",
         "history": "Riwayat",
         "notes": "Catatan",
         "no_history": "Belum ada riwayat.",
@@ -52,6 +54,12 @@ TEXTS = Texts(
         "assigned_action": "ditugaskan",
         "closed_action": "ditutup",
         "noted_action": "catatan ditambahkan",
+        "coordinated_action": "dikoordinasikan",
+        "disposed_action": "didisposisikan",
+        "followed_up_action": "tindak lanjut dikirim",
+        "accepted_action": "tindak lanjut diterima",
+        "rejected_action": "tindak lanjut ditolak",
+        "reopened_action": "dibuka kembali",
         "detail_channel": "kanal",
         "detail_officer": "petugas",
         "detail_resolution": "penyelesaian",
@@ -73,6 +81,7 @@ TEXTS = Texts(
         "duplicate_of": "Duplicate of",
         "photo": "Photo",
         "description": "Description",
+        "lifecycle": "Lifecycle",
         "history": "History",
         "notes": "Notes",
         "no_history": "No history yet.",
@@ -82,6 +91,12 @@ TEXTS = Texts(
         "assigned_action": "assigned",
         "closed_action": "closed",
         "noted_action": "note added",
+        "coordinated_action": "coordinated",
+        "disposed_action": "disposed",
+        "followed_up_action": "follow-up submitted",
+        "accepted_action": "follow-up accepted",
+        "rejected_action": "follow-up rejected",
+        "reopened_action": "reopened",
         "detail_channel": "channel",
         "detail_officer": "officer",
         "detail_resolution": "resolution",
@@ -90,7 +105,18 @@ TEXTS = Texts(
     same=frozenset({"kelurahan", "kecamatan"}),
 )
 
-_KNOWN_ACTIONS = {"created", "assigned", "closed", "noted"}
+_KNOWN_ACTIONS = {
+    "created",
+    "assigned",
+    "closed",
+    "noted",
+    "coordinated",
+    "disposed",
+    "followed_up",
+    "accepted",
+    "rejected",
+    "reopened",
+}
 _KNOWN_DETAILS = {"channel", "officer", "resolution"}  # "<key>: <value>" as the server words it
 
 
@@ -124,6 +150,7 @@ class ReportDetail(VerticalScroll, can_focus=True):
         &.-message > * { display: none; }
         &.-message > #message { display: block; }
         &.-summary > .-full { display: none; }
+        &.-no-lifecycle > .-lifecycle { display: none; }
         &.-pending > * { display: none; }
         &.-pending > #banner, &.-pending > #heading, &.-pending > #notice { display: block; }
         & > .report-detail--number { text-style: bold; }
@@ -196,11 +223,12 @@ class ReportDetail(VerticalScroll, can_focus=True):
         self._fields = FieldList(id="fields")
         self._description = Static(id="description", classes="-full", markup=False)
         self._photo = PhotoPanel(id="photo", renderer=photo_renderer)
+        self._lifecycle = FieldList(id="lifecycle", classes="-full -lifecycle")
         self._history = FieldList(id="history", classes="-full", empty_text=TEXTS("no_history"))
         self._notes = FieldList(id="notes", classes="-full", empty_text=TEXTS("no_notes"))
         # The state it opens in (`on_mount` shows its message): styled once, as it mounts,
         # rather than mounted in no state and restyled at once.
-        self.add_class("-message", update=False)
+        self.add_class("-message", "-no-lifecycle", update=False)
 
     def compose(self) -> ComposeResult:
         yield self._banner
@@ -213,6 +241,8 @@ class ReportDetail(VerticalScroll, can_focus=True):
         yield self._description
         yield Static(TEXTS("photo"), classes="section", markup=False)
         yield self._photo
+        yield Static(TEXTS("lifecycle"), classes="section -full -lifecycle", markup=False)
+        yield self._lifecycle
         yield Static(TEXTS("history"), classes="section -full", markup=False)
         yield self._history
         yield Static(TEXTS("notes"), classes="section -full", markup=False)
@@ -295,6 +325,7 @@ class ReportDetail(VerticalScroll, can_focus=True):
         self._shown = report
         self._show_common(report)
         self._description.update(Content(safe_text.block(report.description)))
+        self._show_lifecycle(report)
         self._history.set_rows([self._history_row(entry) for entry in report.history])
         self._notes.set_rows([self._note_row(note) for note in report.notes])
         self._set_mode("-report")
@@ -398,6 +429,12 @@ class ReportDetail(VerticalScroll, can_focus=True):
             parts.append(Content("\n“" + safe_text.block(entry.note, max_chars=2_000) + "”"))
         return format_wib(entry.at), Content("").join(parts)
 
+    def _show_lifecycle(self, report: Report) -> None:
+        """The timeline, for a report handed on or followed up; the section is hidden otherwise."""
+        rows = lifecycle_rows(report, self._style)
+        self._lifecycle.set_rows(rows)
+        self.set_class(not rows, "-no-lifecycle")
+
     def _note_row(self, note: Note) -> tuple[str, Content]:
         author = Content.styled(safe_text.line(note.author.display_name), self._style("actor"))
         return format_wib(note.at), author + Content("\n" + safe_text.block(note.text, max_chars=5_000))
@@ -409,4 +446,5 @@ class ReportDetail(VerticalScroll, can_focus=True):
             return
         self._show_common(shown)
         if isinstance(shown, Report):
+            self._show_lifecycle(shown)
             self._history.set_rows([self._history_row(e) for e in shown.history])

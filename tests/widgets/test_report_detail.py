@@ -299,3 +299,36 @@ async def test_an_answer_that_lands_once_the_pane_is_gone_is_dropped() -> None:
         detail.show_report(report)
         detail.show_message("gone")
         assert detail.report is None and app.of(type(detail).PhotoNeeded) == []
+
+
+async def test_the_lifecycle_timeline_and_the_duplicate_evidence_flag(served) -> None:
+    """A served report that was handed on and followed up: each handoff from -> to, each round's
+    response and evidence times, the duplicate flag, the validation; a report with neither has
+    no such section."""
+    candidates = served.summaries(limit=200, status=["Menunggu Validasi", "TL Ditolak", "Selesai"])
+    reports = [served.report(s.number) for s in candidates]
+    flagged = next(r for r in reports if any(e.similar_to for f in r.follow_ups for e in f.evidence))
+    plain = next(r for r in (served.report(s.number) for s in served.summaries(limit=50, status=["Menunggu"])))
+    assert not plain.handoffs and not plain.follow_ups
+    app = DetailHost()
+    async with app.run_test(size=(100, 120)) as pilot:
+        app.detail.show_report(flagged)
+        await pilot.pause()
+        text = flat(app)
+        assert "Alur tindak lanjut" in text
+        for round_ in flagged.follow_ups:
+            assert f"tindak lanjut ke-{round_.round}" in text
+            assert " ".join(round_.response.split()) in text
+            for evidence in round_.evidence:
+                assert format_wib(evidence.uploaded_at) in text
+                if evidence.similar_to:
+                    assert f"PERINGATAN: foto ini hampir sama dengan bukti {evidence.similar_to}" in text
+            if round_.validation is not None:
+                assert ("ditolak (TL Ditolak)" if round_.validation.decision == "reject" else "diterima") in text
+        for handoff in flagged.handoffs:
+            assert f"{handoff.from_agency.name} → {handoff.to_agency.name}" in text
+        order = [text.index(value) for value in ("Alur tindak lanjut", "Riwayat", "Catatan")]
+        assert order == sorted(order)
+        app.detail.show_report(plain)
+        await pilot.pause()
+        assert "Alur tindak lanjut" not in flat(app)
