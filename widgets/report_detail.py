@@ -8,7 +8,7 @@ or an operator goes through `safe_text` and is drawn as `Content`, never parsed 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import ClassVar, get_args
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.style import Style as VisualStyle
 from textual.widgets import Static
 
-from api_client.models import HistoryEntry, Note, Report, ReportStatus, ReportSummary
+from api_client.models import EventType, HistoryEntry, Note, Report, ReportStatus, ReportSummary
 from widgets import safe_text
 from widgets.field_list import FieldList
 from widgets.i18n import Texts
@@ -105,18 +105,8 @@ TEXTS = Texts(
     same=frozenset({"kelurahan", "kecamatan"}),
 )
 
-_KNOWN_ACTIONS = {
-    "created",
-    "assigned",
-    "closed",
-    "noted",
-    "coordinated",
-    "disposed",
-    "followed_up",
-    "accepted",
-    "rejected",
-    "reopened",
-}
+# The history's actions are the event types: each has its words in TEXTS ("<type>_action").
+_KNOWN_ACTIONS = frozenset(get_args(EventType))
 _KNOWN_DETAILS = {"channel", "officer", "resolution"}  # "<key>: <value>" as the server words it
 
 

@@ -15,11 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Input, OptionList
-from textual.widgets.option_list import Option
 
 from api_client.models import Officer, ReportSummary
 from crm_tui.dialogs.action_dialog import ActionDialog, DraftKeeper, Refusal, Reload, Submit
 from crm_tui.dialogs.key_hints import Label
+from crm_tui.dialogs.narrowed_list import NarrowedList
 from widgets.i18n import Texts
 from widgets.safe_text import line
 
@@ -59,12 +59,6 @@ def officer_prompt(officer: Officer) -> Content:
             n=officer.open_workload,
         )
     )
-
-
-def matches(officer: Officer, text: str) -> bool:
-    """Every word typed is in the display name or the username (case-insensitive)."""
-    haystack = f"{officer.display_name}\n{officer.username}".casefold()
-    return all(word in haystack for word in text.casefold().split())
 
 
 class AssignDialog(ActionDialog[str, R]):
@@ -124,15 +118,21 @@ class AssignDialog(ActionDialog[str, R]):
             id=id,
             classes=classes,
         )
-        self.officers: tuple[Officer, ...] = tuple(officers)
-        self._shown: list[Officer] = list(self.officers)
+        # Typing matches the display name or the username.
+        self.choices = NarrowedList(
+            officers,
+            key=lambda o: o.username,
+            words=lambda o: f"{o.display_name}\n{o.username}",
+            prompt=officer_prompt,
+        )
+        self.officers: tuple[Officer, ...] = self.choices.choices
 
     def dialog_title(self) -> str:
         return TEXTS("title", number=self.number_text)
 
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder=TEXTS("placeholder"), id="officer-filter", compact=True)
-        yield OptionList(*self._options(self._shown), id="officers", compact=True)
+        yield OptionList(*self.choices.options(), id="officers", compact=True)
 
     def hint_labels(self) -> dict[str, Label]:
         return {
@@ -146,31 +146,18 @@ class AssignDialog(ActionDialog[str, R]):
         return "Enter"
 
     def on_mount(self) -> None:
-        if self._shown:
+        if self.choices.shown:
             self.query_one("#officers", OptionList).highlighted = 0
 
     # --- the list -------------------------------------------------------------------------------
 
-    @staticmethod
-    def _options(officers: Sequence[Officer]) -> list[Option]:
-        return [Option(officer_prompt(officer)) for officer in officers]
-
     @property
     def highlighted_officer(self) -> Officer | None:
-        index = self.query_one("#officers", OptionList).highlighted
-        return self._shown[index] if index is not None and 0 <= index < len(self._shown) else None
+        return self.choices.highlighted(self.query_one("#officers", OptionList))
 
     def narrow(self, text: str, keep: str | None = None) -> None:
         """Show the officers matching `text`, keeping `keep` (a username) highlighted if shown."""
-        current = self.highlighted_officer
-        keep = keep if keep is not None else (current.username if current else None)
-        self._shown = [officer for officer in self.officers if matches(officer, text)]
-        options = self.query_one("#officers", OptionList)
-        options.clear_options()
-        options.add_options(self._options(self._shown))
-        usernames = [officer.username for officer in self._shown]
-        if usernames:
-            options.highlighted = usernames.index(keep) if keep in usernames else 0
+        self.choices.narrow(self.query_one("#officers", OptionList), text, keep)
 
     @on(Input.Changed, "#officer-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -183,11 +170,7 @@ class AssignDialog(ActionDialog[str, R]):
         self.action_confirm()
 
     def action_move(self, step: int) -> None:
-        options = self.query_one("#officers", OptionList)
-        if not self._shown:
-            return
-        current = options.highlighted if options.highlighted is not None else 0
-        options.highlighted = max(0, min(len(self._shown) - 1, current + step))
+        self.choices.move(self.query_one("#officers", OptionList), step)
 
     # --- drafts and payload -----------------------------------------------------------------
 

@@ -17,11 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Input, OptionList, TextArea
-from textual.widgets.option_list import Option
 
 from api_client.models import Agency, ReportSummary
 from crm_tui.dialogs.action_dialog import ActionDialog, DraftKeeper, Refusal, Reload, Submit
 from crm_tui.dialogs.key_hints import Label
+from crm_tui.dialogs.narrowed_list import NarrowedList
 from widgets.i18n import Texts
 from widgets.safe_text import line
 
@@ -67,9 +67,8 @@ def targets(action: RouteAction, report: ReportSummary, agencies: Sequence[Agenc
     return [a for a in agencies if a.code != here]
 
 
-def _matches(agency: Agency, text: str) -> bool:
-    haystack = f"{agency.name}\n{agency.code}".casefold()
-    return all(word in haystack for word in text.casefold().split())
+def _prompt(agency: Agency) -> Content:
+    return Content(f"{line(agency.name, max_chars=60)} ({line(agency.code, max_chars=40)})")
 
 
 class RouteDialog(ActionDialog[RoutePayload, R]):
@@ -112,43 +111,36 @@ class RouteDialog(ActionDialog[RoutePayload, R]):
     ) -> None:
         super().__init__(report, submit, reload=reload, refusal=refusal, draft=draft, keep_draft=keep_draft)
         self.action_name = action
-        self.agencies: tuple[Agency, ...] = tuple(targets(action, report, agencies))
-        self._shown: list[Agency] = list(self.agencies)
+        # Typing matches the agency's name or code.
+        self.choices = NarrowedList(
+            targets(action, report, agencies),
+            key=lambda a: a.code,
+            words=lambda a: f"{a.name}\n{a.code}",
+            prompt=_prompt,
+        )
+        self.agencies: tuple[Agency, ...] = self.choices.choices
 
     def dialog_title(self) -> str:
         return TEXTS(f"title_{self.action_name}", number=self.number_text)
 
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder=TEXTS("placeholder"), id="agency-filter", compact=True)
-        yield OptionList(*self._options(self._shown), id="agencies", compact=True)
+        yield OptionList(*self.choices.options(), id="agencies", compact=True)
         yield TextArea(id="route-note", soft_wrap=True, tab_behavior="focus", placeholder=TEXTS("note"))
 
     def hint_labels(self) -> dict[str, Label]:
         return {"confirm": TEXTS("send"), "cancel": TEXTS("cancel")}
 
     def on_mount(self) -> None:
-        if self._shown:
+        if self.choices.shown:
             self.query_one("#agencies", OptionList).highlighted = 0
-
-    @staticmethod
-    def _options(agencies: Sequence[Agency]) -> list[Option]:
-        return [Option(Content(f"{line(a.name, max_chars=60)} ({line(a.code, max_chars=40)})")) for a in agencies]
 
     @property
     def highlighted_agency(self) -> Agency | None:
-        index = self.query_one("#agencies", OptionList).highlighted
-        return self._shown[index] if index is not None and 0 <= index < len(self._shown) else None
+        return self.choices.highlighted(self.query_one("#agencies", OptionList))
 
     def narrow(self, text: str, keep: str | None = None) -> None:
-        current = self.highlighted_agency
-        keep = keep if keep is not None else (current.code if current else None)
-        self._shown = [agency for agency in self.agencies if _matches(agency, text)]
-        options = self.query_one("#agencies", OptionList)
-        options.clear_options()
-        options.add_options(self._options(self._shown))
-        codes = [agency.code for agency in self._shown]
-        if codes:
-            options.highlighted = codes.index(keep) if keep in codes else 0
+        self.choices.narrow(self.query_one("#agencies", OptionList), text, keep)
 
     @on(Input.Changed, "#agency-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -161,11 +153,7 @@ class RouteDialog(ActionDialog[RoutePayload, R]):
         self.query_one("#route-note", TextArea).focus()
 
     def action_move(self, step: int) -> None:
-        if not self._shown:
-            return
-        options = self.query_one("#agencies", OptionList)
-        current = options.highlighted if options.highlighted is not None else 0
-        options.highlighted = max(0, min(len(self._shown) - 1, current + step))
+        self.choices.move(self.query_one("#agencies", OptionList), step)
 
     def current_draft(self) -> dict[str, Any]:
         agency = self.highlighted_agency

@@ -44,7 +44,7 @@ async def test_coordinate_then_dispose_by_keys(writes: Api):
         assert here not in {agency.code for agency in dialog.agencies}  # not to itself
         await type_text(pilot, "dinas bina marga")
         dialog.query_one("#agencies").highlighted = next(
-            i for i, agency in enumerate(dialog._shown) if agency.code == DBM
+            i for i, agency in enumerate(dialog.choices.shown) if agency.code == DBM
         )
         await pilot.press("enter")  # from the filter to the note
         await pilot.press("ctrl+s")
@@ -60,7 +60,7 @@ async def test_coordinate_then_dispose_by_keys(writes: Api):
         offered = {agency.code for agency in dialog.agencies}
         assert DBM_JP in offered and all(code.startswith(DBM + ".") for code in offered)  # its Suku Dinas only
         dialog.query_one("#agencies").highlighted = next(
-            i for i, agency in enumerate(dialog._shown) if agency.code == DBM_JP
+            i for i, agency in enumerate(dialog.choices.shown) if agency.code == DBM_JP
         )
         await pilot.press("enter")
         await type_text(pilot, "Wilayah Jakarta Pusat.")
