@@ -36,6 +36,7 @@ TEXTS = Texts(
         "created": "Dibuat",
         "updated": "Diperbarui",
         "due": "Tenggat",
+        "route_by": "Batas rute",
         "address": "Alamat",
         "kelurahan": "Kelurahan",
         "kecamatan": "Kecamatan",
@@ -73,6 +74,7 @@ TEXTS = Texts(
         "created": "Created",
         "updated": "Updated",
         "due": "Due",
+        "route_by": "Route by",
         "address": "Address",
         "kelurahan": "Kelurahan",
         "kecamatan": "Kecamatan",
@@ -387,6 +389,12 @@ class ReportDetail(VerticalScroll, can_focus=True):
             (TEXTS("updated"), Content(format_wib(summary.updated_at))),
             (TEXTS("due"), due),
         ]
+        pending = summary.coordination_due_at
+        if pending is not None and summary.routed_at is None and summary.status is ReportStatus.MENUNGGU:
+            # The 6-hour deadline to the first routing action (assign, coordinate, dispose), while
+            # none has come: red once it has passed.
+            route_by = Content(format_wib(pending) + " (" + describe_time_left(pending, now) + ")")
+            rows.append((TEXTS("route_by"), route_by.stylize(self._style("late")) if now > pending else route_by))
         if isinstance(summary, Report):
             location = summary.location
             rows.append((TEXTS("address"), Content(safe_text.line(location.address))))

@@ -332,3 +332,18 @@ async def test_the_lifecycle_timeline_and_the_duplicate_evidence_flag(served) ->
         app.detail.show_report(plain)
         await pilot.pause()
         assert "Alur tindak lanjut" not in flat(app)
+
+
+async def test_the_routing_deadline_shows_until_the_first_routing_action() -> None:
+    pending = fixtures.report(0, status="Menunggu", coordination_due_at="2026-11-28T06:00:00Z", routed_at=None)
+    routed = fixtures.report(
+        0, status="Proses", coordination_due_at="2026-11-28T06:00:00Z", routed_at="2026-11-28T05:30:00Z"
+    )
+    app = DetailHost()
+    async with app.run_test(size=SIZE) as pilot:
+        app.detail.show_report(pending)
+        await pilot.pause()
+        assert "Batas rute 28 Nov 2026 13:00 (" in flat(app)  # 06:00 UTC, passed an hour ago: red
+        app.detail.show_report(routed)
+        await pilot.pause()
+        assert "Batas rute" not in flat(app)
