@@ -37,6 +37,7 @@ TEXTS = Texts(
         "reopen_only": "Hanya supervisor dan validator yang membuka kembali laporan.",
         "cannot_reopen": "Tidak dapat membuka kembali: {why}; hanya laporan Selesai.",
         "handed_on": "Hanya-baca: {number} sudah diteruskan ke {agency}, yang kini menanganinya.",
+        "reopen_too_late": "Tidak dapat membuka kembali: laporan ditutup lebih dari 30 hari lalu.",
     },
     en={
         "no_report": "No report is chosen yet.",
@@ -60,6 +61,7 @@ TEXTS = Texts(
         "reopen_only": "Only supervisors and validators reopen reports.",
         "cannot_reopen": "Cannot reopen: {why}; only a Selesai report.",
         "handed_on": "Read-only: {number} was handed on to {agency}, whose it is to act on now.",
+        "reopen_too_late": "Cannot reopen: the report was closed more than 30 days ago.",
     },
 )
 
@@ -105,10 +107,14 @@ def _status(report: ReportSummary) -> str:
 
 def refusal(action: Action, me: Operator, report: ReportSummary | None) -> str | None:
     """Why `me` cannot do `action` on `report` (plain text), or None when they can. A report in
-    full also carries what the server allows the caller: nothing, when their agency handed it on."""
+    full also carries what the server allows the caller: nothing, when their agency handed it on;
+    no reopening, once the 30 days for it have passed."""
     why = _by_the_table(action, me, report)
-    if why is None and isinstance(report, Report) and report.allowed_actions == ():
-        return TEXTS("handed_on", number=report.number, agency=line(report.agency.name, max_chars=60))
+    if why is None and isinstance(report, Report) and report.allowed_actions is not None:
+        if not report.allowed_actions:
+            return TEXTS("handed_on", number=report.number, agency=line(report.agency.name, max_chars=60))
+        if action == "reopen" and "reopen" not in report.allowed_actions:
+            return TEXTS("reopen_too_late")  # the one condition of reopening beyond the table
     return why
 
 

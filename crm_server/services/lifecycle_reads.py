@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Row, select
 
 from crm_server import schemas
-from crm_server.lifecycle import allowed_actions
+from crm_server.clock import DAY, now
+from crm_server.lifecycle import REOPEN_WITHIN_DAYS, Action, allowed_actions
 from crm_server.perceptual_hash import to_unsigned
 from crm_server.services.directory import Directory
 from crm_server.services.principal import Principal, in_scope
 from crm_server.statuses import Status
-from crm_server.storage.schema import evidence, follow_ups, handoffs, operators
+from crm_server.storage.schema import evidence, follow_ups, handoffs, history, operators
 
 
 def _ts(value: int) -> datetime:
@@ -109,15 +110,34 @@ def follow_ups_of(conn: Connection, number: str, report_id: int) -> list[schemas
     ]
 
 
-def actions_for(viewer: Principal, row: Row) -> list[str]:
+def closed_at(conn: Connection, report_id: int) -> int | None:
+    """When the report last became Selesai (None: it never did)."""
+    return conn.scalar(
+        select(history.c.at)
+        .where(history.c.report_id == report_id, history.c.to_status == int(Status.SELESAI))
+        .order_by(history.c.id.desc())
+        .limit(1)
+    )
+
+
+def reopenable(conn: Connection, report_id: int) -> bool:
+    """Closed within the last REOPEN_WITHIN_DAYS days."""
+    closed = closed_at(conn, report_id)
+    return closed is not None and now() - closed <= REOPEN_WITHIN_DAYS * DAY
+
+
+def actions_for(conn: Connection, viewer: Principal, row: Row) -> list[str]:
     """What the transition table lets `viewer` do; nothing to a report they only read because
-    their agency handed it on."""
+    their agency handed it on; no reopening once the reopening window has passed."""
     if not in_scope(viewer, row.agency_code, row.agency_path, row.assignee_id):
         return []
     is_assignee = row.assignee_id is not None and row.assignee_id == viewer.id
-    return allowed_actions(
+    actions = allowed_actions(
         Status(row.status),
         viewer.role,
         is_assignee=is_assignee,
         held_by_other=row.assignee_id is not None and not is_assignee,
     )
+    if Action.REOPEN in actions and not reopenable(conn, row.id):
+        actions.remove(Action.REOPEN)
+    return actions

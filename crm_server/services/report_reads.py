@@ -435,7 +435,7 @@ def report_detail(conn: Connection, directory: Directory, report_id: int, viewer
         notes=_notes(conn, report_id),
         handoffs=lifecycle_reads.handoffs_of(conn, directory, report_id),
         follow_ups=lifecycle_reads.follow_ups_of(conn, row.number, report_id),
-        allowed_actions=lifecycle_reads.actions_for(viewer, row),
+        allowed_actions=lifecycle_reads.actions_for(conn, viewer, row),
     )
 
 

@@ -6,16 +6,17 @@ from __future__ import annotations
 from sqlalchemy import Connection, select, update
 
 from crm_server import schemas
-from crm_server.clock import DAY, now
+from crm_server.clock import now
 from crm_server.errors import Conflict, Unprocessable
 from crm_server.lifecycle import REOPEN_WITHIN_DAYS, Action, allowed_actions
+from crm_server.services import lifecycle_reads
 from crm_server.services.directory import Directory
 from crm_server.services.principal import Principal
 from crm_server.services.report_access import load_in_scope
 from crm_server.services.report_changes import apply, authorize, log
 from crm_server.services.report_reads import report_detail
 from crm_server.statuses import Resolution, Status
-from crm_server.storage.schema import follow_ups, history
+from crm_server.storage.schema import follow_ups
 from crm_text.sanitize import clean_text
 
 
@@ -66,13 +67,7 @@ def reopen(
     """Back to Proses with its last officer (to Menunggu when it never had one)."""
     row = load_in_scope(conn, who, number, "reopen")
     authorize(conn, who, row, Action.REOPEN, if_match)
-    closed_at = conn.scalar(
-        select(history.c.at)
-        .where(history.c.report_id == row.id, history.c.to_status == int(Status.SELESAI))
-        .order_by(history.c.id.desc())
-        .limit(1)
-    )
-    if closed_at is None or now() - closed_at > REOPEN_WITHIN_DAYS * DAY:
+    if not lifecycle_reads.reopenable(conn, row.id):
         raise Conflict(
             f"A report is reopened within {REOPEN_WITHIN_DAYS} days of closing.",
             status=Status.SELESAI.label,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from datetime import UTC, datetime, timedelta
 
 from PIL import Image
 
@@ -217,6 +218,24 @@ def test_reopen_within_30_days_goes_back_to_the_last_officer(api: Api):
     body = reopened.json()
     assert (body["status"], body["assignee"]["username"], body["resolution"]) == ("Proses", "officer", None)
     assert history(api, number)[-1] == ("reopened", "Proses")
+
+
+def test_after_30_days_reopen_is_neither_offered_nor_allowed(api: Api):
+    """A seeded report closed more than 30 days ago: the detail's allowed actions leave reopening
+    out, and the server refuses it with the same list."""
+    old = [
+        r
+        for r in api.reports("supervisor", status="Selesai", sort="updated", limit=50)["items"]
+        if datetime.fromisoformat(r["updated_at"]) < datetime.now(UTC) - timedelta(days=31)
+    ]
+    assert old, "the demo data has reports closed over a month ago"
+    number = old[0]["number"]
+    report, etag = api.detail("supervisor", number)
+    assert "reopen" not in report["allowed_actions"] and "note" in report["allowed_actions"]
+    refused = assert_error_body(
+        api.post("supervisor", f"/reports/{number}/reopen", {"reason": "x"}, if_match=etag), 409
+    )
+    assert refused["allowed_actions"] == report["allowed_actions"]
 
 
 def test_duplicate_of_out_of_scope_answers_as_missing(api: Api):

@@ -71,3 +71,17 @@ def test_the_routing_and_reopening_keys_follow_the_servers_transition_table(role
             assert (console is None) is (server is None), (action, status, role, console, server)
             if action in permissions.NEVER_FOR_ROLE[role]:
                 assert server == "role", (action, role)
+
+
+def test_what_the_server_allows_on_a_full_report_has_the_last_word():
+    from tests.widgets import fixtures
+
+    supervisor = me("supervisor")
+    closed = fixtures.report(0, status="Selesai", allowed_actions=["reopen", "note"])
+    assert permissions.refusal("reopen", supervisor, closed) is None
+    too_late = fixtures.report(0, status="Selesai", allowed_actions=["note"])
+    assert permissions.refusal("reopen", supervisor, too_late) == (
+        "Cannot reopen: the report was closed more than 30 days ago."
+    )
+    handed_on = fixtures.report(0, status="Koordinasi", allowed_actions=[])
+    assert permissions.refusal("note", me("dispatcher"), handed_on).startswith("Read-only: ")
