@@ -74,3 +74,15 @@ class UnsupportedMediaType(ApiError):
 
 class RateLimited(ApiError):
     status, code, message = 429, "rate_limited", "Too many attempts; wait and try again."
+
+
+class DatabaseUnavailable(ApiError):
+    status, code, message = 503, "database_unavailable", "The database is not answering; try again shortly."
+
+
+class DatabaseReadOnly(ApiError):
+    status, code, message = 503, "database_read_only", "The database accepts no changes now; try again later."
+
+
+class DatabaseFull(ApiError):
+    status, code, message = 503, "database_full", "The database has no room left; try again later."

@@ -6,11 +6,13 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from crm_server.api.middleware import INTERNAL_ERROR, log_crash
 from crm_server.errors import ApiError
 from crm_server.services import audit
+from crm_server.storage import failures
 
 _HTTP_CODES = {
     400: ("bad_request", "The request is not valid."),
@@ -28,11 +30,23 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
         if exc.audit is not None:
-            audit.record_alone(request.app.state.db, *exc.audit)
+            try:
+                audit.record_alone(request.app.state.db, *exc.audit)
+            except SQLAlchemyError as failed:  # the refusal's audit row could not be written
+                return await database_error(request, failed)
         headers = dict(exc.headers)
         if exc.status == 401:
             headers.setdefault("WWW-Authenticate", "Bearer")
         return JSONResponse(_body(request, exc.code, exc.message, **exc.extra), exc.status, headers=headers)
+
+    @app.exception_handler(SQLAlchemyError)
+    async def database_error(request: Request, exc: SQLAlchemyError) -> JSONResponse:
+        # Unreachable, read-only or full: a 503 that says which, with Retry-After; no audit row
+        # (the database is what failed). Any other database error is a bug, answered as one.
+        fault = failures.classify(exc)
+        if fault is None:
+            return await unexpected(request, exc)
+        return JSONResponse(_body(request, fault.code, fault.message), fault.status, headers=fault.headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -10,3 +10,14 @@ _MODELS = {409: ConflictBody, 412: PreconditionFailedBody, 422: ValidationErrorB
 
 def errors(*codes: int) -> dict:
     return {code: {"model": _MODELS.get(code, ErrorBody)} for code in codes}
+
+
+# Every route that reads or writes the database: unreachable, read-only or full, with Retry-After.
+DATABASE_FAULT: dict = {
+    503: {
+        "model": ErrorBody,
+        "description": "The database failed: `database_unavailable` (unreachable or too slow), "
+        "`database_read_only` or `database_full`. Retry after the seconds in Retry-After.",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}},
+    }
+}
