@@ -13,6 +13,13 @@ from typing import Any
 from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, text
 
 BUSY_TIMEOUT_MS = 30_000
+# PostgreSQL: no request waits on the database without end. A statement the server runs longer
+# is cancelled; a connection not made in time, or none free in the pool in time, fails. Each
+# becomes a 503 (storage/failures.py). A server that stops answering mid-statement (frozen) is
+# not bounded by these: it cannot cancel anything.
+STATEMENT_TIMEOUT_MS = 15_000
+CONNECT_TIMEOUT_S = 5
+POOL_TIMEOUT_S = 10.0
 _WRITE = "crm_write"
 _BULK_PRAGMAS = {"cache_size": -512 * 1024, "synchronous": 0}  # 512 MiB; OFF
 # PostgreSQL: the advisory lock every write transaction takes first (any constant of our own).
@@ -38,8 +45,25 @@ class Database:
         url = str(url_or_path)
         if "://" not in url:
             url = f"sqlite:///{Path(url).resolve()}"
-        connect_args = {"check_same_thread": False} if url.startswith("sqlite") else {}
-        return cls(create_engine(url, connect_args=connect_args, pool_size=8, max_overflow=16))
+        if url.startswith("sqlite"):
+            connect_args: dict[str, Any] = {"check_same_thread": False}
+        else:
+            connect_args = {
+                "connect_timeout": CONNECT_TIMEOUT_S,
+                "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+            }
+        # pool_pre_ping: a connection the server dropped (a restart) is replaced before use, so the
+        # first request after the database is back succeeds.
+        return cls(
+            create_engine(
+                url,
+                connect_args=connect_args,
+                pool_size=8,
+                max_overflow=16,
+                pool_timeout=POOL_TIMEOUT_S,
+                pool_pre_ping=not url.startswith("sqlite"),
+            )
+        )
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -86,6 +110,8 @@ class Database:
                 conn.execution_options(**{_WRITE: True})
                 with conn.begin():
                     self._take_write_lock(conn)
+                    if not self.is_sqlite:  # a load may run longer than any request should
+                        conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
                     yield conn
             finally:
                 if raw is not None:
