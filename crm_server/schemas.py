@@ -122,6 +122,10 @@ class Officer(_Out):
     open_workload: int = Field(description="Open reports assigned to this officer.")
 
 
+class Live(_Out):
+    status: Literal["ok"] = "ok"
+
+
 class Health(_Out):
     status: Literal["ok"] = "ok"
     schema_version: int
