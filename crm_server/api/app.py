@@ -8,7 +8,7 @@ from crm_server.api import error_handlers, openapi_doc
 from crm_server.api.middleware import RequestGuard
 from crm_server.api.open_streams import OpenStreams
 from crm_server.api.query_rules import single_values
-from crm_server.api.routes import auth, events, health, intake, lifecycle, reference, reports
+from crm_server.api.routes import auth, events, health, intake, lifecycle, open311, reference, reports
 from crm_server.services.directory import Directory
 from crm_server.storage.bootstrap import initialise
 from crm_server.storage.engine import Database
@@ -40,5 +40,6 @@ def create_app(db: Database, *, heartbeat_seconds: float = HEARTBEAT_SECONDS) ->
     routers = (health, auth, reference, reports, lifecycle, events, intake)
     for router in (module.router for module in routers):
         app.include_router(router, prefix=API_PREFIX, dependencies=once)
+    app.include_router(open311.router)  # Open311 GeoReport v2, at the path its apps expect
     openapi_doc.install(app, app.state.directory)
     return app

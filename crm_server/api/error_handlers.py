@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from crm_server.api import open311_answers
 from crm_server.api.middleware import INTERNAL_ERROR, log_crash
 from crm_server.errors import ApiError
 from crm_server.services import audit
@@ -26,10 +27,12 @@ def _body(request: Request, code: str, message: str, **extra: object) -> dict[st
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+    async def api_error(request: Request, exc: ApiError) -> Response:
         if exc.audit is not None:
             audit.record_alone(request.app.state.db, *exc.audit)
         headers = dict(exc.headers)
+        if open311_answers.owns(request.url.path):
+            return open311_answers.error(request.url.path, exc.status, exc.message, headers)
         if exc.status == 401:
             headers.setdefault("WWW-Authenticate", "Bearer")
         return JSONResponse(_body(request, exc.code, exc.message, **exc.extra), exc.status, headers=headers)
@@ -47,8 +50,10 @@ def install(app: FastAPI) -> None:
         return JSONResponse(_body(request, "validation_error", "The request is not valid.", fields=fields), 422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code, message = _HTTP_CODES.get(exc.status_code, ("error", "The request failed."))
+        if open311_answers.owns(request.url.path):
+            return open311_answers.error(request.url.path, exc.status_code, message, exc.headers)
         return JSONResponse(_body(request, code, message), exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
