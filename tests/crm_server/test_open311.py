@@ -115,13 +115,12 @@ def test_discovery_and_services_have_the_specs_fields(writes):
 def test_an_open311_app_submits_lists_and_fetches_without_identity_or_private_reports(writes):
     mark = marker()
     ident = _identity(mark)
-    seen: list[bytes] = []
-    answers = {
-        "public": _submitted(
-            _submit(writes, photo=exif_jpeg(mark), **{"attribute[private]": "false"}, **ident), "json"
-        ),
-        "private": _submitted(_submit(writes, "xml", photo=exif_jpeg(mark), **ident), "xml"),  # private by default
+    posted = {
+        "public": _submit(writes, photo=exif_jpeg(mark), **{"attribute[private]": "false"}, **ident),
+        "private": _submit(writes, "xml", photo=exif_jpeg(mark), **ident),  # private by default
     }
+    seen = [response.content for response in posted.values()]
+    answers = {"public": _submitted(posted["public"], "json"), "private": _submitted(posted["private"], "xml")}
     public, private = (answers[k]["service_request_id"] for k in ("public", "private"))
     assert "public" in answers["public"]["service_notice"] and "private" in answers["private"]["service_notice"]
 
