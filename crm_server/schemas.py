@@ -339,14 +339,19 @@ class IntakeReporter(_In):
     account: Annotated[str, StringConstraints(max_length=200)] | None = None
 
 
-class IntakeReport(_In):
-    channel: ChannelName
+class IntakeContent(_In):
+    """What every citizen channel brings: the report, where, and who (for the reporter table only)."""
+
     category: str
     title: Annotated[str, StringConstraints(min_length=1, max_length=2_000)]
     description: Annotated[str, StringConstraints(max_length=1_100_000)] = ""
     location: IntakeLocation
     private: bool = Field(True, description="Private by default, as JAKI is since July 2021.")
     reporter: IntakeReporter | None = None
+
+
+class IntakeReport(IntakeContent):
+    channel: ChannelName
     photo: str | None = Field(None, description="Base64 JPEG or PNG, at most 5 MB decoded.")
 
 

@@ -8,7 +8,7 @@ from crm_server.api import error_handlers, openapi_doc
 from crm_server.api.middleware import RequestGuard
 from crm_server.api.open_streams import OpenStreams
 from crm_server.api.query_rules import single_values
-from crm_server.api.routes import auth, events, health, intake, lifecycle, reference, reports
+from crm_server.api.routes import auth, events, health, intake, lifecycle, open311, reference, reports
 from crm_server.api.routes.errors_doc import DATABASE_FAULT
 from crm_server.services.directory import Directory
 from crm_server.storage.bootstrap import initialise
@@ -42,5 +42,6 @@ def create_app(db: Database, *, heartbeat_seconds: float = HEARTBEAT_SECONDS) ->
     routers = (auth, reference, reports, lifecycle, events, intake)
     for router in (module.router for module in routers):
         app.include_router(router, prefix=API_PREFIX, dependencies=once, responses=DATABASE_FAULT)
+    app.include_router(open311.router)  # Open311 GeoReport v2, at the path its apps expect
     openapi_doc.install(app, app.state.directory)
     return app

@@ -13,7 +13,7 @@ import traceback
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from crm_server.api import intake_gate
+from crm_server.api import intake_gate, open311_answers
 
 log = logging.getLogger("crm_server.access")
 crash_log = logging.getLogger("crm_server.errors")
@@ -21,6 +21,7 @@ crash_log = logging.getLogger("crm_server.errors")
 INTAKE_BODY_LIMIT = 8 * 1024 * 1024  # a 5 MB photo in base64 plus the report
 FOLLOW_UP_BODY_LIMIT = 22 * 1024 * 1024  # four 5 MB photos, as they are (multipart), and the texts
 BODY_LIMIT = 256 * 1024
+OPEN311_SUBMISSIONS = "/open311/v2/requests."  # a form with a photo of up to 5 MB
 
 
 class RequestGuard:
@@ -51,6 +52,9 @@ class RequestGuard:
             await _json_error(
                 send_with_id, request_id, refused.status, refused.code, refused.message, headers=refused.headers
             )
+        elif body is None and open311_answers.owns(scope["path"]):
+            too_large = open311_answers.error(scope["path"], 413, "The request body is too large.")
+            await too_large(scope, receive, send_with_id)
         elif body is None:
             await _json_error(send_with_id, request_id, 413, "payload_too_large", "The request body is too large.")
         else:
@@ -73,7 +77,7 @@ class RequestGuard:
 
 
 def _body_limit(path: str) -> int:
-    if path.startswith("/api/v1/intake/"):
+    if path.startswith(("/api/v1/intake/", OPEN311_SUBMISSIONS)):
         return INTAKE_BODY_LIMIT
     if path.startswith("/api/v1/reports/") and path.endswith("/follow-up"):
         return FOLLOW_UP_BODY_LIMIT

@@ -20,7 +20,14 @@ class Form:
     files: dict[str, list[bytes]] = field(default_factory=dict)
 
 
-def parse_form(content_type: str | None, body: bytes, *, texts: set[str], files: set[str]) -> Form:
+def parse_form(
+    content_type: str | None,
+    body: bytes,
+    *,
+    texts: set[str] | frozenset[str],
+    files: set[str] | frozenset[str],
+    max_parts: int = MAX_PARTS,
+) -> Form:
     """The fields named in `texts` (one value each, UTF-8) and `files` (any number of parts)."""
     if not content_type or not content_type.lower().startswith("multipart/form-data"):
         raise Unprocessable("Send the follow-up as multipart/form-data.")
@@ -30,7 +37,7 @@ def parse_form(content_type: str | None, body: bytes, *, texts: set[str], files:
         raise Unprocessable("The multipart body could not be read.")
     form = Form()
     for count, part in enumerate(message.iter_parts(), start=1):
-        if count > MAX_PARTS:
+        if count > max_parts:
             raise Unprocessable("Too many parts in the form.")
         name = part.get_param("name", header="content-disposition")
         payload = part.get_payload(decode=True)

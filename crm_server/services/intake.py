@@ -52,6 +52,13 @@ def _decode_photo(encoded: str) -> bytes:
 def submit(db: Database, directory: Directory, body: schemas.IntakeReport) -> str:
     if body.channel not in CHANNELS:
         raise Unprocessable("Unknown channel.")
+    return accept(db, directory, body, body.channel, _decode_photo(body.photo) if body.photo else None)
+
+
+def accept(
+    db: Database, directory: Directory, body: schemas.IntakeContent, channel: str, raw_photo: bytes | None
+) -> str:
+    """Stores a report from any citizen channel (the JSON intake, Open311); returns its number."""
     if body.category not in directory.categories:
         raise Unprocessable("Unknown category (see GET /api/v1/categories).")
     if body.location.kelurahan not in directory.places:
@@ -59,7 +66,7 @@ def submit(db: Database, directory: Directory, body: schemas.IntakeReport) -> st
     title = clean_line(body.title, max_chars=TITLE_CHARS)
     if not title:
         raise Unprocessable("The title is empty.")
-    photo = clean_photo(_decode_photo(body.photo)) if body.photo else None  # before the write lock
+    photo = clean_photo(raw_photo) if raw_photo else None  # before the write lock
     agency = directory.agency_for(body.category, body.location.kelurahan)
     reporter = body.reporter
     at = now()
@@ -69,7 +76,7 @@ def submit(db: Database, directory: Directory, body: schemas.IntakeReport) -> st
             conn.execute(
                 reports.insert().values(
                     number=number,
-                    channel=body.channel,
+                    channel=channel,
                     category_code=body.category,
                     title=title,
                     description=clean_text(body.description, max_chars=MAX_TEXT_CHARS),
@@ -110,7 +117,7 @@ def submit(db: Database, directory: Directory, body: schemas.IntakeReport) -> st
                 at=at,
                 action="created",
                 to_status=int(Status.MENUNGGU),
-                detail=f"channel: {body.channel}",
+                detail=f"channel: {channel}",
             )
         )
         # No operator made this change, and the reporter is never anyone's actor.
