@@ -54,6 +54,7 @@ from api_client.models import (
     Report,
     ReportPage,
     ReportSummary,
+    ResponseTemplate,
     Session,
     StreamItem,
     parse_json,
@@ -610,6 +611,13 @@ class CrmClient:
 
     async def agencies(self) -> list[Agency]:
         return self._parse(list[Agency], await self._call("GET", "/agencies", "agencies"), what="Agency list")
+
+    async def templates(self, *, action: str | None = None, category: str | None = None) -> list[ResponseTemplate]:
+        """The response templates for `action` (close, follow_up, reject); with `category`,
+        those for it and those for every category."""
+        params = [(name, value) for name, value in (("action", action), ("category", category)) if value]
+        response = await self._call("GET", "/templates", "templates", params=params)
+        return self._parse(list[ResponseTemplate], response, what="Template list")
 
     async def health(self) -> Health:
         return self._parse(Health, await self._call("GET", "/healthz", "healthz"), what="Health")

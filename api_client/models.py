@@ -11,6 +11,7 @@ parse instead, where the client's other checks of a payload fail.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Annotated, Any, Literal, TypeVar
@@ -22,6 +23,7 @@ from api_client.errors import ResponseParseError
 
 # The farthest any timezone in use is from UTC (Kiribati's Line Islands, UTC+14).
 MAX_UTC_OFFSET = timedelta(hours=14)
+_PLACEHOLDER = re.compile(r"\{(number|category|kelurahan)\}")
 _FARTHEST_ZONES = (timezone(MAX_UTC_OFFSET), timezone(-MAX_UTC_OFFSET))
 
 
@@ -145,6 +147,23 @@ class Officer(_Model):
     display_name: str
     agency: AgencyRef
     open_workload: int
+
+
+class ResponseTemplate(_Model):
+    """A text an operator may start from (`GET /templates`), for one action: `close` (a close's
+    note), `follow_up` (a follow-up's response), `reject` (a validation's reason)."""
+
+    id: int
+    action: str
+    title: str
+    text: str
+    categories: tuple[str, ...]  # empty: every category
+
+    def filled(self, report: ReportSummary) -> str:
+        """The text with {number}, {category} and {kelurahan} of `report`, in one pass (a value
+        holding a placeholder stays as it is); any other brace is left alone."""
+        values = {"number": report.number, "category": report.category_name, "kelurahan": report.kelurahan}
+        return _PLACEHOLDER.sub(lambda match: values[match.group(1)], self.text)
 
 
 class Health(_Model):

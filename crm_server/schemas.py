@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from crm_server.lifecycle import ACTION_NAMES, EVENT_TYPES
 from crm_server.reference.jakarta import CHANNELS
 from crm_server.statuses import STATUS_LABELS, Resolution
+from crm_server.template_actions import ACTIONS
 from crm_server.usernames import USERNAME_PATTERN
 
 StatusName = Literal[STATUS_LABELS]  # type: ignore[valid-type]
@@ -26,6 +27,7 @@ EventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
 PhotoState = Literal["locked", "available", "none"]
 ResolutionName = Literal[Resolution.ALL]  # type: ignore[valid-type]
 ChannelName = Literal[CHANNELS]  # type: ignore[valid-type]
+TemplateAction = Literal[ACTIONS]  # type: ignore[valid-type]
 # The operator username rule (crm_server/usernames.py): a sign-in that breaks it is a 422 before
 # anything is written.
 Username = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=USERNAME_PATTERN)]
@@ -124,6 +126,16 @@ class Officer(_Out):
 
 class Live(_Out):
     status: Literal["ok"] = "ok"
+
+
+class ResponseTemplate(_Out):
+    id: int
+    action: TemplateAction = Field(
+        description="close: a close's note; follow_up: a follow-up's response; reject: a validation's reason."
+    )
+    title: str
+    text: str = Field(description="May hold {number}, {category} and {kelurahan}: the client fills them for a report.")
+    categories: list[str] = Field(description="The category codes it is for; empty: every category.")
 
 
 class Health(_Out):

@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 
-from crm_server.cli import audit_trail, operators, server
+from crm_server.cli import audit_trail, operators, server, templates
 from crm_server.cli.database import DB_ENV
 from crm_server.cli.errors import EXIT_USAGE, CliError
 from crm_server.cli.output import note
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     server.add_parsers(with_db)
     operators.add_parsers(with_db, sub)
+    templates.add_parsers(with_db, sub)
     audit_trail.add_parser(with_db)
     return parser
 

@@ -96,9 +96,11 @@ def cmd_serve(args: argparse.Namespace) -> None:
     with open_db(args.db) as db:
         if args.demo and not _has_reports(db):
             from crm_server.demo.seed import seed_operators, seed_reports
+            from crm_server.demo.templates import seed_templates
 
             _refuse_unless_demo(db, forced=False)
             _print_demo_operators(seed_operators(db))
+            seed_templates(db)
             seed_reports(db, args.reports, random_seed=args.random_seed)
             say(f"seeded {args.reports} demo reports")
         from crm_server.api.app import create_app
@@ -113,10 +115,12 @@ def cmd_seed(args: argparse.Namespace) -> None:
     import time
 
     from crm_server.demo.seed import seed_operators, seed_reports
+    from crm_server.demo.templates import seed_templates
 
     with open_db(args.db) as db:
         _refuse_unless_demo(db, args.force)
         _print_demo_operators(seed_operators(db))
+        seed_templates(db)
         started = time.perf_counter()
         seed_reports(db, args.reports, random_seed=args.random_seed, now=args.now)
     say(f"seeded {args.reports} reports in {time.perf_counter() - started:.1f} s")

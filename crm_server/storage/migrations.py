@@ -10,7 +10,7 @@ from sqlalchemy import Connection, inspect, text
 
 from crm_server.storage import fts
 from crm_server.storage.engine import Database
-from crm_server.storage.schema import evidence, follow_ups, handoffs, metadata
+from crm_server.storage.schema import evidence, follow_ups, handoffs, metadata, response_templates
 
 
 def _v1_initial(conn: Connection, db: Database) -> None:
@@ -88,6 +88,11 @@ def _v6_audit_address_index(conn: Connection, db: Database) -> None:
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_audit_address ON audit (address, at)")
 
 
+def _v7_response_templates(conn: Connection, db: Database) -> None:
+    # Databases made before the table existed; those made since have it from the first step.
+    metadata.create_all(conn, tables=[response_templates])  # only if missing
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection, Database], None]], ...] = (
     (1, "initial schema", _v1_initial),
     (2, "trigram indexes for text search on PostgreSQL", _v2_postgres_trigram_indexes),
@@ -95,6 +100,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection, Database], None]], ...] 
     (4, "who made each change, in the event log", _v4_event_actor),
     (5, "the follow-up lifecycle: handoffs, follow-ups, evidence, the coordination deadline", _v5_lifecycle),
     (6, "an index of the audit trail by client address, for sign-in throttling", _v6_audit_address_index),
+    (7, "response templates for closes, follow-up responses and validation rejections", _v7_response_templates),
 )
 
 

@@ -295,3 +295,18 @@ Index("ix_evidence_report", evidence.c.report_id, evidence.c.id)
 # (whose photo may be megabytes).
 for _band in range(4):
     Index(f"ix_evidence_band{_band}", evidence.c[f"band{_band}"], evidence.c.phash, evidence.c.report_id)
+
+# Response templates (FixMyStreet's): a title and a text an operator starts from, for one action,
+# and for some categories only or (no categories) for all. The text may hold {number}, {category}
+# and {kelurahan}, which the console fills for the report at hand.
+response_templates = Table(
+    "response_templates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("action", String(20), nullable=False),  # close | follow_up | reject (template_actions.py)
+    Column("title", String(120), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("categories", Text, nullable=False, default=""),  # category codes, space-separated; "": all
+    Column("created_at", Integer, nullable=False),
+    UniqueConstraint("action", "title"),
+)

@@ -259,3 +259,15 @@ async def test_reference_data(client_for):
     assert codes[HOME].parent_code is not None and codes["DKI"].parent_code is None
     health = await client.health()
     assert health.status == "ok" and health.schema_version >= 1
+
+
+async def test_templates_by_action_and_category_filled_for_a_report(client_for):
+    client = await client_for("officer")
+    closes = await client.templates(action="close")
+    assert closes and {t.action for t in closes} == {"close"}
+    roads = {t.title: t for t in await client.templates(action="follow_up", category="jalan-rusak")}
+    assert "Jalan sudah diperbaiki" in roads and "Sampah sudah diangkut" not in roads
+    report = (await client.list_reports(limit=1)).items[0]
+    filled = {t.title: t for t in closes}["Bukan wewenang kelurahan"].filled(report)
+    assert report.number in filled and report.category_name in filled and report.kelurahan in filled
+    assert "{" not in filled

@@ -178,3 +178,11 @@ def test_tls_settings_follow_the_scheme_of_the_server():
     # An https:// server: verified as asked (the default CAs, or a bundle).
     assert _ssl_verify(True, "https://crm.test") is True
     assert _ssl_verify(False, "https://crm.test") is False
+
+
+def test_a_template_is_filled_in_one_pass_leaving_other_braces():
+    report = models.ReportSummary.model_construct(number="JK2503050007", category_name="{number}", kelurahan="Cideng")
+    template = models.ResponseTemplate(
+        id=1, action="close", title="t", text="{number} {category} {kelurahan} {0} {x.y}", categories=()
+    )
+    assert template.filled(report) == "JK2503050007 {number} Cideng {0} {x.y}"
