@@ -12,7 +12,7 @@ from api_client.models import Operator, Report, ReportStatus, ReportSummary
 from widgets.i18n import Texts
 from widgets.safe_text import line
 
-Action = Literal["assign", "claim", "close", "note", "coordinate", "dispose", "reopen"]
+Action = Literal["assign", "claim", "close", "note", "coordinate", "dispose", "reopen", "follow_up"]
 
 TEXTS = Texts(
     id={
@@ -38,6 +38,9 @@ TEXTS = Texts(
         "cannot_reopen": "Tidak dapat membuka kembali: {why}; hanya laporan Selesai.",
         "handed_on": "Hanya-baca: {number} sudah diteruskan ke {agency}, yang kini menanganinya.",
         "reopen_too_late": "Tidak dapat membuka kembali: laporan ditutup lebih dari 30 hari lalu.",
+        "follow_up_only": "Hanya petugas yang mengirim tindak lanjut.",
+        "follow_up_not_yours": "Tidak dapat mengirim tindak lanjut: laporan ini tidak ditugaskan kepada Anda.",
+        "cannot_follow_up": "Tidak dapat mengirim tindak lanjut: {why}; hanya laporan Proses atau TL Ditolak.",
     },
     en={
         "no_report": "No report is chosen yet.",
@@ -62,6 +65,9 @@ TEXTS = Texts(
         "cannot_reopen": "Cannot reopen: {why}; only a Selesai report.",
         "handed_on": "Read-only: {number} was handed on to {agency}, whose it is to act on now.",
         "reopen_too_late": "Cannot reopen: the report was closed more than 30 days ago.",
+        "follow_up_only": "Only officers submit a follow-up.",
+        "follow_up_not_yours": "Cannot submit a follow-up: the report is not assigned to you.",
+        "cannot_follow_up": "Cannot submit a follow-up: {why}; only a Proses or TL Ditolak report.",
     },
 )
 
@@ -80,15 +86,16 @@ _ASSIGNABLE = frozenset(
 # validate and note; observers only read.
 NEVER_FOR_ROLE: dict[str, frozenset[Action]] = {
     "officer": frozenset({"assign", "close", "coordinate", "dispose", "reopen"}),
-    "dispatcher": frozenset({"claim", "reopen"}),
-    "supervisor": frozenset({"claim"}),
-    "validator": frozenset({"assign", "claim", "close", "coordinate", "dispose"}),
-    "observer": frozenset({"assign", "claim", "close", "note", "coordinate", "dispose", "reopen"}),
+    "dispatcher": frozenset({"claim", "reopen", "follow_up"}),
+    "supervisor": frozenset({"claim", "follow_up"}),
+    "validator": frozenset({"assign", "claim", "close", "coordinate", "dispose", "follow_up"}),
+    "observer": frozenset({"assign", "claim", "close", "note", "coordinate", "dispose", "reopen", "follow_up"}),
 }
 _CLOSABLE = _ASSIGNABLE  # Menunggu Validasi is the validator's to decide
 # Routing to another agency comes before anyone works on the report.
 _COORDINABLE = frozenset({ReportStatus.MENUNGGU, ReportStatus.KOORDINASI, ReportStatus.DISPOSISI})
 _DISPOSABLE = frozenset({ReportStatus.MENUNGGU, ReportStatus.KOORDINASI})
+_FOLLOWABLE = frozenset({ReportStatus.PROSES, ReportStatus.TL_DITOLAK})  # again after a rejection
 
 
 def _routes(me: Operator) -> bool:
@@ -157,6 +164,12 @@ def _by_the_table(action: Action, me: Operator, report: ReportSummary | None) ->
         if me.role not in ("supervisor", "validator"):
             return TEXTS("reopen_only")
         return None if report.status is ReportStatus.SELESAI else TEXTS("cannot_reopen", why=_status(report))
+    if action == "follow_up":
+        if me.role != "officer":
+            return TEXTS("follow_up_only")
+        if report.status not in _FOLLOWABLE:
+            return TEXTS("cannot_follow_up", why=_status(report))
+        return None if _assigned_to_me(me, report) else TEXTS("follow_up_not_yours")
     if not (_routes(me) or me.role == "validator" or _assigned_to_me(me, report)):
         return TEXTS("cannot_note", why=TEXTS("not_yours"))
     return None

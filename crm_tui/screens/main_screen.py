@@ -36,6 +36,7 @@ TEXTS = Texts(
         "coordinate": "Koordinasi",
         "dispose": "Disposisi",
         "reopen": "Buka kembali",
+        "follow_up": "Tindak lanjut",
         "refresh": "Muat ulang",
         "new": "Ke laporan baru",
         "command": "Perintah",
@@ -60,6 +61,7 @@ TEXTS = Texts(
         "coordinate": "Coordinate",
         "dispose": "Dispose",
         "reopen": "Reopen",
+        "follow_up": "Follow up",
         "refresh": "Refresh",
         "new": "To new reports",
         "command": "Command",
@@ -79,6 +81,7 @@ _WRITES: dict[str, permissions.Action] = {
     "coordinate": "coordinate",
     "dispose": "dispose",
     "reopen": "reopen",
+    "follow_up": "follow_up",
 }
 assert set(_WRITES.values()) == set(get_args(permissions.Action))
 
@@ -97,6 +100,7 @@ class MainScreen(ListCommands, ReportMarks, ReportWrites, LiveUpdates):
         Binding("o", "coordinate", TEXTS("coordinate"), id="main.coordinate", show=False),
         Binding("d", "dispose", TEXTS("dispose"), id="main.dispose", show=False),
         Binding("R", "reopen", TEXTS("reopen"), id="main.reopen", show=False),
+        Binding("t", "follow_up", TEXTS("follow_up"), id="main.follow_up", show=False),
         Binding("space", "mark", TEXTS("mark"), id="main.mark", show=False),
         Binding("V", "mark_range", TEXTS("mark_range"), id="main.mark_range", show=False),
         Binding("u", "clear_marks", TEXTS("clear_marks"), id="main.clear_marks", show=False),
@@ -126,6 +130,7 @@ class MainScreen(ListCommands, ReportMarks, ReportWrites, LiveUpdates):
     | `o` | main.coordinate | Coordinate: to the agency whose duty the report is, with a note. |
     | `d` | main.dispose | Dispose: a Dinas hands the report to one of its Suku Dinas, with a note. |
     | `R` | main.reopen | Reopen a Selesai report, with the reason. |
+    | `t` | main.follow_up | Follow up: the response to the reporter, a note, 1-4 evidence photos. |
     | `space` | main.mark | Mark or unmark the report (then a, c, n act on every marked one). |
     | `V` | main.mark_range | Mark from the last marked row to the cursor. |
     | `u` | main.clear_marks | Clear the marks. |

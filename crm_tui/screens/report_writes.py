@@ -41,6 +41,7 @@ TEXTS = Texts(
         "coordinated": "{number} dikoordinasikan ke {agency}.",
         "disposed": "{number} didisposisikan ke {agency}.",
         "reopened": "{number} dibuka kembali: kembali ke {officer}.",
+        "followed_up": "Tindak lanjut {number} terkirim: menunggu validasi.",
         "nowhere": "Tidak ada instansi tujuan untuk {number}.",
         "claimed": "{number} kini Anda tangani.",
         "not_claimed": (
@@ -58,6 +59,7 @@ TEXTS = Texts(
         "coordinated": "{number} coordinated to {agency}.",
         "disposed": "{number} disposed to {agency}.",
         "reopened": "{number} reopened: back with {officer}.",
+        "followed_up": "The follow-up on {number} was sent: awaiting validation.",
         "nowhere": "There is no agency {number} can go to.",
         "claimed": "{number} is now yours.",
         "not_claimed": (
@@ -324,6 +326,37 @@ class ReportWrites(ReportBrowser):
                 refusal=partial(permissions.refusal, "reopen", self.operator),
                 draft=self.drafts.pop(("reopen", report.number), None),
                 keep_draft=self._draft_keeper("reopen", report.number),
+            ),
+            done,
+        )
+
+    def action_follow_up(self) -> None:
+        from crm_tui.dialogs.follow_up_dialog import FollowUpDialog, FollowUpPayload
+
+        report = self._target("follow_up")
+        if report is None:
+            return
+        client = self.crm.client
+
+        async def follow_up(version: ReportSummary, payload: FollowUpPayload, key: str) -> Report:
+            return await self.crm.api(
+                lambda: client.follow_up(
+                    version, payload.response, payload.photos, note=payload.note, idempotency_key=key
+                )
+            )
+
+        def done(result: Report | None) -> None:
+            if isinstance(result, Report):
+                self._written(result, TEXTS("followed_up", number=result.number))
+
+        self.app.push_screen(
+            FollowUpDialog(
+                report,
+                one_key_per_payload(follow_up),
+                reload=self.newest,
+                refusal=partial(permissions.refusal, "follow_up", self.operator),
+                draft=self.drafts.pop(("follow_up", report.number), None),
+                keep_draft=self._draft_keeper("follow_up", report.number),
             ),
             done,
         )
