@@ -3,10 +3,11 @@ purpose; an unexpected exception is logged without its message (it may hold requ
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from crm_server.api import open311_answers
@@ -28,7 +29,7 @@ def _body(request: Request, code: str, message: str, **extra: object) -> dict[st
 
 
 def _answer(
-    request: Request, status: int, code: str, message: str, headers: dict[str, str] | None = None, **extra: object
+    request: Request, status: int, code: str, message: str, headers: Mapping[str, str] | None = None, **extra: object
 ) -> Response:
     """The house's JSON error, or under the Open311 prefix the spec's error list (JSON or XML)."""
     if open311_answers.owns(request.url.path):
@@ -42,15 +43,15 @@ def install(app: FastAPI) -> None:
         if exc.audit is not None:
             try:
                 audit.record_alone(request.app.state.db, *exc.audit)
-            except SQLAlchemyError as failed:  # the refusal's audit row could not be written
+            except failures.DatabaseError as failed:  # the refusal's audit row could not be written
                 return await database_error(request, failed)
         headers = dict(exc.headers)
         if exc.status == 401 and not open311_answers.owns(request.url.path):
             headers.setdefault("WWW-Authenticate", "Bearer")
         return _answer(request, exc.status, exc.code, exc.message, headers, **exc.extra)
 
-    @app.exception_handler(SQLAlchemyError)
-    async def database_error(request: Request, exc: SQLAlchemyError) -> Response:
+    @app.exception_handler(failures.DatabaseError)
+    async def database_error(request: Request, exc: failures.DatabaseError) -> Response:
         # Unreachable, read-only or full: a 503 that says which, with Retry-After; no audit row
         # (the database is what failed). Any other database error is a bug, answered as one.
         fault = failures.classify(exc)

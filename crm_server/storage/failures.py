@@ -34,6 +34,9 @@ _PG_CLASSES = {
     "53": DatabaseUnavailable,  # insufficient resources: out of memory, too many connections
     "57": DatabaseUnavailable,  # operator intervention: shutting down, cannot connect now
 }
+# What the API catches as "the database failed": the storage layer names it, so no layer above
+# imports the driver's toolkit.
+DatabaseError = SQLAlchemyError
 RETRY_AFTER_SECONDS = {DatabaseUnavailable: 5, DatabaseReadOnly: 30, DatabaseFull: 60}
 
 
