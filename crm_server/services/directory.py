@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -35,6 +36,9 @@ class CategoryInfo:
 
 
 _STRIP = {"kelurahan": "Kelurahan ", "kecamatan": "Kecamatan "}
+# How an Indonesian address names its kelurahan: "..., Kel. Cideng, Kec. Gambir". Only after this
+# marker: street names borrow kelurahan names ("Jl. Kramat Raya" is not in Kelurahan Kramat).
+_KELURAHAN_MARK = re.compile(r"\b(?:kel\.|kelurahan\b)\s*", re.IGNORECASE)
 
 
 class Directory:
@@ -56,6 +60,18 @@ class Directory:
             kecamatan.name.removeprefix(_STRIP["kecamatan"]),
             city.name.removeprefix("Kota Administrasi ").removeprefix("Kabupaten Administrasi "),
         )
+
+    def kelurahan_named_in(self, address: str) -> str | None:
+        """The code of the kelurahan an address names after "Kel." or "Kelurahan" (the longest
+        name that fits, so "Kel. Menteng Dalam" is not Menteng), or None."""
+        found: list[tuple[int, str]] = []
+        for mark in _KELURAHAN_MARK.finditer(address):
+            rest = address[mark.end() :].casefold()
+            for code, place in self.places.items():
+                name = place.kelurahan.casefold()
+                if rest.startswith(name) and not rest[len(name) : len(name) + 1].isalnum():
+                    found.append((len(name), code))
+        return max(found)[1] if found else None
 
     def agency_for(self, category_code: str, kelurahan_code: str) -> AgencyInfo:
         """The responsible agency: the category's Suku Dinas in the report's city (or its Dinas,

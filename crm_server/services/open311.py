@@ -155,9 +155,10 @@ def _content(directory: Directory, fields: Mapping[str, str]) -> schemas.IntakeC
     lat, lon = _coordinate(fields, "lat", 90), _coordinate(fields, "long", 180)
     if (lat is None) != (lon is None):
         raise Unprocessable("Send lat and long together.")
-    kelurahan = fields.get("address_id", "").strip()
+    # The report is routed by its kelurahan: its code as address_id, or named in the address.
+    kelurahan = fields.get("address_id", "").strip() or directory.kelurahan_named_in(fields.get("address_string", ""))
     if kelurahan not in directory.places:
-        raise Unprocessable("address_id must be a kelurahan code: the report is routed by it.")
+        raise Unprocessable("Name the kelurahan: its code as address_id, or 'Kel. <name>' in address_string.")
     description = fields.get("description", "")
     # Open311 has no title: the description's first line, else the service's name.
     title = (

@@ -265,3 +265,19 @@ def fetched_day(writes, number: str) -> str:
     """The start of the day the report arrived, as the spec's W3C date-time."""
     requested = requests.get(f"{_endpoint(writes)}/requests/{number}.json", timeout=TIMEOUT).json()[0]
     return requested["requested_datetime"][:10] + "T00:00:00+07:00"
+
+
+def test_an_app_without_address_ids_names_the_kelurahan_in_its_address(writes):
+    # Apps that know no kelurahan codes send an address; the kelurahan after "Kel." routes it
+    # (the longest name that fits), never a street named after another one.
+    placed = {
+        "Jl. Kramat Raya No. 5, Kel. Cideng, Kec. Gambir": HOME,
+        "Jl. Cideng Barat 3, kelurahan Petojo Utara": "JP.GAMBIR.PETOJO-UTARA",
+    }
+    for address, kelurahan in placed.items():
+        sent = _submit(writes, address_id="", address_string=address, **{"attribute[private]": "false"})
+        number = _submitted(sent, "json")["service_request_id"]
+        fetched = requests.get(f"{_endpoint(writes)}/requests/{number}.json", timeout=TIMEOUT).json()[0]
+        assert (fetched["address_id"], fetched["address"]) == (kelurahan, address)
+    for unplaced in ("Jl. Kramat Raya No. 5", "Kel. Atlantis", ""):
+        _errors(_submit(writes, address_id="", address_string=unplaced), "json", 400)
