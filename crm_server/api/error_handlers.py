@@ -29,12 +29,18 @@ def _body(request: Request, code: str, message: str, **extra: object) -> dict[st
 
 
 def _answer(
-    request: Request, status: int, code: str, message: str, headers: Mapping[str, str] | None = None, **extra: object
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    headers: Mapping[str, str] | None = None,
+    extra: Mapping[str, object] | None = None,
 ) -> Response:
     """The house's JSON error, or under the Open311 prefix the spec's error list (JSON or XML)."""
     if open311_answers.owns(request.url.path):
         return open311_answers.error(request.url.path, status, message, headers)
-    return JSONResponse(_body(request, code, message, **extra), status, headers=headers)
+    # `extra` is a mapping, not keywords: a conflict's fields include `status`.
+    return JSONResponse(_body(request, code, message, **(extra or {})), status, headers=headers)
 
 
 def install(app: FastAPI) -> None:
@@ -48,7 +54,7 @@ def install(app: FastAPI) -> None:
         headers = dict(exc.headers)
         if exc.status == 401 and not open311_answers.owns(request.url.path):
             headers.setdefault("WWW-Authenticate", "Bearer")
-        return _answer(request, exc.status, exc.code, exc.message, headers, **exc.extra)
+        return _answer(request, exc.status, exc.code, exc.message, headers, exc.extra)
 
     @app.exception_handler(failures.DatabaseError)
     async def database_error(request: Request, exc: failures.DatabaseError) -> Response:
@@ -69,7 +75,7 @@ def install(app: FastAPI) -> None:
             if err.get("type") in ("extra_forbidden", "json_invalid"):
                 loc = loc[:1]
             fields.append({"loc": loc, "type": str(err.get("type", "invalid"))})
-        return _answer(request, 422, "validation_error", "The request is not valid.", fields=fields)
+        return _answer(request, 422, "validation_error", "The request is not valid.", extra={"fields": fields})
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
