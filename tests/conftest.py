@@ -171,7 +171,12 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProc
 def writes_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """One server for the tests that write: each submits the reports it acts on (a new report is
     the newest, on top of every operator's list) and changes nothing else another test reads."""
-    server = ServerProcess(tmp_path_factory.mktemp("writes") / "crm.sqlite3").start()
+    # With kelurahan boundaries (sample squares), so that Open311 submissions that carry only
+    # coordinates are routed (tests/crm_server/test_open311.py).
+    boundaries = Path(__file__).parent / "crm_server" / "data" / "kelurahan-squares.geojson"
+    server = ServerProcess(
+        tmp_path_factory.mktemp("writes") / "crm.sqlite3", extra_args=("--kelurahan-boundaries", str(boundaries))
+    ).start()
     yield server
     server.stop()
 

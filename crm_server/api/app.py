@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import Depends, FastAPI
 
 from crm_server.api import error_handlers, openapi_doc
@@ -18,7 +20,9 @@ API_PREFIX = "/api/v1"
 HEARTBEAT_SECONDS = 15.0
 
 
-def create_app(db: Database, *, heartbeat_seconds: float = HEARTBEAT_SECONDS) -> FastAPI:
+def create_app(
+    db: Database, *, heartbeat_seconds: float = HEARTBEAT_SECONDS, boundaries_file: Path | None = None
+) -> FastAPI:
     initialise(db)
     app = FastAPI(
         title="CRM operator API",
@@ -30,7 +34,7 @@ def create_app(db: Database, *, heartbeat_seconds: float = HEARTBEAT_SECONDS) ->
         openapi_url=f"{API_PREFIX}/openapi.json",
     )
     app.state.db = db
-    app.state.directory = Directory(db)
+    app.state.directory = Directory(db, boundaries_file=boundaries_file)
     app.state.heartbeat_seconds = heartbeat_seconds
     app.state.streams = OpenStreams()  # the open event streams, which sign-out and revocation end
     app.state.stopping = False  # set as the server begins to stop: event streams end (api/serving.py)

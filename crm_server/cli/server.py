@@ -6,6 +6,7 @@ import argparse
 import ipaddress
 import os
 import socket
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crm_server.cli.database import open_db, shown
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
 
 PROXIES_ENV = "CRM_SERVER_TRUSTED_PROXIES"
+BOUNDARIES_ENV = "CRM_SERVER_KELURAHAN_BOUNDARIES"
 
 
 def _proxies(value: str) -> tuple[str, ...]:
@@ -105,8 +107,12 @@ def cmd_serve(args: argparse.Namespace) -> None:
             say(f"seeded {args.reports} demo reports")
         from crm_server.api.app import create_app
         from crm_server.api.serving import serve
+        from crm_server.reference.boundaries import BoundaryFileError
 
-        app = create_app(db, heartbeat_seconds=args.heartbeat)
+        try:
+            app = create_app(db, heartbeat_seconds=args.heartbeat, boundaries_file=args.kelurahan_boundaries)
+        except BoundaryFileError as exc:
+            raise CliError(f"--kelurahan-boundaries: {exc}") from None
         print(f"serving on http://{args.host}:{args.port}", flush=True)
         serve(app, args.host, args.port, trusted_proxies=args.trusted_proxies)
 
@@ -152,6 +158,13 @@ def add_parsers(with_db) -> None:  # noqa: ANN001 - the parser factory of crm_se
         default=_proxies(os.environ.get(PROXIES_ENV, "")),
         help="comma-separated addresses or networks of reverse proxies whose X-Forwarded-For names "
         f"the client (default: none, not even loopback; else {PROXIES_ENV})",
+    )
+    p.add_argument(
+        "--kelurahan-boundaries",
+        type=Path,
+        default=Path(os.environ[BOUNDARIES_ENV]) if os.environ.get(BOUNDARIES_ENV) else None,
+        help="a GeoJSON FeatureCollection of kelurahan polygons (property 'kelurahan': code or name) "
+        f"that routes submissions carrying only lat/long (default: none; else {BOUNDARIES_ENV})",
     )
     p.set_defaults(func=cmd_serve)
 

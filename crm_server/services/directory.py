@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 
+from crm_server.reference import boundaries
 from crm_server.reference.agency_tree import suku_dinas_code
 from crm_server.storage.engine import Database
 from crm_server.storage.schema import agencies, categories
@@ -42,7 +44,7 @@ _KELURAHAN_MARK = re.compile(r"\b(?:kel\.|kelurahan\b)\s*", re.IGNORECASE)
 
 
 class Directory:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, boundaries_file: Path | None = None) -> None:
         with db.read() as conn:
             agency_rows = conn.execute(select(agencies).order_by(agencies.c.path)).all()
             category_rows = conn.execute(select(categories).order_by(categories.c.name)).all()
@@ -51,6 +53,8 @@ class Directory:
         self.places = {
             code: self._place(agency) for code, agency in self.agencies.items() if agency.kind == "kelurahan"
         }
+        # The city's kelurahan polygons, when it supplies them (raises BoundaryFileError).
+        self.boundaries = boundaries.load(boundaries_file, self._kelurahan_code) if boundaries_file else None
 
     def _place(self, kelurahan: AgencyInfo) -> PlaceNames:
         kecamatan = self.agencies[kelurahan.parent_code or ""]
@@ -60,6 +64,16 @@ class Directory:
             kecamatan.name.removeprefix(_STRIP["kecamatan"]),
             city.name.removeprefix("Kota Administrasi ").removeprefix("Kabupaten Administrasi "),
         )
+
+    def _kelurahan_code(self, code_or_name: str) -> str | None:
+        if code_or_name in self.places:
+            return code_or_name
+        name = code_or_name.casefold().removeprefix("kelurahan ").strip()
+        return next((code for code, place in self.places.items() if place.kelurahan.casefold() == name), None)
+
+    def kelurahan_at(self, lat: float, lon: float) -> str | None:
+        """The kelurahan a point lies in, by the city's boundaries; None without them or outside."""
+        return self.boundaries.kelurahan_at(lat, lon) if self.boundaries else None
 
     def kelurahan_named_in(self, address: str) -> str | None:
         """The code of the kelurahan an address names after "Kel." or "Kelurahan" (the longest

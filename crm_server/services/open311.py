@@ -148,6 +148,20 @@ def _reporter(fields: Mapping[str, str]) -> schemas.IntakeReporter | None:
         raise Unprocessable("A reporter field is too long.") from None
 
 
+def _kelurahan(directory: Directory, fields: Mapping[str, str], lat: float | None, lon: float | None) -> str:
+    """The kelurahan a report is routed by: address_id (its code), else the one the address
+    names, else the one the point lies in (when the city supplied its boundaries)."""
+    code = (
+        fields.get("address_id", "").strip()
+        or directory.kelurahan_named_in(fields.get("address_string", ""))
+        or (directory.kelurahan_at(lat, lon) if lat is not None and lon is not None else None)
+    )
+    if code is None or code not in directory.places:
+        located = "lat/long inside a kelurahan, " if directory.boundaries else ""
+        raise Unprocessable(f"Give the kelurahan: its code as address_id, {located}or 'Kel. <name>' in address_string.")
+    return code
+
+
 def _content(directory: Directory, fields: Mapping[str, str]) -> schemas.IntakeContent:
     code = fields.get("service_code", "")
     if code not in directory.categories:
@@ -155,10 +169,7 @@ def _content(directory: Directory, fields: Mapping[str, str]) -> schemas.IntakeC
     lat, lon = _coordinate(fields, "lat", 90), _coordinate(fields, "long", 180)
     if (lat is None) != (lon is None):
         raise Unprocessable("Send lat and long together.")
-    # The report is routed by its kelurahan: its code as address_id, or named in the address.
-    kelurahan = fields.get("address_id", "").strip() or directory.kelurahan_named_in(fields.get("address_string", ""))
-    if kelurahan not in directory.places:
-        raise Unprocessable("Name the kelurahan: its code as address_id, or 'Kel. <name>' in address_string.")
+    kelurahan = _kelurahan(directory, fields, lat, lon)
     description = fields.get("description", "")
     # Open311 has no title: the description's first line, else the service's name.
     title = (

@@ -280,4 +280,22 @@ def test_an_app_without_address_ids_names_the_kelurahan_in_its_address(writes):
         fetched = requests.get(f"{_endpoint(writes)}/requests/{number}.json", timeout=TIMEOUT).json()[0]
         assert (fetched["address_id"], fetched["address"]) == (kelurahan, address)
     for unplaced in ("Jl. Kramat Raya No. 5", "Kel. Atlantis", ""):
-        _errors(_submit(writes, address_id="", address_string=unplaced), "json", 400)
+        # (no coordinates either: writes_server's boundaries would place the default point)
+        _errors(_submit(writes, address_id="", address_string=unplaced, lat="", long=""), "json", 400)
+
+
+def test_coordinates_alone_are_routed_by_the_citys_kelurahan_boundaries(writes):
+    # writes_server has sample boundaries (tests/crm_server/data/kelurahan-squares.geojson): a
+    # square for Cideng with a hole, and Petojo Utara (named, not coded) beside it and in the hole.
+    points = {
+        ("-6.1702", "106.8105"): HOME,
+        ("-6.1700", "106.8250"): "JP.GAMBIR.PETOJO-UTARA",
+        ("-6.1735", "106.8165"): "JP.GAMBIR.PETOJO-UTARA",  # in Cideng's hole
+    }
+    for (lat, lon), kelurahan in points.items():
+        sent = _submit(writes, address_id="", address_string="", lat=lat, long=lon, **{"attribute[private]": "false"})
+        number = _submitted(sent, "json")["service_request_id"]
+        fetched = requests.get(f"{_endpoint(writes)}/requests/{number}.json", timeout=TIMEOUT).json()[0]
+        assert fetched["address_id"] == kelurahan
+    outside = _submit(writes, "xml", address_id="", address_string="", lat="-6.3", long="106.9")
+    assert "lat/long" in _errors(outside, "xml", 400)
