@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, cast
 from textual import work
 
 from api_client.errors import CrmApiError, PreconditionFailed
-from api_client.models import Note, Report, ReportSummary
+from api_client.models import Note, Report, ReportSummary, ResponseTemplate
 from crm_tui import permissions
 from crm_tui.dialogs.action_dialog import one_key_per_payload
 from crm_tui.error_messages import describe
@@ -112,6 +112,12 @@ class ReportWrites(ReportBrowser):
         report = await self.crm.api(lambda: client.get_report(number))
         self.show_report(report)
         return report
+
+    async def templates(self, action: str, report: ReportSummary) -> list[ResponseTemplate]:
+        """The response templates a dialog offers for `action` on `report` (its category's and
+        those for every category)."""
+        client = self.crm.client
+        return await self.crm.api(lambda: client.templates(action=action, category=report.category))
 
     def _written(self, report: Report, toast: str) -> None:
         self._own_versions[report.number] = report.version
@@ -220,6 +226,7 @@ class ReportWrites(ReportBrowser):
                 refusal=partial(permissions.refusal, "close", self.operator),
                 draft=self.drafts.pop(("close", report.number), None),
                 keep_draft=self._draft_keeper("close", report.number),
+                templates=partial(self.templates, "close", report),
             ),
             done,
         )
@@ -357,6 +364,7 @@ class ReportWrites(ReportBrowser):
                 refusal=partial(permissions.refusal, "follow_up", self.operator),
                 draft=self.drafts.pop(("follow_up", report.number), None),
                 keep_draft=self._draft_keeper("follow_up", report.number),
+                templates=partial(self.templates, "follow_up", report),
             ),
             done,
         )
