@@ -1,8 +1,10 @@
-"""`BulkDialog`: what to do to every marked report (an officer, a close, a note); returns the
-payload, or None. It sends nothing: the screen applies it report by report (crm_tui/bulk.py)."""
+"""`BulkDialog`: what to do to every marked report (an officer, a close, a note, an agency to
+coordinate to with a note); returns the payload, or None. It sends nothing: the screen applies
+it report by report (crm_tui/bulk.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar, Literal
 
 from textual import on
@@ -13,16 +15,17 @@ from textual.content import Content
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from api_client.models import Officer, Resolution
+from api_client.models import Agency, Officer, Resolution
 from crm_tui.commands import REPORT_NUMBER
 from crm_tui.dialogs.base import DialogScreen
 from crm_tui.dialogs.close_dialog import RESOLUTIONS, ClosePayload, normalise_number
 from crm_tui.dialogs.key_hints import KeyHints
+from crm_tui.dialogs.route_dialog import RoutePayload, agency_choices
 from widgets.i18n import Texts
 from widgets.safe_text import line
 
-BulkAction = Literal["assign", "close", "note"]
-Payload = str | ClosePayload
+BulkAction = Literal["assign", "close", "note", "coordinate"]
+Payload = str | ClosePayload | RoutePayload
 MAX_NOTE_CHARS = 2_000
 
 TEXTS = Texts(
@@ -30,6 +33,10 @@ TEXTS = Texts(
         "assign": "Tugaskan {count} laporan yang ditandai",
         "close": "Tutup {count} laporan yang ditandai",
         "note": "Catatan untuk {count} laporan yang ditandai",
+        "coordinate": "Koordinasikan {count} laporan yang ditandai ke instansi yang berwenang",
+        "agency_filter": "Ketik untuk menyaring (nama atau kode instansi)",
+        "no_agency": "Tidak ada instansi yang cocok dengan penyaring.",
+        "why_label": "Alasan (wajib)",
         "officer": "{name} ({agency}) \u00b7 {open} terbuka",
         "resolution": "Alasan penutupan",
         "duplicate_of": "Duplikat dari laporan nomor",
@@ -45,6 +52,10 @@ TEXTS = Texts(
         "assign": "Assign the {count} marked reports",
         "close": "Close the {count} marked reports",
         "note": "Note on the {count} marked reports",
+        "coordinate": "Coordinate the {count} marked reports to the responsible agency",
+        "agency_filter": "Type to narrow (agency name or code)",
+        "no_agency": "No agency matches the filter.",
+        "why_label": "Why (required)",
         "officer": "{name} ({agency}) \u00b7 {open} open",
         "resolution": "Resolution",
         "duplicate_of": "Duplicate of report number",
@@ -63,14 +74,21 @@ class BulkDialog(DialogScreen[Payload | None]):
     """| Key | Binding id | Action |
     | :- | :- | :- |
     | enter | (list) | Assign: choose the officer. |
-    | ctrl+s | bulk.apply | Close, note: apply to every marked report. |
+    | up/down | bulk.up, bulk.down | Coordinate: move the agency highlight while typing the filter. |
+    | ctrl+s | bulk.apply | Close, note, coordinate: apply to every marked report. |
     | escape | dialog.cancel | Change nothing. |
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "apply", "apply", show=False, id="bulk.apply")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "apply", "apply", show=False, id="bulk.apply"),
+        Binding("down", "move(1)", "down", show=False, id="bulk.down"),
+        Binding("up", "move(-1)", "up", show=False, id="bulk.up"),
+    ]
 
     DEFAULT_CSS = """
     BulkDialog #officers, BulkDialog #resolution { height: auto; max-height: 10; }
+    BulkDialog #agency-filter { margin-top: 1; }
+    BulkDialog #agencies { height: auto; max-height: 8; min-height: 3; }
     BulkDialog #note { height: 5; }
     BulkDialog .field-label { color: $text-secondary; margin-top: 1; }
     BulkDialog #each { color: $text-muted; }
@@ -78,11 +96,18 @@ class BulkDialog(DialogScreen[Payload | None]):
     BulkDialog.-duplicate #duplicate-label, BulkDialog.-duplicate #duplicate-of { display: block; }
     """
 
-    def __init__(self, action: BulkAction, count: int, officers: list[Officer] | None = None) -> None:
+    def __init__(
+        self,
+        action: BulkAction,
+        count: int,
+        officers: list[Officer] | None = None,
+        agencies: Sequence[Agency] = (),
+    ) -> None:
         super().__init__()
         self.action = action
         self.count = count
         self.officers = officers or []
+        self.agencies = agency_choices(agencies)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog-frame"):
@@ -96,16 +121,22 @@ class BulkDialog(DialogScreen[Payload | None]):
                 yield OptionList(*options, id="resolution", compact=True)
                 yield Label(Content(TEXTS("duplicate_of")), id="duplicate-label", classes="field-label")
                 yield Input(id="duplicate-of", max_length=16)
-            if self.action in ("close", "note"):
-                yield Label(Content(TEXTS("note_label")), classes="field-label")
+            if self.action == "coordinate":
+                yield Input(placeholder=TEXTS("agency_filter"), id="agency-filter", compact=True)
+                yield OptionList(*self.agencies.options(), id="agencies", compact=True)
+            if self.action in ("close", "note", "coordinate"):
+                label = TEXTS("why_label" if self.action == "coordinate" else "note_label")
+                yield Label(Content(label), classes="field-label")
                 yield TextArea(id="note", soft_wrap=True)
             yield Static("", id="dialog-message", markup=False)
             labels = {"select": TEXTS("choose")} if self.action == "assign" else {"apply": TEXTS("apply")}
             yield KeyHints({**labels, "cancel": TEXTS("cancel")}, id="dialog-keys")
 
     def on_mount(self) -> None:
-        first = {"assign": "#officers", "close": "#resolution", "note": "#note"}[self.action]
-        self.query_one(first).focus()
+        first = {"assign": "#officers", "close": "#resolution", "note": "#note", "coordinate": "#agency-filter"}
+        self.query_one(first[self.action]).focus()
+        if self.action == "coordinate" and self.agencies.shown:
+            self.query_one("#agencies", OptionList).highlighted = 0
 
     @staticmethod
     def _officer(officer: Officer) -> Option:
@@ -115,6 +146,19 @@ class BulkDialog(DialogScreen[Payload | None]):
     @on(OptionList.OptionSelected, "#officers")
     def _officer_chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.officers[event.option_index].username)
+
+    @on(Input.Changed, "#agency-filter")
+    def _agency_filter_changed(self, event: Input.Changed) -> None:
+        self.agencies.narrow(self.query_one("#agencies", OptionList), event.value)
+
+    @on(Input.Submitted, "#agency-filter")
+    @on(OptionList.OptionSelected, "#agencies")
+    def _to_why(self) -> None:
+        self.query_one("#note", TextArea).focus()
+
+    def action_move(self, step: int) -> None:
+        if self.action == "coordinate":
+            self.agencies.move(self.query_one("#agencies", OptionList), step)
 
     @on(OptionList.OptionHighlighted, "#resolution")
     def _resolution_moved(self, event: OptionList.OptionHighlighted) -> None:
@@ -129,6 +173,13 @@ class BulkDialog(DialogScreen[Payload | None]):
             return
         if self.action == "note":
             self.dismiss(note[:MAX_NOTE_CHARS])
+            return
+        if self.action == "coordinate":
+            agency = self.agencies.highlighted(self.query_one("#agencies", OptionList))
+            if agency is None:
+                self.show_message(TEXTS("no_agency"))
+                return
+            self.dismiss(RoutePayload(agency.code, note[:MAX_NOTE_CHARS]))
             return
         index = self.query_one("#resolution", OptionList).highlighted or 0
         resolution = RESOLUTIONS[index]

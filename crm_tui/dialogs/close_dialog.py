@@ -4,6 +4,8 @@ The form: the resolution (bukan wewenang, duplikat, tidak valid: `selesai` comes
 validation), the number of the original report (shown for duplikat only), and the note. Ctrl+S
 checks the form and asks "Close JK... as 'tidak valid'?"; y or Enter closes the report, n or Esc
 goes back to the form.
+With `templates` (the screen's loader of the report's close templates), a picker above the
+note fills it with the chosen template (`TemplateChoice`); the note stays editable.
 The payload given to `submit` is a `ClosePayload(resolution, note, duplicate_of)`.
 """
 
@@ -25,7 +27,9 @@ from api_client.models import Resolution
 from crm_tui.commands import REPORT_NUMBER
 from crm_tui.dialogs.action_dialog import ActionDialog
 from crm_tui.dialogs.key_hints import Label as HintLabel
+from crm_tui.dialogs.template_choice import TemplateChoice, TemplateLoader
 from widgets.i18n import Texts
+from widgets.template_picker import TemplatePicker
 
 R = TypeVar("R")
 
@@ -109,6 +113,8 @@ class CloseDialog(ActionDialog[ClosePayload, R]):
     | Key | Binding id | Action |
     | :- | :- | :- |
     | ctrl+s | dialog.confirm | Check the form and ask for confirmation (on the question: close). |
+    | enter | | In the resolutions: choose, and on to the note (or the original's number). |
+    | enter | | In the templates: fill the note with the highlighted one. |
     | y, enter | close.yes | On the question: close the report (after a failure: try again). |
     | n | close.no | On the question: back to the form. |
     | escape | dialog.cancel | On the question: back to the form; else close the dialog (draft kept). |
@@ -156,6 +162,10 @@ class CloseDialog(ActionDialog[ClosePayload, R]):
     resolution: reactive[Resolution] = reactive(RESOLUTIONS[0], init=False)
     """The resolution highlighted in the list."""
 
+    def __init__(self, *args: Any, templates: TemplateLoader | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.template_choice = TemplateChoice(templates, "#note")
+
     def dialog_title(self) -> str:
         return TEXTS("title", number=self.number_text)
 
@@ -165,6 +175,7 @@ class CloseDialog(ActionDialog[ClosePayload, R]):
         yield OptionList(*options, id="resolution", compact=True)
         yield Label(Content(TEXTS("duplicate_of")), id="duplicate-label", classes="field-label")
         yield Input(placeholder=TEXTS("example"), id="duplicate-of", compact=True, max_length=20)
+        yield from self.template_choice.compose()
         yield Label(Content(TEXTS("note")), classes="field-label")
         yield TextArea(id="note", soft_wrap=True, tab_behavior="focus")
         yield Question(id="question", markup=False)
@@ -182,6 +193,7 @@ class CloseDialog(ActionDialog[ClosePayload, R]):
 
     def on_mount(self) -> None:
         self.query_one("#resolution", OptionList).highlighted = 0
+        self.template_choice.start(self)
 
     # --- form state -----------------------------------------------------------------------------
 
@@ -191,7 +203,13 @@ class CloseDialog(ActionDialog[ClosePayload, R]):
 
     @on(OptionList.OptionSelected, "#resolution")
     def _resolution_chosen(self) -> None:
-        self.focus_next()
+        # On to what is typed next; the templates are a Tab away.
+        duplicate = self.resolution is Resolution.DUPLIKAT
+        self.query_one("#duplicate-of" if duplicate else "#note").focus()
+
+    @on(TemplatePicker.Chosen)
+    def _template_chosen(self, event: TemplatePicker.Chosen) -> None:
+        self.template_choice.fill(self, event.template, self.report)
 
     @on(Input.Submitted, "#duplicate-of")
     def _duplicate_entered(self) -> None:
@@ -203,7 +221,7 @@ class CloseDialog(ActionDialog[ClosePayload, R]):
 
     def watch_confirming(self, confirming: bool) -> None:
         self.set_class(confirming, "-confirming")
-        for widget in self.query("#resolution, #duplicate-of, #note"):
+        for widget in self.query("#resolution, #duplicate-of, #templates, #note"):
             widget.disabled = confirming
         if confirming:
             self.query_one("#question", Question).focus()

@@ -3,7 +3,9 @@ TL Ditolak: the public response (what the reporter reads; required), an internal
 (optional), and 1 to 4 evidence photos from local files, by typed path or from a picker that
 lists only .jpg/.jpeg/.png. Each chosen photo is listed with its size; Delete removes the
 highlighted one. A file that is not a JPEG or PNG by content, or is over 5 MB, is refused here
-with a message (`crm_tui.evidence_files`). Ctrl+S sends.
+with a message (`crm_tui.evidence_files`). Ctrl+S sends. With `templates` (the screen's loader
+of the report's follow-up templates), a picker above the response fills it with the chosen
+template (`TemplateChoice`); the response stays editable.
 
 The payload given to `submit` is a `FollowUpPayload` (hashable: one idempotency key per
 response, note and photos)."""
@@ -24,9 +26,11 @@ from textual.widgets import DirectoryTree, Input, OptionList, Static, TextArea
 
 from crm_tui.dialogs.action_dialog import ActionDialog
 from crm_tui.dialogs.key_hints import Label
+from crm_tui.dialogs.template_choice import TemplateChoice, TemplateLoader
 from crm_tui.evidence_files import MAX_EVIDENCE_PHOTOS, Chosen, choose, human_size
 from widgets.i18n import Texts
 from widgets.safe_text import line
+from widgets.template_picker import TemplatePicker
 
 R = TypeVar("R")
 
@@ -81,6 +85,7 @@ class FollowUpDialog(ActionDialog[FollowUpPayload, R]):
 
     | Key | Binding id | Action |
     | :- | :- | :- |
+    | enter | | In the templates (shift+tab from the response): fill the response. |
     | enter | | In the path field: add that photo. In the picker: add the file. |
     | delete | follow_up.remove | In the photo list: remove the highlighted photo. |
     | ctrl+s | dialog.confirm | Send the follow-up (again, after a failure). |
@@ -102,8 +107,11 @@ class FollowUpDialog(ActionDialog[FollowUpPayload, R]):
 
     AUTO_FOCUS = "#response"
 
-    def __init__(self, *args: Any, start: Path | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, start: Path | None = None, templates: TemplateLoader | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.template_choice = TemplateChoice(templates, "#response")
         self.start = start or Path.home()
         self.chosen: list[Chosen] = []
 
@@ -112,6 +120,7 @@ class FollowUpDialog(ActionDialog[FollowUpPayload, R]):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="follow-up-form"):
+            yield from self.template_choice.compose()
             yield TextArea(id="response", soft_wrap=True, tab_behavior="focus", placeholder=TEXTS("response"))
             yield TextArea(id="internal-note", soft_wrap=True, tab_behavior="focus", placeholder=TEXTS("note"))
             yield Input(placeholder=TEXTS("path"), id="photo-path", compact=True)
@@ -124,6 +133,11 @@ class FollowUpDialog(ActionDialog[FollowUpPayload, R]):
 
     def on_mount(self) -> None:
         self._show_photos()
+        self.template_choice.start(self)
+
+    @on(TemplatePicker.Chosen)
+    def _template_chosen(self, event: TemplatePicker.Chosen) -> None:
+        self.template_choice.fill(self, event.template, self.report)
 
     def add_photo(self, text: str) -> bool:
         """Choose the photo at `text`; False (with the reason shown) when it cannot be evidence."""

@@ -67,8 +67,13 @@ def targets(action: RouteAction, report: ReportSummary, agencies: Sequence[Agenc
     return [a for a in agencies if a.code != here]
 
 
-def _prompt(agency: Agency) -> Content:
+def agency_prompt(agency: Agency) -> Content:
     return Content(f"{line(agency.name, max_chars=60)} ({line(agency.code, max_chars=40)})")
+
+
+def agency_choices(agencies: Sequence[Agency]) -> NarrowedList[Agency]:
+    """`agencies` to pick from (here and in the bulk dialog); typing matches the name or code."""
+    return NarrowedList(agencies, key=lambda a: a.code, words=lambda a: f"{a.name}\n{a.code}", prompt=agency_prompt)
 
 
 class RouteDialog(ActionDialog[RoutePayload, R]):
@@ -111,13 +116,7 @@ class RouteDialog(ActionDialog[RoutePayload, R]):
     ) -> None:
         super().__init__(report, submit, reload=reload, refusal=refusal, draft=draft, keep_draft=keep_draft)
         self.action_name = action
-        # Typing matches the agency's name or code.
-        self.choices = NarrowedList(
-            targets(action, report, agencies),
-            key=lambda a: a.code,
-            words=lambda a: f"{a.name}\n{a.code}",
-            prompt=_prompt,
-        )
+        self.choices = agency_choices(targets(action, report, agencies))
         self.agencies: tuple[Agency, ...] = self.choices.choices
 
     def dialog_title(self) -> str:

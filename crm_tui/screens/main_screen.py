@@ -131,7 +131,7 @@ class MainScreen(ListCommands, ReportMarks, ReportWrites, LiveUpdates):
     | `d` | main.dispose | Dispose: a Dinas hands the report to one of its Suku Dinas, with a note. |
     | `R` | main.reopen | Reopen a Selesai report, with the reason. |
     | `t` | main.follow_up | Follow up: the response to the reporter, a note, 1-4 evidence photos. |
-    | `space` | main.mark | Mark or unmark the report (then a, c, n act on every marked one). |
+    | `space` | main.mark | Mark or unmark the report (then a, c, n, o act on every marked one). |
     | `V` | main.mark_range | Mark from the last marked row to the cursor. |
     | `u` | main.clear_marks | Clear the marks. |
     | `r`, `ctrl+r` | main.refresh | Refresh (the cursor stays on its report). |

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, cast
 from textual import work
 
 from api_client.errors import CrmApiError, PreconditionFailed
-from api_client.models import Note, Report, ReportSummary
+from api_client.models import Note, Report, ReportSummary, ResponseTemplate
 from crm_tui import permissions
 from crm_tui.dialogs.action_dialog import one_key_per_payload
 from crm_tui.error_messages import describe
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from crm_tui.dialogs.close_dialog import ClosePayload
     from crm_tui.dialogs.route_dialog import RouteAction, RoutePayload
 
-BULK_ACTIONS = ("assign", "close", "note")
+BULK_ACTIONS = ("assign", "close", "note", "coordinate")
 
 TEXTS = Texts(
     id={
@@ -51,6 +51,8 @@ TEXTS = Texts(
         "bulk_assign": "Menugaskan {count} laporan",
         "bulk_close": "Menutup {count} laporan",
         "bulk_note": "Menambah catatan pada {count} laporan",
+        "bulk_coordinate": "Mengoordinasikan {count} laporan",
+        "there_already": "laporan sudah di {agency}",
     },
     en={
         "assigned": "{number} assigned to {officer}.",
@@ -69,6 +71,8 @@ TEXTS = Texts(
         "bulk_assign": "Assigning {count} reports",
         "bulk_close": "Closing {count} reports",
         "bulk_note": "Adding a note to {count} reports",
+        "bulk_coordinate": "Coordinating {count} reports",
+        "there_already": "the report is with {agency} already",
     },
 )
 
@@ -112,6 +116,12 @@ class ReportWrites(ReportBrowser):
         report = await self.crm.api(lambda: client.get_report(number))
         self.show_report(report)
         return report
+
+    async def templates(self, action: str, report: ReportSummary) -> list[ResponseTemplate]:
+        """The response templates a dialog offers for `action` on `report` (its category's and
+        those for every category)."""
+        client = self.crm.client
+        return await self.crm.api(lambda: client.templates(action=action, category=report.category))
 
     def _written(self, report: Report, toast: str) -> None:
         self._own_versions[report.number] = report.version
@@ -220,6 +230,7 @@ class ReportWrites(ReportBrowser):
                 refusal=partial(permissions.refusal, "close", self.operator),
                 draft=self.drafts.pop(("close", report.number), None),
                 keep_draft=self._draft_keeper("close", report.number),
+                templates=partial(self.templates, "close", report),
             ),
             done,
         )
@@ -257,6 +268,9 @@ class ReportWrites(ReportBrowser):
         )
 
     def action_coordinate(self) -> None:
+        if self.marks:
+            self._bulk_worker("coordinate")
+            return
         self._route("coordinate")
 
     def action_dispose(self) -> None:
@@ -357,6 +371,7 @@ class ReportWrites(ReportBrowser):
                 refusal=partial(permissions.refusal, "follow_up", self.operator),
                 draft=self.drafts.pop(("follow_up", report.number), None),
                 keep_draft=self._draft_keeper("follow_up", report.number),
+                templates=partial(self.templates, "follow_up", report),
             ),
             done,
         )
@@ -374,17 +389,22 @@ class ReportWrites(ReportBrowser):
         from crm_tui.bulk import Outcome, run_bulk
         from crm_tui.dialogs.bulk_dialog import BulkDialog
         from crm_tui.dialogs.bulk_summary import BulkSummary
+        from crm_tui.dialogs.route_dialog import RoutePayload
 
         client = self.crm.client
-        officers = None
-        if action == "assign":
-            try:
+        officers, agencies = None, []
+        try:
+            if action == "assign":
                 officers = await self.crm.api(client.officers)
-            except CrmApiError as error:
-                self.notify(describe(error), severity="error")
-                return
+            if action == "coordinate":
+                agencies = await self.crm.api(client.agencies)
+        except CrmApiError as error:
+            self.notify(describe(error), severity="error")
+            return
         reports = sorted(self.marks.values(), key=lambda report: report.number)
-        payload = await self.app.push_screen_wait(BulkDialog(action, len(reports), officers))
+        # Where none of the marked reports is already (each is checked again below).
+        agencies = [a for a in agencies if any(report.agency.code != a.code for report in reports)]
+        payload = await self.app.push_screen_wait(BulkDialog(action, len(reports), officers, agencies))
         if payload is None:
             return
         submit = self._bulk_submit(action)
@@ -403,10 +423,16 @@ class ReportWrites(ReportBrowser):
             changes = describe_changes(report, newer)
             return Outcome(report.number, "conflict", who + (": " + "; ".join(changes) if changes else ""), newer)
 
+        def refusal(report: ReportSummary) -> str | None:
+            why = permissions.refusal(action, self.operator, report)
+            if why is None and isinstance(payload, RoutePayload) and report.agency.code == payload.agency:
+                return TEXTS("there_already", agency=line(report.agency.name, max_chars=60))
+            return why
+
         outcomes = await run_bulk(
             reports,
             send,
-            refusal=partial(permissions.refusal, action, self.operator),
+            refusal=refusal,
             conflict=conflict,
             failure=describe,
             progress=summary.show_progress,
@@ -440,6 +466,11 @@ class ReportWrites(ReportBrowser):
                         lambda: client.close(
                             report, close.resolution, close.note, duplicate_of=close.duplicate_of, idempotency_key=key
                         )
+                    )
+                if action == "coordinate":
+                    route = cast("RoutePayload", payload)
+                    return await self.crm.api(
+                        lambda: client.coordinate(report, route.agency, route.note, idempotency_key=key)
                     )
                 text = str(payload)
                 await self.crm.api(lambda: client.add_note(report.number, text, idempotency_key=key))

@@ -1,4 +1,4 @@
-"""Marks and bulk actions: Space, V and u mark; a, c and n act on every marked report, each on
+"""Marks and bulk actions: Space, V and u mark; a, c, n and o act on every marked report, each on
 the version the operator saw, with the world moving: a change made since marking is a conflict
 naming who changed what, never overwritten; refusals say why; both stay marked."""
 
@@ -115,6 +115,41 @@ async def test_a_bulk_note_lands_on_every_marked_report(writes: Api):
     for number in numbers:
         notes = writes.detail("dispatcher", number)[0]["notes"]
         assert [note["text"] for note in notes] == ["Dicek bersama [b]RT[/b]."]
+
+
+async def test_a_bulk_coordinate_sends_each_to_the_agency_but_the_changed_and_the_refused(writes: Api):
+    numbers = [writes.submit(title=f"Coordinated {i}") for i in range(4)]
+    in_proses, changed = numbers[2], numbers[3]
+    # One is already with an officer when marked: coordination is for before that.
+    assert writes.assign("supervisor", in_proses, "officer2").status_code == 200
+    async with console(writes.server) as (app, pilot):
+        screen = app.screen
+        await _listed(pilot, screen, numbers)
+        for number in numbers:
+            screen.table.cursor = screen.window.index_of(number)
+            await pilot.press("space")
+        assert set(screen.marks) == set(numbers)
+        # Another operator assigns one of them after it was marked.
+        assert writes.assign("supervisor", changed, "officer3").status_code == 200
+        await pilot.press("o")
+        dialog = await until(pilot, lambda: isinstance(app.screen, BulkDialog) and app.screen, "the bulk dialog")
+        await until(pilot, lambda: "Coordinate the 4 marked reports" in screen_text(app), "the dialog drawn")
+        await type_text(pilot, "dbm.jp")
+        assert [agency.code for agency in dialog.agencies.shown] == ["DBM.JP"]
+        await pilot.press("enter")  # from the filter to why
+        await type_text(pilot, "Kewenangan Suku Dinas Bina Marga.")
+        await pilot.press("ctrl+s")
+        text = await _summary(pilot, app)
+        assert "Done: 2." in text
+        assert f"{changed}: Hendra Gunawan" in text and "Agus Setiawan" in text  # who, and what changed
+        assert f"{in_proses}: Cannot coordinate" in text
+        assert set(screen.marks) == {in_proses, changed}  # conflicts and refusals stay marked
+    for number in numbers:
+        report, _ = writes.detail("supervisor", number)
+        coordinated = number not in (in_proses, changed)
+        assert (report["agency"]["code"] == "DBM.JP") is coordinated
+        assert (report["status"] == "Koordinasi") is coordinated
+        assert (report["history"][-1]["note"] == "Kewenangan Suku Dinas Bina Marga.") is coordinated
 
 
 async def test_run_bulk_keeps_the_order_and_refuses_before_sending():

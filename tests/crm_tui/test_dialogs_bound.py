@@ -76,7 +76,7 @@ async def test_close_closes_the_report_its_question_names(world):
         await on_top(pilot, screen, number)
         await pilot.press("c")
         dialog = await until(pilot, lambda: isinstance(app.screen, CloseDialog) and app.screen, "the dialog")
-        await pilot.press("tab")
+        await pilot.press("enter")  # the first resolution, and on to the note (Tab: the templates)
         await type_text(pilot, "Sudah dibersihkan.")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: f"Close {number} as 'bukan wewenang'?" in screen_text(app), "the question")

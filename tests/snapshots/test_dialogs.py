@@ -9,7 +9,9 @@ import pytest
 from textual.pilot import Pilot
 
 from api_client.errors import APIConnectionError
+from api_client.models import ResponseTemplate
 from api_client.query import ReportQuery
+from crm_server.demo.templates import DEMO_TEMPLATES
 from crm_tui.dialogs.assign_dialog import AssignDialog
 from crm_tui.dialogs.close_dialog import CloseDialog
 from crm_tui.dialogs.command_line import CommandLine
@@ -29,7 +31,9 @@ from tests.snapshots.support import (
     WIDE,
     DialogHost,
     dialog_shown,
+    steady_cursors,
 )
+from widgets.template_picker import TemplatePicker
 
 
 async def never(_report: object, _payload: object) -> object:
@@ -92,6 +96,29 @@ def test_close_dialog_confirmation(snap_compare, ui_language) -> None:
         await until(pilot, lambda: pilot.app.screen.confirming, "the confirmation question")
 
     assert snap_compare(app, run_before=dialog_shown(CloseDialog, *keys, then=asking), terminal_size=SMALL)
+
+
+async def close_templates() -> list[ResponseTemplate]:
+    """The demo's close templates, as the server gives them."""
+    closes = [t for t in DEMO_TEMPLATES if t.action == "close"]
+    return [
+        ResponseTemplate(id=n, action=t.action, title=t.title, text=t.text, categories=()) for n, t in enumerate(closes)
+    ]
+
+
+def test_close_dialog_with_templates(snap_compare, ui_language) -> None:
+    """The templates above the note at 80x24: the second chosen, the note filled for the report."""
+    ui_language("id")
+    app = DialogHost(lambda: CloseDialog(REPORT, never, templates=close_templates))
+
+    async def filled(pilot: Pilot) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, CloseDialog), "the close dialog")
+        await until(pilot, lambda: pilot.app.screen.query_one(TemplatePicker).shown, "the templates")
+        await pilot.press("tab", "down", "enter")
+        steady_cursors(pilot.app)
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=filled, terminal_size=SMALL)
 
 
 def test_note_dialog(snap_compare, ui_language) -> None:
