@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, text
+from sqlalchemy.pool import QueuePool
 
 BUSY_TIMEOUT_MS = 30_000
 # PostgreSQL: no request waits on the database without end. A statement the server runs longer
@@ -131,6 +132,14 @@ class Database:
                 if raw is not None:
                     for pragma, value in saved.items():
                         raw.execute(f"PRAGMA {pragma}={int(value)}")
+
+    def pool_use(self) -> tuple[int, int] | None:
+        """Connections checked out now, and how many the pool keeps (more may overflow); None
+        for a pool that counts none."""
+        pool = self.engine.pool
+        if isinstance(pool, QueuePool):
+            return pool.checkedout(), pool.size()
+        return None
 
     def dispose(self) -> None:
         self.engine.dispose()
