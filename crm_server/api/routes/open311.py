@@ -140,7 +140,6 @@ async def submit_request(fmt: str, request: Request, db: Db, directory: Dir) -> 
     raw = await request.body()
     content_type = request.headers.get("content-type")
     address = request.client.host if request.client else None
-
     key = request.headers.get("idempotency-key")
 
     def work() -> dict[str, object]:
