@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import Depends, FastAPI
 
-from crm_server.api import error_handlers, openapi_doc
+from crm_server.api import error_handlers, metrics, openapi_doc
 from crm_server.api.middleware import RequestGuard
 from crm_server.api.open_streams import OpenStreams
 from crm_server.api.query_rules import single_values
@@ -38,9 +38,12 @@ def create_app(
     app.state.heartbeat_seconds = heartbeat_seconds
     app.state.streams = OpenStreams()  # the open event streams, which sign-out and revocation end
     app.state.stopping = False  # set as the server begins to stop: event streams end (api/serving.py)
+    app.state.metrics = metrics.Metrics(app.state)  # this process's own (GET /metrics)
     app.add_middleware(RequestGuard)
+    app.add_middleware(metrics.MetricsMiddleware)  # outermost: counts what RequestGuard refuses too
     error_handlers.install(app)
     app.include_router(health.router)  # also at the root, where probes look for it
+    app.include_router(metrics.router)  # at the root too, where Prometheus looks for it
     once = [Depends(single_values)]  # a single-value query parameter given twice is a 422
     app.include_router(health.router, prefix=API_PREFIX, dependencies=once)  # declares its own 503s
     routers = (auth, reference, templates, reports, lifecycle, events, intake)

@@ -34,18 +34,9 @@ def idempotent_write(
     """Runs `work` in one write transaction with its idempotency record: a retry with the same
     key returns the stored outcome; the same key with another request (`fingerprint`: the body,
     or what stands for it) is a 422."""
-    digest = idempotency.request_hash(request.method, request.url.path, fingerprint)
-    if key is not None:
-        idempotency.check_key(key)
-    with db.write() as conn:
-        stored = idempotency.replay(conn, who, key, digest) if key is not None else None
-        if stored is not None:
-            payload, code = stored.body, stored.status_code
-        else:
-            payload, code = work(conn).model_dump_json(), status_code
-            if key is not None:
-                idempotency.remember(conn, who, key, digest, code, payload)
-    version = json.loads(payload).get("version")
+    tried = idempotency.attempt(idempotency.operator_scope(who), key, request.method, request.url.path, fingerprint)
+    stored = idempotency.once(db, tried, status_code, lambda conn: work(conn).model_dump_json())
+    version = json.loads(stored.body).get("version")
     if version is None:
-        return Response(payload, status_code=code, media_type=_JSON)
-    return report_response(payload, code, version)
+        return Response(stored.body, status_code=stored.status_code, media_type=_JSON)
+    return report_response(stored.body, stored.status_code, version)

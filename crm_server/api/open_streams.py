@@ -41,6 +41,10 @@ class OpenStreams:
         self._next_sweep = 0.0
         self._sweeping = False
 
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._streams)
+
     def open(self, token: str) -> OpenStream:
         stream = OpenStream(token_digest(token))
         with self._lock:

@@ -43,8 +43,10 @@ def record_alone(
     *,
     address: str | None = None,
 ) -> None:
-    """For outcomes that end a request with an error: the audit row commits on its own."""
-    with db.write() as conn:
+    """The audit row in a transaction of its own: a view's (after its read), or an outcome that
+    ends a request with an error (after the request's own transaction rolled back). An append,
+    which waits for no write on PostgreSQL; if it fails, the request answers that failure."""
+    with db.append() as conn:
         record(conn, operator, action, outcome, report_number, address=address)
 
 

@@ -19,6 +19,7 @@ from crm_server.perceptual_hash import distance, phash, to_signed, to_unsigned
 from crm_server.services import audit
 from crm_server.services.principal import Principal
 from crm_server.services.report_access import StoredPhoto, load_in_scope
+from crm_server.storage.engine import Database
 from crm_server.storage.schema import evidence, reports
 
 # Re-encoded, resized and slightly cropped copies measure 0-10 bits from their original;
@@ -95,16 +96,17 @@ def store(conn: Connection, report_id: int, follow_up_id: int, photo: CleanPhoto
     )
 
 
-def view(conn: Connection, who: Principal, number: str, evidence_id: int) -> StoredPhoto:
+def view(db: Database, who: Principal, number: str, evidence_id: int) -> StoredPhoto:
     """An evidence photo of a report in the caller's scope (or one their agency handed on),
-    private or not; 404 for an id that is not this report's."""
-    row = load_in_scope(conn, who, number, "view_evidence", read=True)
-    photo = conn.execute(
-        select(evidence.c.content_type, evidence.c.data).where(
-            evidence.c.id == evidence_id, evidence.c.report_id == row.id
-        )
-    ).one_or_none()
+    private or not; 404 for an id that is not this report's. Audited as a view of the report is."""
+    with db.read() as conn:
+        row = load_in_scope(conn, who, number, "view_evidence", read=True)
+        photo = conn.execute(
+            select(evidence.c.content_type, evidence.c.data).where(
+                evidence.c.id == evidence_id, evidence.c.report_id == row.id
+            )
+        ).one_or_none()
     if photo is None:
         raise NotFound("This report has no such evidence photo.")
-    audit.record(conn, who.username, "view_evidence", "ok", number)
+    audit.record_alone(db, who.username, "view_evidence", "ok", number)
     return StoredPhoto(photo.content_type, photo.data)

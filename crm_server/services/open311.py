@@ -13,6 +13,7 @@ them back.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +24,7 @@ from sqlalchemy import Connection, Row, Select, select
 from crm_server import schemas
 from crm_server.clock import DAY, WIB, now
 from crm_server.errors import NotFound, Unprocessable
-from crm_server.services import intake
+from crm_server.services import idempotency, intake
 from crm_server.services.directory import Directory
 from crm_server.services.report_access import StoredPhoto
 from crm_server.statuses import Status
@@ -191,12 +192,27 @@ def _content(directory: Directory, fields: Mapping[str, str]) -> schemas.IntakeC
         raise Unprocessable("The description or the address is too long.") from None
 
 
-def submit(db: Database, directory: Directory, fields: Mapping[str, str], media: bytes | None) -> dict[str, object]:
+def fingerprint(fields: Mapping[str, str], media: bytes | None) -> dict[str, object]:
+    """What makes two submissions the same request: their fields but the key (the scope already
+    names it), and their photo's digest."""
+    return {
+        "fields": {name: value for name, value in fields.items() if name != "api_key"},
+        "media": hashlib.sha256(media).hexdigest() if media is not None else None,
+    }
+
+
+def submit(
+    db: Database,
+    directory: Directory,
+    fields: Mapping[str, str],
+    media: bytes | None,
+    tried: idempotency.Attempt | None = None,
+) -> dict[str, object]:
     """The spec's answer to a submission: the JK number and a notice (no account_id: that is
-    identity, which no answer carries)."""
+    identity, which no answer carries). A retry of `tried` answers the first submission's number."""
     check_jurisdiction(fields.get("jurisdiction_id"))
     content = _content(directory, fields)
-    number = intake.accept(db, directory, content, CHANNEL, media)
+    number = intake.accept(db, directory, content, CHANNEL, media, tried)
     notice = NOTICE_PRIVATE if content.private else NOTICE_PUBLIC
     if fields.get("media_url", "").strip():
         # Fetching a URL a client names would make the server reach wherever it points, and

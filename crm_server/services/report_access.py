@@ -1,8 +1,10 @@
 """One report as its caller may reach it: a report out of their scope is not found, and every
 view of a report or its photo is audited.
 
-The views run in the caller's write transaction, because their audit row is a write: the view
-and its record commit together, or neither does.
+A view reads in a read transaction, then appends its audit row in a short transaction of its
+own (`audit.record_alone`), which on PostgreSQL takes no write lock: views do not queue behind
+the writes of the city. A view whose row cannot be written is not answered: the failure is the
+answer (a 503).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from crm_server.services import audit
 from crm_server.services.directory import Directory
 from crm_server.services.principal import Principal, handed_on_by, in_scope
 from crm_server.services.report_reads import report_detail
+from crm_server.storage.engine import Database
 from crm_server.storage.schema import handoffs, photos, reports
 
 
@@ -54,22 +57,27 @@ def load_in_scope(conn: Connection, who: Principal, number: str, action: str, *,
     return row
 
 
-def view_report(conn: Connection, directory: Directory, who: Principal, number: str) -> schemas.Report:
-    row = load_in_scope(conn, who, number, "view", read=True)
-    audit.record(conn, who.username, "view", "ok", number)
-    return report_detail(conn, directory, row.id, who)
+def view_report(db: Database, directory: Directory, who: Principal, number: str) -> schemas.Report:
+    with db.read() as conn:
+        row = load_in_scope(conn, who, number, "view", read=True)
+        report = report_detail(conn, directory, row.id, who)
+    audit.record_alone(db, who.username, "view", "ok", number)
+    return report
 
 
-def view_photo(conn: Connection, who: Principal, number: str) -> StoredPhoto:
+def view_photo(db: Database, who: Principal, number: str) -> StoredPhoto:
     """403 for a private report, audited as a denial: its photo is locked for every operator."""
-    row = load_in_scope(conn, who, number, "view_photo", read=True)
-    if row.private:
-        raise Forbidden(
-            "This report is private: its photo is locked.",
-            audit=AuditNote(who.username, "denied", "private_photo", number),
-        )
-    photo = conn.execute(select(photos.c.content_type, photos.c.data).where(photos.c.report_id == row.id)).one_or_none()
+    with db.read() as conn:
+        row = load_in_scope(conn, who, number, "view_photo", read=True)
+        if row.private:
+            raise Forbidden(
+                "This report is private: its photo is locked.",
+                audit=AuditNote(who.username, "denied", "private_photo", number),
+            )
+        photo = conn.execute(
+            select(photos.c.content_type, photos.c.data).where(photos.c.report_id == row.id)
+        ).one_or_none()
     if photo is None:
         raise NotFound("This report has no photo.")
-    audit.record(conn, who.username, "view_photo", "ok", number)
+    audit.record_alone(db, who.username, "view_photo", "ok", number)
     return StoredPhoto(photo.content_type, photo.data)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, text
+from sqlalchemy.pool import QueuePool
 
 BUSY_TIMEOUT_MS = 30_000
 # PostgreSQL: no request waits on the database without end. A statement the server runs longer
@@ -86,6 +87,20 @@ class Database:
                 self._take_write_lock(conn)
                 yield conn
 
+    @contextmanager
+    def append(self) -> Iterator[Connection]:
+        """A short transaction that only adds rows which no write checks before it changes (the
+        audit trail): it needs none of `write()`'s ordering. On PostgreSQL it takes no advisory
+        lock, so it runs beside the writes of every process and waits for none of them. SQLite
+        has one writer per file: there it is `write()`, whose in-process turn is the quickest way
+        to wait for the file."""
+        if self.is_sqlite:
+            with self.write() as conn:
+                yield conn
+            return
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
     def _take_write_lock(self, conn: Connection) -> None:
         if not self.is_sqlite:
             conn.execute(_TAKE_WRITE_LOCK)
@@ -117,6 +132,14 @@ class Database:
                 if raw is not None:
                     for pragma, value in saved.items():
                         raw.execute(f"PRAGMA {pragma}={int(value)}")
+
+    def pool_use(self) -> tuple[int, int] | None:
+        """Connections checked out now, and how many the pool keeps (more may overflow); None
+        for a pool that counts none."""
+        pool = self.engine.pool
+        if isinstance(pool, QueuePool):
+            return pool.checkedout(), pool.size()
+        return None
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -10,7 +10,14 @@ from sqlalchemy import Connection, inspect, text
 
 from crm_server.storage import fts
 from crm_server.storage.engine import Database
-from crm_server.storage.schema import evidence, follow_ups, handoffs, metadata, response_templates
+from crm_server.storage.schema import (
+    evidence,
+    follow_ups,
+    handoffs,
+    intake_idempotency,
+    metadata,
+    response_templates,
+)
 
 
 def _v1_initial(conn: Connection, db: Database) -> None:
@@ -93,6 +100,11 @@ def _v7_response_templates(conn: Connection, db: Database) -> None:
     metadata.create_all(conn, tables=[response_templates])  # only if missing
 
 
+def _v8_intake_idempotency(conn: Connection, db: Database) -> None:
+    # Databases made before the table existed; those made since have it from the first step.
+    metadata.create_all(conn, tables=[intake_idempotency])  # only if missing
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection, Database], None]], ...] = (
     (1, "initial schema", _v1_initial),
     (2, "trigram indexes for text search on PostgreSQL", _v2_postgres_trigram_indexes),
@@ -101,6 +113,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection, Database], None]], ...] 
     (5, "the follow-up lifecycle: handoffs, follow-ups, evidence, the coordination deadline", _v5_lifecycle),
     (6, "an index of the audit trail by client address, for sign-in throttling", _v6_audit_address_index),
     (7, "response templates for closes, follow-up responses and validation rejections", _v7_response_templates),
+    (8, "Idempotency-Key on the citizen channels, scoped to the intake key", _v8_intake_idempotency),
 )
 
 

@@ -221,6 +221,19 @@ idempotency = Table(
     UniqueConstraint("operator_id", "key"),
 )
 
+# Idempotency-Key on the citizen channels, scoped to the intake key (its hash, as stored).
+intake_idempotency = Table(
+    "intake_idempotency",
+    metadata,
+    Column("intake_key_hash", String(64), ForeignKey("intake_keys.key_hash"), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("request_hash", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("response", Text, nullable=False),  # the report's number
+    Column("created_at", Integer, nullable=False),
+    UniqueConstraint("intake_key_hash", "key"),
+)
+
 daily_sequence = Table(
     "daily_sequence",
     metadata,

@@ -276,8 +276,10 @@ class Api:
     def intake_key(self) -> str:
         return self.server.intake_key()
 
-    def intake(self, body: dict, *, key: str | None = None, **kw) -> httpx.Response:
+    def intake(self, body: dict, *, key: str | None = None, idempotency_key: str | None = None, **kw) -> httpx.Response:
         headers = {"X-Intake-Key": key if key is not None else self.intake_key}
+        if idempotency_key is not None:
+            headers["Idempotency-Key"] = idempotency_key
         return self.http.post(f"{API}/intake/reports", json=body, headers=headers, **kw)
 
     def intake_body(

@@ -23,7 +23,9 @@ import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import event
 
+from crm_server import schemas
 from crm_server.api.app import create_app
+from crm_server.services import accounts, audit, intake
 from crm_server.storage import engine
 from crm_server.storage.engine import Database
 from tests.support.server import free_port
@@ -119,6 +121,30 @@ def test_a_full_database_refuses_writes_with_a_503(served):
         assert codes[-1] == "database_full" and set(codes) <= {"database_full", "unauthorized", "rate_limited"}
         assert_fault(sign_in(base_url, "someone-else"), "database_full")
     assert_recovered(base_url)
+
+
+def test_a_view_whose_audit_row_cannot_be_written_is_not_answered(served):
+    """A view reads, then appends its audit row on its own: a database that reads and cannot
+    write answers the view with the 503, never the report unaudited. (After the full database's
+    test: that one counts on how full the file's pages are.)"""
+    app, base_url, path = served
+    good, directory = app.state.db, app.state.directory
+    accounts.add_operator(good, username="auditee", role="supervisor", agency_code="DKI", password="Kunci-rahasia-9!")
+    token = accounts.login(good, "auditee", "Kunci-rahasia-9!").token
+    kelurahan = next(iter(directory.places))
+    content = schemas.IntakeContent(
+        category=next(iter(directory.categories)),
+        title="Lampu jalan mati",
+        location=schemas.IntakeLocation(address="Jl. Cideng Barat", kelurahan=kelurahan),
+        private=False,
+    )
+    number = intake.accept(good, directory, content, "JAKI", None)
+    view = f"{base_url}/api/v1/reports/{number}"
+    headers = {"Authorization": f"Bearer {token}"}
+    with failing(app, Database.open(f"sqlite:///file:{path}?mode=ro&uri=true")):
+        assert_fault(httpx.get(view, headers=headers, timeout=10), "database_read_only")
+    assert httpx.get(view, headers=headers, timeout=10).status_code == 200
+    assert [row.action for row in audit.rows(good, report_number=number)] == ["view"]
 
 
 def test_an_unreachable_postgresql_is_a_503(served):

@@ -355,3 +355,43 @@ def test_key_failures_are_audited_and_throttled_per_address(api: Api):
         == [["intake_denied", "-", address, "bad_key"]] * INTAKE_FAILURES
         + [["intake_denied", "-", address, "rate_limited"]] * 2
     )
+
+
+# --- Idempotency-Key: a channel that retries after a lost answer stores one report -------------
+
+
+def _numbers_titled(api: Api, title: str) -> list[str]:
+    return [r["number"] for r in api.reports("supervisor", q=title, limit=10)["items"]]
+
+
+def test_a_retry_with_the_idempotency_key_answers_the_first_number_and_stores_one_report(api: Api):
+    body = api.intake_body(photo=jpeg_bytes(), reporter={"name": marker("NAME")})
+    key = marker("RETRY")
+    answers = [api.intake(body, idempotency_key=key) for _ in range(3)]
+    assert [a.status_code for a in answers] == [201] * 3
+    assert answers[1].content == answers[2].content == answers[0].content
+    assert _numbers_titled(api, body["title"]) == [answers[0].json()["number"]]
+    # Without a key, the same body is another report (a channel that sends none keeps today's answer).
+    again = api.intake(body)
+    assert again.status_code == 201 and again.json()["number"] != answers[0].json()["number"]
+
+
+def test_the_idempotency_key_is_the_intake_keys_own(api: Api):
+    body, key = api.intake_body(), marker("SCOPE")
+    first = api.intake(body, idempotency_key=key)
+    other_channel = api.intake(body, key=api.server.intake_key(), idempotency_key=key)
+    assert first.status_code == other_channel.status_code == 201
+    assert first.json()["number"] != other_channel.json()["number"]
+    assert sorted(_numbers_titled(api, body["title"])) == sorted(
+        [first.json()["number"], other_channel.json()["number"]]
+    )
+
+
+def test_the_same_idempotency_key_with_another_body_is_refused(api: Api):
+    body, key = api.intake_body(), marker("REUSE")
+    first = api.intake(body, idempotency_key=key)
+    assert first.status_code == 201
+    changed = {**body, "description": "Sudah tiga hari."}
+    assert_error_body(api.intake(changed, idempotency_key=key), 422)
+    assert _numbers_titled(api, body["title"]) == [first.json()["number"]]
+    assert_error_body(api.intake(body, idempotency_key="spasi di kunci"), 422)  # not a key a header carries

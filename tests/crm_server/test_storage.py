@@ -9,6 +9,7 @@ import time
 from sqlalchemy import text
 
 from crm_server.storage.engine import Database
+from tests.crm_server.helpers import audit_lines
 from tests.support.cli import crm_server
 from tests.support.server import query
 
@@ -86,6 +87,39 @@ def test_writers_of_two_processes_run_one_at_a_time(api):
         one.dispose()
         other.dispose()
     assert seen == [marker]
+
+
+def test_a_view_waits_for_no_write_lock_and_is_audited(api):
+    """Another process holds a write transaction. On PostgreSQL a view appends its audit row
+    beside it (no advisory lock) and answers while the write still runs; SQLite has one writer
+    per file, and the view answers once the write commits. Either way the view is audited."""
+    number = api.submit()
+    api.token("dispatcher")  # signed in before: a sign-in is a write
+    holder = Database.open(api.server.db)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with holder.write():
+            holding.set()
+            release.wait(20)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        if api.server.db.startswith("postgresql"):
+            # Were the view to wait for the lock, it would wait the holder's 20 s: 5 s is the end.
+            response = api.get("dispatcher", f"/reports/{number}", timeout=5)
+            assert response.status_code == 200 and thread.is_alive()
+        else:
+            threading.Timer(0.3, release.set).start()
+            response = api.get("dispatcher", f"/reports/{number}")
+            assert response.status_code == 200 and release.is_set()
+    finally:
+        release.set()
+        thread.join(20)
+        holder.dispose()
+    assert len(audit_lines(api.audit(report=number), action="view", number=number)) == 1
 
 
 def _event_actors(db: str) -> list[tuple[str, str, str | None]]:

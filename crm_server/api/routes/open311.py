@@ -17,7 +17,8 @@ from crm_server.api import open311_answers as answers
 from crm_server.api.deps import Db, Dir
 from crm_server.api.multipart import parse_form
 from crm_server.errors import NotFound, Unprocessable
-from crm_server.services import intake_keys, open311
+from crm_server.security import token_digest
+from crm_server.services import idempotency, intake_keys, open311
 
 router = APIRouter(prefix=answers.OPEN311_PREFIX, include_in_schema=False)
 
@@ -139,12 +140,17 @@ async def submit_request(fmt: str, request: Request, db: Db, directory: Dir) -> 
     raw = await request.body()
     content_type = request.headers.get("content-type")
     address = request.client.host if request.client else None
+    key = request.headers.get("idempotency-key")
 
     def work() -> dict[str, object]:
         fields, media = _form(content_type, raw)
         # The intake's key, its refusals audited and throttled by address as at the intake.
-        intake_keys.admit(db, fields.get("api_key"), address)
-        return open311.submit(db, directory, fields, media)
+        api_key = fields.get("api_key")
+        intake_keys.admit(db, api_key, address)
+        # A retry with the Idempotency-Key answers the first request's number, as at the intake.
+        scope = idempotency.intake_scope(token_digest(api_key or ""))
+        tried = idempotency.attempt(scope, key, request.method, request.url.path, open311.fingerprint(fields, media))
+        return open311.submit(db, directory, fields, media, tried)
 
     accepted = await run_in_threadpool(work)
     return answers.rows(kind, [accepted], "service_requests", "request", 201)
