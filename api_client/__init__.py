@@ -58,6 +58,7 @@ from api_client.models import (
 )
 from api_client.query import VALIDATION_QUEUE, ReportQuery
 from api_client.retry import DEFAULT_RETRY, NO_RETRY, RetryPolicy
+from api_client.stats import AgencyStats, DayCount, OfficerStats, Stats, StatsFigures
 
 # The client and its timeouts need httpx; they load on first use, so code that only needs the
 # models and errors (the console's widgets) does not pull in the HTTP stack.
@@ -86,10 +87,12 @@ __all__ = [
     "APITimeoutError",
     "Agency",
     "AgencyRef",
+    "AgencyStats",
     "Category",
     "Conflict",
     "CrmApiError",
     "CrmClient",
+    "DayCount",
     "Event",
     "Evidence",
     "FollowUp",
@@ -103,6 +106,7 @@ __all__ = [
     "NotFound",
     "Note",
     "Officer",
+    "OfficerStats",
     "Operator",
     "OperatorRef",
     "PhotoInfo",
@@ -122,6 +126,8 @@ __all__ = [
     "RetryPolicy",
     "ServerError",
     "Session",
+    "Stats",
+    "StatsFigures",
     "StreamItem",
     "StreamStatus",
     "Timeouts",

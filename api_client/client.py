@@ -62,6 +62,7 @@ from api_client.models import (
 from api_client.query import VALIDATION_QUEUE, ReportQuery
 from api_client.retry import DEFAULT_RETRY, RETRYABLE_STATUS, RetryPolicy
 from api_client.sse import EventCursor, resilient_events
+from api_client.stats import Stats
 from api_client.timeouts import DEFAULT_TIMEOUTS, Timeouts
 
 log = logging.getLogger("api_client")
@@ -618,6 +619,10 @@ class CrmClient:
         params = [(name, value) for name, value in (("action", action), ("category", category)) if value]
         response = await self._call("GET", "/templates", "templates", params=params)
         return self._parse(list[ResponseTemplate], response, what="Template list")
+
+    async def stats(self) -> Stats:
+        """The dashboard's figures over the operator's scope, per officer, sub-agency and day."""
+        return self._parse(Stats, await self._call("GET", "/stats", "stats"), what="Stats")
 
     async def health(self) -> Health:
         return self._parse(Health, await self._call("GET", "/healthz", "healthz"), what="Health")

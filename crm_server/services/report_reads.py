@@ -192,11 +192,11 @@ def _text_search(conn: Connection, q: str) -> _Text:
     return _Text(reports.c.id.in_(fts.matching_ids(q, None)), hits, complete=False, listed=len(ids))
 
 
-def _plus(column: ColumnElement) -> ColumnElement:
+def plus(column: ColumnElement) -> ColumnElement:
     return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
 
 
-def _unindexed(conn: Connection, clauses: list[ColumnElement[bool]]) -> list[ColumnElement[bool]]:
+def unindexed(conn: Connection, clauses: list[ColumnElement[bool]]) -> list[ColumnElement[bool]]:
     """The same terms with every column of `reports` behind SQLite's unary plus, which keeps the
     planner from using them to pick an index (https://sqlite.org/optoverview.html#uplus); they
     are still tested on the entries of whatever index it reads.
@@ -208,13 +208,13 @@ def _unindexed(conn: Connection, clauses: list[ColumnElement[bool]]) -> list[Col
     if conn.dialect.name != "sqlite":
         return clauses
 
-    def plus(element: ExternallyTraversible, **_kw: object) -> ExternallyTraversible | None:
+    def replace(element: ExternallyTraversible, **_kw: object) -> ExternallyTraversible | None:
         if isinstance(element, Column) and element.table is reports:
-            return _plus(element)
+            return plus(element)
         return None
 
     no_options: dict[str, object] = {}
-    return [replacement_traverse(c, no_options, plus) for c in clauses]
+    return [replacement_traverse(c, no_options, replace) for c in clauses]
 
 
 def _subtree_codes(directory: Directory, path: str) -> list[str] | None:
@@ -250,18 +250,32 @@ class _Where:
         a seek still looks narrow, as its index reads one value in that order; any other sort
         has only its own index for that."""
         if sort.lstrip("-") == "created":
-            return [*self.seeks, *_unindexed(conn, [*self.filters, *self.path_ranges])]
+            return [*self.seeks, *unindexed(conn, [*self.filters, *self.path_ranges])]
         return self.unindexed(conn)
 
     def unindexed(self, conn: Connection) -> list[ColumnElement[bool]]:
-        return _unindexed(conn, self.narrow())
+        return unindexed(conn, self.narrow())
 
     def add(self, clause: ColumnElement[bool], values: Sequence[object] | None = None) -> None:
         """`values`: the values of an IN list; one value makes it a seek."""
         (self.seeks if values is not None and len(values) == 1 else self.filters).append(clause)
 
 
-_OPEN = [int(s) for s in Status if s is not Status.SELESAI]
+OPEN_STATUSES = [int(s) for s in Status if s is not Status.SELESAI]
+
+
+def overdue_clause(at: int, *, sqlite: bool) -> ColumnElement[bool]:
+    """Open and past its due date. Open as a list of statuses, not "!= Selesai": an index on
+    status can seek a list. The due date hardly narrows (every report but the last week's is past
+    it): on SQLite it is kept from steering the planner to the index on due_at, which holds no
+    other filter."""
+    due_at = plus(reports.c.due_at) if sqlite else reports.c.due_at
+    return and_(due_at < at, reports.c.status.in_(OPEN_STATUSES))
+
+
+def scope_clauses(conn: Connection, directory: Directory, who: Principal) -> list[ColumnElement[bool]]:
+    """The caller's scope as the list applies it (agency codes, which every list index holds)."""
+    return _filter_clauses(directory, who, ReportFilter(), sqlite=conn.dialect.name == "sqlite").clauses
 
 
 def _filter_clauses(directory: Directory, who: Principal, f: ReportFilter, *, sqlite: bool) -> _Where:
@@ -305,11 +319,7 @@ def _filter_clauses(directory: Directory, who: Principal, f: ReportFilter, *, sq
     if f.private is not None:
         where.add(reports.c.private.is_(f.private))
     if f.overdue is not None:
-        # Open as a list of statuses, not "!= Selesai": an index on status can seek a list. The
-        # due date hardly narrows (every report but the last week's is past it): on SQLite it is
-        # kept from steering the planner to the index on due_at, which holds no other filter.
-        due_at = _plus(reports.c.due_at) if sqlite else reports.c.due_at
-        late = and_(due_at < now(), reports.c.status.in_(_OPEN))
+        late = overdue_clause(now(), sqlite=sqlite)
         where.add(late if f.overdue else ~late)
     return where
 
@@ -319,7 +329,7 @@ def _text_count(conn: Connection, where: _Where, text_search: _Text) -> tuple[in
     if text_search.listed is None:
         found = _count(conn, [*where.clauses, text_search.count_clause], limit=COUNT_LIMIT + 1)
     elif where.clauses:
-        found = _count(conn, [*_unindexed(conn, where.clauses), text_search.count_clause])
+        found = _count(conn, [*unindexed(conn, where.clauses), text_search.count_clause])
     else:
         found = text_search.listed  # nothing else narrows what the index listed
     return min(found, COUNT_LIMIT), text_search.complete and found <= COUNT_LIMIT

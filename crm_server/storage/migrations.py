@@ -10,7 +10,7 @@ from sqlalchemy import Connection, inspect, text
 
 from crm_server.storage import fts
 from crm_server.storage.engine import Database
-from crm_server.storage.schema import evidence, follow_ups, handoffs, metadata, response_templates
+from crm_server.storage.schema import CLOSED_AT_INDEX, evidence, follow_ups, handoffs, metadata, response_templates
 
 
 def _v1_initial(conn: Connection, db: Database) -> None:
@@ -93,6 +93,18 @@ def _v7_response_templates(conn: Connection, db: Database) -> None:
     metadata.create_all(conn, tables=[response_templates])  # only if missing
 
 
+def _v8_closed_at(conn: Connection, db: Database) -> None:
+    # Databases made before the column existed; those made since have it from the first step.
+    if "closed_at" not in {column["name"] for column in inspect(conn).get_columns("reports")}:
+        conn.exec_driver_sql("ALTER TABLE reports ADD COLUMN closed_at INTEGER")
+        # A Selesai report closed when its history last says it became Selesai.
+        conn.exec_driver_sql(
+            "UPDATE reports SET closed_at = (SELECT max(history.at) FROM history"
+            " WHERE history.report_id = reports.id AND history.to_status = 7) WHERE status = 7"
+        )
+    CLOSED_AT_INDEX.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection, Database], None]], ...] = (
     (1, "initial schema", _v1_initial),
     (2, "trigram indexes for text search on PostgreSQL", _v2_postgres_trigram_indexes),
@@ -101,6 +113,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection, Database], None]], ...] 
     (5, "the follow-up lifecycle: handoffs, follow-ups, evidence, the coordination deadline", _v5_lifecycle),
     (6, "an index of the audit trail by client address, for sign-in throttling", _v6_audit_address_index),
     (7, "response templates for closes, follow-up responses and validation rejections", _v7_response_templates),
+    (8, "when each report was closed, for the dashboard", _v8_closed_at),
 )
 
 
