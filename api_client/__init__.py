@@ -30,7 +30,9 @@ from api_client.errors import (
 from api_client.models import (
     Agency,
     AgencyRef,
+    AgencyStats,
     Category,
+    DayCount,
     Event,
     Evidence,
     FollowUp,
@@ -41,6 +43,7 @@ from api_client.models import (
     Me,
     Note,
     Officer,
+    OfficerStats,
     Operator,
     OperatorRef,
     PhotoInfo,
@@ -52,13 +55,14 @@ from api_client.models import (
     ResponseTemplate,
     Resync,
     Session,
+    Stats,
+    StatsFigures,
     StreamItem,
     StreamStatus,
     Validation,
 )
 from api_client.query import VALIDATION_QUEUE, ReportQuery
 from api_client.retry import DEFAULT_RETRY, NO_RETRY, RetryPolicy
-from api_client.stats import AgencyStats, DayCount, OfficerStats, Stats, StatsFigures
 
 # The client and its timeouts need httpx; they load on first use, so code that only needs the
 # models and errors (the console's widgets) does not pull in the HTTP stack.

@@ -56,13 +56,13 @@ from api_client.models import (
     ReportSummary,
     ResponseTemplate,
     Session,
+    Stats,
     StreamItem,
     parse_json,
 )
 from api_client.query import VALIDATION_QUEUE, ReportQuery
 from api_client.retry import DEFAULT_RETRY, RETRYABLE_STATUS, RetryPolicy
 from api_client.sse import EventCursor, resilient_events
-from api_client.stats import Stats
 from api_client.timeouts import DEFAULT_TIMEOUTS, Timeouts
 
 log = logging.getLogger("api_client")

@@ -192,7 +192,7 @@ def _text_search(conn: Connection, q: str) -> _Text:
     return _Text(reports.c.id.in_(fts.matching_ids(q, None)), hits, complete=False, listed=len(ids))
 
 
-def plus(column: ColumnElement) -> ColumnElement:
+def _plus(column: ColumnElement) -> ColumnElement:
     return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
 
 
@@ -210,7 +210,7 @@ def unindexed(conn: Connection, clauses: list[ColumnElement[bool]]) -> list[Colu
 
     def replace(element: ExternallyTraversible, **_kw: object) -> ExternallyTraversible | None:
         if isinstance(element, Column) and element.table is reports:
-            return plus(element)
+            return _plus(element)
         return None
 
     no_options: dict[str, object] = {}
@@ -269,7 +269,7 @@ def overdue_clause(at: int, *, sqlite: bool) -> ColumnElement[bool]:
     status can seek a list. The due date hardly narrows (every report but the last week's is past
     it): on SQLite it is kept from steering the planner to the index on due_at, which holds no
     other filter."""
-    due_at = plus(reports.c.due_at) if sqlite else reports.c.due_at
+    due_at = _plus(reports.c.due_at) if sqlite else reports.c.due_at
     return and_(due_at < at, reports.c.status.in_(OPEN_STATUSES))
 
 

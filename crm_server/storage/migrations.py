@@ -10,7 +10,15 @@ from sqlalchemy import Connection, inspect, text
 
 from crm_server.storage import fts
 from crm_server.storage.engine import Database
-from crm_server.storage.schema import CLOSED_AT_INDEX, evidence, follow_ups, handoffs, metadata, response_templates
+from crm_server.storage.schema import (
+    CLOSED_AT_INDEX,
+    OPEN_INDEX,
+    evidence,
+    follow_ups,
+    handoffs,
+    metadata,
+    response_templates,
+)
 
 
 def _v1_initial(conn: Connection, db: Database) -> None:
@@ -103,6 +111,7 @@ def _v8_closed_at(conn: Connection, db: Database) -> None:
             " WHERE history.report_id = reports.id AND history.to_status = 7) WHERE status = 7"
         )
     CLOSED_AT_INDEX.create(conn, checkfirst=True)
+    OPEN_INDEX.create(conn, checkfirst=True)
 
 
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection, Database], None]], ...] = (
@@ -113,7 +122,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection, Database], None]], ...] 
     (5, "the follow-up lifecycle: handoffs, follow-ups, evidence, the coordination deadline", _v5_lifecycle),
     (6, "an index of the audit trail by client address, for sign-in throttling", _v6_audit_address_index),
     (7, "response templates for closes, follow-up responses and validation rejections", _v7_response_templates),
-    (8, "when each report was closed, for the dashboard", _v8_closed_at),
+    (8, "when each report was closed, and an index of open reports, for the dashboard", _v8_closed_at),
 )
 
 

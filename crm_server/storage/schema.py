@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    literal_column,
 )
 
 metadata = MetaData()
@@ -130,8 +131,19 @@ _list_index("ix_reports_agency_assignee_created", "agency_code", "assignee_id")
 _list_index("ix_reports_agency_category_created", "agency_code", "category_code")
 Index("ix_reports_updated", reports.c.updated_at, reports.c.id)
 Index("ix_reports_due", reports.c.closed, reports.c.due_at, reports.c.id)
-# The dashboard's closures of the last 30 days (services/report_stats.py): one range, every column
-# it groups and measures by in the entry, no report read.
+# The dashboard (services/report_stats.py). Open reports only, in (agency, assignee) order: its
+# figures are one pass over a short index, grouped as it is read, with every column they test.
+OPEN_INDEX = Index(
+    "ix_reports_open",
+    reports.c.agency_code,
+    reports.c.assignee_id,
+    reports.c.status,
+    reports.c.created_at,
+    reports.c.due_at,
+    sqlite_where=reports.c.status != literal_column("7"),
+    postgresql_where=reports.c.status != literal_column("7"),
+)
+# The closures of the last 30 days: one range, every column grouped and measured by in the entry.
 CLOSED_AT_INDEX = Index(
     "ix_reports_closed_at",
     reports.c.closed_at,

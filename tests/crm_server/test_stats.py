@@ -3,12 +3,16 @@ what a test does to reports of its own moves them by exactly that."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, datetime
 
 import pytest
 
 from crm_server.clock import WIB
+from crm_server.storage.engine import Database
 from tests.crm_server.helpers import DBM_JP, HOME, HOME_CITY, Api, assert_error_body
+from tests.support.cli import crm_server
+from tests.support.server import ServerProcess, demo_template
 
 OPEN = ["Menunggu", "Koordinasi", "Disposisi", "Proses", "Menunggu Validasi", "TL Ditolak"]
 FIGURES = ("open", "red", "overdue", "waiting_late", "closed")
@@ -106,3 +110,32 @@ def test_a_report_of_the_tests_own_moves_the_figures(api: Api):
     again = stats(api, "dispatcher")
     assert again["total"]["closed"] == before["total"]["closed"]
     assert again["total"]["open"] == before["total"]["open"] + 1
+
+
+def _closed_at(path) -> dict[int, int | None]:
+    database = Database.open(path)
+    try:
+        with database.read() as conn:
+            return dict(conn.exec_driver_sql("SELECT id, closed_at FROM reports").all())
+    finally:
+        database.dispose()
+
+
+def test_a_database_from_before_closed_at_learns_when_each_report_closed(tmp_path):
+    """Migration 8 on a database made before it: a Selesai report closed when its history last
+    says it became Selesai (what the seed, and every close since, writes into closed_at)."""
+    path = str(tmp_path / "crm.sqlite3")  # a copy of its own of the seeded database: its schema changes
+    shutil.copyfile(demo_template(ServerProcess.reports, ServerProcess.random_seed), path)
+    seeded = _closed_at(path)
+    assert any(seeded.values()) and not all(seeded.values())
+    database = Database.open(path)
+    try:
+        with database.write() as conn:  # as a database made before migration 8 was
+            conn.exec_driver_sql("DROP INDEX ix_reports_closed_at")
+            conn.exec_driver_sql("DROP INDEX ix_reports_open")
+            conn.exec_driver_sql("ALTER TABLE reports DROP COLUMN closed_at")
+            conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version = 8")
+    finally:
+        database.dispose()
+    assert crm_server("init", "--db", path).returncode == 0
+    assert _closed_at(path) == seeded
