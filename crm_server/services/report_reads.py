@@ -196,7 +196,7 @@ def _plus(column: ColumnElement) -> ColumnElement:
     return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
 
 
-def unindexed(conn: Connection, clauses: list[ColumnElement[bool]]) -> list[ColumnElement[bool]]:
+def _unindexed(conn: Connection, clauses: list[ColumnElement[bool]]) -> list[ColumnElement[bool]]:
     """The same terms with every column of `reports` behind SQLite's unary plus, which keeps the
     planner from using them to pick an index (https://sqlite.org/optoverview.html#uplus); they
     are still tested on the entries of whatever index it reads.
@@ -208,13 +208,13 @@ def unindexed(conn: Connection, clauses: list[ColumnElement[bool]]) -> list[Colu
     if conn.dialect.name != "sqlite":
         return clauses
 
-    def replace(element: ExternallyTraversible, **_kw: object) -> ExternallyTraversible | None:
+    def plus(element: ExternallyTraversible, **_kw: object) -> ExternallyTraversible | None:
         if isinstance(element, Column) and element.table is reports:
             return _plus(element)
         return None
 
     no_options: dict[str, object] = {}
-    return [replacement_traverse(c, no_options, replace) for c in clauses]
+    return [replacement_traverse(c, no_options, plus) for c in clauses]
 
 
 def _subtree_codes(directory: Directory, path: str) -> list[str] | None:
@@ -250,11 +250,11 @@ class _Where:
         a seek still looks narrow, as its index reads one value in that order; any other sort
         has only its own index for that."""
         if sort.lstrip("-") == "created":
-            return [*self.seeks, *unindexed(conn, [*self.filters, *self.path_ranges])]
+            return [*self.seeks, *_unindexed(conn, [*self.filters, *self.path_ranges])]
         return self.unindexed(conn)
 
     def unindexed(self, conn: Connection) -> list[ColumnElement[bool]]:
-        return unindexed(conn, self.narrow())
+        return _unindexed(conn, self.narrow())
 
     def add(self, clause: ColumnElement[bool], values: Sequence[object] | None = None) -> None:
         """`values`: the values of an IN list; one value makes it a seek."""
@@ -329,7 +329,7 @@ def _text_count(conn: Connection, where: _Where, text_search: _Text) -> tuple[in
     if text_search.listed is None:
         found = _count(conn, [*where.clauses, text_search.count_clause], limit=COUNT_LIMIT + 1)
     elif where.clauses:
-        found = _count(conn, [*unindexed(conn, where.clauses), text_search.count_clause])
+        found = _count(conn, [*_unindexed(conn, where.clauses), text_search.count_clause])
     else:
         found = text_search.listed  # nothing else narrows what the index listed
     return min(found, COUNT_LIMIT), text_search.complete and found <= COUNT_LIMIT

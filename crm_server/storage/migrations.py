@@ -11,6 +11,7 @@ from sqlalchemy import Connection, inspect, text
 from crm_server.storage import fts
 from crm_server.storage.engine import Database
 from crm_server.storage.schema import (
+    AGENCY_CLOSED_AT_INDEX,
     CLOSED_AT_INDEX,
     OPEN_INDEX,
     evidence,
@@ -110,8 +111,8 @@ def _v8_closed_at(conn: Connection, db: Database) -> None:
             "UPDATE reports SET closed_at = (SELECT max(history.at) FROM history"
             " WHERE history.report_id = reports.id AND history.to_status = 7) WHERE status = 7"
         )
-    CLOSED_AT_INDEX.create(conn, checkfirst=True)
-    OPEN_INDEX.create(conn, checkfirst=True)
+    for index in (CLOSED_AT_INDEX, AGENCY_CLOSED_AT_INDEX, OPEN_INDEX):
+        index.create(conn, checkfirst=True)
 
 
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection, Database], None]], ...] = (

@@ -131,11 +131,18 @@ def test_a_database_from_before_closed_at_learns_when_each_report_closed(tmp_pat
     database = Database.open(path)
     try:
         with database.write() as conn:  # as a database made before migration 8 was
-            conn.exec_driver_sql("DROP INDEX ix_reports_closed_at")
-            conn.exec_driver_sql("DROP INDEX ix_reports_open")
+            for index in ("ix_reports_closed_at", "ix_reports_agency_closed_at", "ix_reports_open"):
+                conn.exec_driver_sql(f"DROP INDEX {index}")
             conn.exec_driver_sql("ALTER TABLE reports DROP COLUMN closed_at")
             conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version = 8")
     finally:
         database.dispose()
     assert crm_server("init", "--db", path).returncode == 0
     assert _closed_at(path) == seeded
+    database = Database.open(path)
+    try:
+        with database.read() as conn:
+            indexes = {row[0] for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    finally:
+        database.dispose()
+    assert {"ix_reports_closed_at", "ix_reports_agency_closed_at", "ix_reports_open"} <= indexes
