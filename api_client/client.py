@@ -56,6 +56,7 @@ from api_client.models import (
     ReportSummary,
     ResponseTemplate,
     Session,
+    Stats,
     StreamItem,
     parse_json,
 )
@@ -618,6 +619,10 @@ class CrmClient:
         params = [(name, value) for name, value in (("action", action), ("category", category)) if value]
         response = await self._call("GET", "/templates", "templates", params=params)
         return self._parse(list[ResponseTemplate], response, what="Template list")
+
+    async def stats(self) -> Stats:
+        """The dashboard's figures over the operator's scope, per officer, sub-agency and day."""
+        return self._parse(Stats, await self._call("GET", "/stats", "stats"), what="Stats")
 
     async def health(self) -> Health:
         return self._parse(Health, await self._call("GET", "/healthz", "healthz"), what="Health")

@@ -9,7 +9,7 @@ and import neither: a service never imports the HTTP layer to say what it return
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -281,6 +281,51 @@ class Report(ReportSummary):
     allowed_actions: list[ActionName] = Field(
         description="What the caller may do to the report now (the server's transition table)."
     )
+
+
+# --- stats ----------------------------------------------------------------------------------
+
+
+class StatsFigures(_Out):
+    open: int = Field(description="Reports not Selesai.")
+    red: int = Field(description="Open reports from their sixth day on, or past their due date.")
+    overdue: int = Field(description="Open reports past their due date (7 days after arrival).")
+    waiting_late: int = Field(description="Menunggu reports that arrived more than 6 hours ago (coordination due).")
+    closed: int = Field(description="Reports closed within the window (the last 30 days).")
+    median_close_seconds: int | None = Field(
+        description="Median time from arrival to close of the reports closed in the window; null: none closed."
+    )
+    closed_on_time_share: float | None = Field(
+        description="Share (0-1) of the reports closed in the window that closed by their due date; null: none."
+    )
+
+
+class OfficerStats(StatsFigures):
+    officer: OperatorRef | None = Field(description="null: the reports assigned to nobody.")
+
+
+class AgencyStats(StatsFigures):
+    agency: AgencyRef = Field(description="Its figures include its whole subtree, as the list's `agency` filter.")
+
+
+class DayCount(_Out):
+    day: date = Field(description="A Jakarta (WIB) calendar day.")
+    arrivals: int
+    closures: int
+
+
+class Stats(_Out):
+    """The caller's scope, as the report list has it: per officer, per sub-agency, and per day."""
+
+    generated_at: datetime
+    window_start: datetime = Field(description="Start of the first day of the 30-day window (WIB midnight).")
+    total: StatsFigures
+    officers: list[OfficerStats]
+    agencies: list[AgencyStats] = Field(
+        description="The caller's agency's direct sub-agencies, and the caller's agency itself for the reports "
+        "it holds directly."
+    )
+    days: list[DayCount] = Field(description="The 30 days of the window, oldest first.")
 
 
 # --- writes ---------------------------------------------------------------------------------

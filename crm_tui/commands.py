@@ -5,6 +5,7 @@
     :r, :refresh    reload the list
     :help, :h, :?   the help screen
     :view NAME      switch the list to a saved view (:view alone: the views to choose from)
+    :dashboard      the dashboard of the operator's scope (also :dasbor)
     :export PATH    write the list, as filtered and sorted, to a new CSV file (:export! replaces one)
 
 Anything else gives a `CommandError` whose message is safe to show: the text echoed in it is
@@ -25,13 +26,13 @@ MAX_ECHO_CHARS = 40
 TEXTS = Texts(
     id={
         "empty": "Perintah kosong.",
-        "unknown": "Perintah tidak dikenal: {command}. Coba :JK2503050007, :view, :r, :help atau :q.",
+        "unknown": "Perintah tidak dikenal: {command}. Coba :JK2503050007, :view, :dasbor, :r, :help atau :q.",
         "bad_number": "Bukan nomor laporan: {command}. Nomor laporan: JK diikuti 10\u201311 angka.",
         "export_path": "Ekspor ke mana? Contoh: :export laporan.csv",
     },
     en={
         "empty": "Empty command.",
-        "unknown": "Unknown command: {command}. Try :JK2503050007, :view, :r, :help or :q.",
+        "unknown": "Unknown command: {command}. Try :JK2503050007, :view, :dashboard, :r, :help or :q.",
         "bad_number": "Not a report number: {command}. A report number is JK and 10\u201311 digits.",
         "export_path": "Export to which file? For example: :export reports.csv",
     },
@@ -59,6 +60,11 @@ class Help:
 
 
 @dataclass(frozen=True)
+class Dashboard:
+    pass
+
+
+@dataclass(frozen=True)
 class ShowView:
     name: str  # as typed (lower-cased); "" asks for the list of views
 
@@ -76,7 +82,7 @@ class CommandError:
     message: str
 
 
-Command = Jump | Quit | Refresh | Help | ShowView | Export | CommandError
+Command = Jump | Quit | Refresh | Help | Dashboard | ShowView | Export | CommandError
 
 _WORDS: dict[str, Command] = {
     "q": Quit(),
@@ -86,6 +92,8 @@ _WORDS: dict[str, Command] = {
     "h": Help(),
     "help": Help(),
     "?": Help(),
+    "dashboard": Dashboard(),
+    "dasbor": Dashboard(),
 }
 
 

@@ -10,7 +10,18 @@ from crm_server.api import error_handlers, metrics, openapi_doc
 from crm_server.api.middleware import RequestGuard
 from crm_server.api.open_streams import OpenStreams
 from crm_server.api.query_rules import single_values
-from crm_server.api.routes import auth, events, health, intake, lifecycle, open311, reference, reports, templates
+from crm_server.api.routes import (
+    auth,
+    events,
+    health,
+    intake,
+    lifecycle,
+    open311,
+    reference,
+    reports,
+    stats,
+    templates,
+)
 from crm_server.api.routes.errors_doc import DATABASE_FAULT
 from crm_server.services.directory import Directory
 from crm_server.storage.bootstrap import initialise
@@ -46,7 +57,7 @@ def create_app(
     app.include_router(metrics.router)  # at the root too, where Prometheus looks for it
     once = [Depends(single_values)]  # a single-value query parameter given twice is a 422
     app.include_router(health.router, prefix=API_PREFIX, dependencies=once)  # declares its own 503s
-    routers = (auth, reference, templates, reports, lifecycle, events, intake)
+    routers = (auth, reference, templates, reports, stats, lifecycle, events, intake)
     for router in (module.router for module in routers):
         app.include_router(router, prefix=API_PREFIX, dependencies=once, responses=DATABASE_FAULT)
     app.include_router(open311.router)  # Open311 GeoReport v2, at the path its apps expect

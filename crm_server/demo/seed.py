@@ -18,7 +18,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Table, func, select
 
-from crm_server.clock import DAY, DUE_AFTER, WIB
+from crm_server.clock import DAY, DUE_AFTER, WIB, WIB_OFFSET
 from crm_server.clock import now as clock_now
 from crm_server.demo.evidence import add_evidence
 from crm_server.demo.journeys import ROUTE_DINAS, Journey, Staff, journey
@@ -50,7 +50,6 @@ JAKI_SHARE = 0.8
 PRIVATE_SHARE = 0.7  # of all reports; only JAKI reports carry the privacy flag
 MAX_DEMO_PHOTOS = 1_500  # the newest JAKI reports get photos; a million blobs would be gigabytes
 _CHUNK = 20_000
-WIB_OFFSET = 7 * 3_600  # a report's number carries its Jakarta date
 
 
 @dataclass(frozen=True)
@@ -167,6 +166,7 @@ REPORT_COLUMNS = (
     "duplicate_of",
     "version",
     "routed_at",
+    "closed_at",
 )
 HISTORY_COLUMNS = ("report_id", "at", "actor_id", "action", "from_status", "to_status", "detail", "note")
 REPORTER_COLUMNS = ("report_id", "name", "phone", "email", "nik", "account")
@@ -311,6 +311,7 @@ def _generate(
                 None,
                 1 + len(path.steps),
                 routed_at,
+                updated_at if path.status is Status.SELESAI else None,  # the close is the last step
             )
         )
         if jaki:

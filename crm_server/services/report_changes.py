@@ -91,11 +91,15 @@ def authorize(
 
 
 def apply(conn: Connection, row: Row, values: dict) -> None:
-    """`UPDATE ... WHERE version = ?`: a concurrent writer that got in first makes this a 412."""
+    """`UPDATE ... WHERE version = ?`: a concurrent writer that got in first makes this a 412.
+    A change of status stamps `closed_at` when it closes the report and clears it otherwise."""
+    at = now()
+    if "status" in values:
+        values = {**values, "closed_at": at if values["status"] == Status.SELESAI else None}
     result = conn.execute(
         update(reports)
         .where(reports.c.id == row.id, reports.c.version == row.version)
-        .values(**values, updated_at=now(), version=row.version + 1)
+        .values(**values, updated_at=at, version=row.version + 1)
     )
     if result.rowcount != 1:
         raise _precondition_failed(conn, existing_report(conn, row.number))

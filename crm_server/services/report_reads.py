@@ -261,7 +261,21 @@ class _Where:
         (self.seeks if values is not None and len(values) == 1 else self.filters).append(clause)
 
 
-_OPEN = [int(s) for s in Status if s is not Status.SELESAI]
+OPEN_STATUSES = [int(s) for s in Status if s is not Status.SELESAI]
+
+
+def overdue_clause(at: int, *, sqlite: bool) -> ColumnElement[bool]:
+    """Open and past its due date. Open as a list of statuses, not "!= Selesai": an index on
+    status can seek a list. The due date hardly narrows (every report but the last week's is past
+    it): on SQLite it is kept from steering the planner to the index on due_at, which holds no
+    other filter."""
+    due_at = _plus(reports.c.due_at) if sqlite else reports.c.due_at
+    return and_(due_at < at, reports.c.status.in_(OPEN_STATUSES))
+
+
+def scope_clauses(conn: Connection, directory: Directory, who: Principal) -> list[ColumnElement[bool]]:
+    """The caller's scope as the list applies it (agency codes, which every list index holds)."""
+    return _filter_clauses(directory, who, ReportFilter(), sqlite=conn.dialect.name == "sqlite").clauses
 
 
 def _filter_clauses(directory: Directory, who: Principal, f: ReportFilter, *, sqlite: bool) -> _Where:
@@ -305,11 +319,7 @@ def _filter_clauses(directory: Directory, who: Principal, f: ReportFilter, *, sq
     if f.private is not None:
         where.add(reports.c.private.is_(f.private))
     if f.overdue is not None:
-        # Open as a list of statuses, not "!= Selesai": an index on status can seek a list. The
-        # due date hardly narrows (every report but the last week's is past it): on SQLite it is
-        # kept from steering the planner to the index on due_at, which holds no other filter.
-        due_at = _plus(reports.c.due_at) if sqlite else reports.c.due_at
-        late = and_(due_at < now(), reports.c.status.in_(_OPEN))
+        late = overdue_clause(now(), sqlite=sqlite)
         where.add(late if f.overdue else ~late)
     return where
 

@@ -11,6 +11,9 @@ from sqlalchemy import Connection, inspect, text
 from crm_server.storage import fts
 from crm_server.storage.engine import Database
 from crm_server.storage.schema import (
+    AGENCY_CLOSED_AT_INDEX,
+    CLOSED_AT_INDEX,
+    OPEN_INDEX,
     evidence,
     follow_ups,
     handoffs,
@@ -105,6 +108,19 @@ def _v8_intake_idempotency(conn: Connection, db: Database) -> None:
     metadata.create_all(conn, tables=[intake_idempotency])  # only if missing
 
 
+def _v9_closed_at(conn: Connection, db: Database) -> None:
+    # Databases made before the column existed; those made since have it from the first step.
+    if "closed_at" not in {column["name"] for column in inspect(conn).get_columns("reports")}:
+        conn.exec_driver_sql("ALTER TABLE reports ADD COLUMN closed_at INTEGER")
+        # A Selesai report closed when its history last says it became Selesai.
+        conn.exec_driver_sql(
+            "UPDATE reports SET closed_at = (SELECT max(history.at) FROM history"
+            " WHERE history.report_id = reports.id AND history.to_status = 7) WHERE status = 7"
+        )
+    for index in (CLOSED_AT_INDEX, AGENCY_CLOSED_AT_INDEX, OPEN_INDEX):
+        index.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection, Database], None]], ...] = (
     (1, "initial schema", _v1_initial),
     (2, "trigram indexes for text search on PostgreSQL", _v2_postgres_trigram_indexes),
@@ -114,6 +130,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection, Database], None]], ...] 
     (6, "an index of the audit trail by client address, for sign-in throttling", _v6_audit_address_index),
     (7, "response templates for closes, follow-up responses and validation rejections", _v7_response_templates),
     (8, "Idempotency-Key on the citizen channels, scoped to the intake key", _v8_intake_idempotency),
+    (9, "when each report was closed, and an index of open reports, for the dashboard", _v9_closed_at),
 )
 
 

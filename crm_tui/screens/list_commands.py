@@ -86,6 +86,17 @@ class ListCommands(ReportBrowser):
 
         self.app.push_screen(ViewDialog(list(views.values()), self.view.name), apply)
 
+    def action_dashboard(self) -> None:
+        from crm_tui.screens.dashboard_screen import DashboardPick, DashboardScreen
+
+        client = self.crm.client
+
+        def apply(pick: DashboardPick | None) -> None:
+            if pick is not None:
+                self.set_query(self.query_state.replace(assignee=pick.assignee, agency=pick.agency))
+
+        self.app.push_screen(DashboardScreen(lambda: self.crm.api(client.stats), self.operator.agency.name), apply)
+
     @work(group="reference")
     async def action_filters(self) -> None:
         from crm_tui.dialogs.filter_dialog import FilterDialog
@@ -100,7 +111,17 @@ class ListCommands(ReportBrowser):
             self.set_query(query)
 
     def action_command_line(self) -> None:
-        from crm_tui.commands import CommandError, Export, Help, Jump, Quit, Refresh, ShowView, parse_command
+        from crm_tui.commands import (
+            CommandError,
+            Dashboard,
+            Export,
+            Help,
+            Jump,
+            Quit,
+            Refresh,
+            ShowView,
+            parse_command,
+        )
         from crm_tui.dialogs.command_line import CommandLine
 
         def run(text: str | None) -> None:
@@ -115,6 +136,8 @@ class ListCommands(ReportBrowser):
                     self.action_refresh()
                 case Help():
                     self.action_help()
+                case Dashboard():
+                    self.action_dashboard()
                 case ShowView(name=""):
                     self.action_views()
                 case ShowView(name=name):

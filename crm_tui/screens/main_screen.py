@@ -25,6 +25,7 @@ TEXTS = Texts(
         "filters": "Saring",
         "sort": "Urut",
         "views": "Tampilan",
+        "dashboard": "Dasbor",
         "more_detail": "Rinci\u2193",
         "mark": "Tandai",
         "mark_range": "Tandai rentang",
@@ -50,6 +51,7 @@ TEXTS = Texts(
         "filters": "Filter",
         "sort": "Sort",
         "views": "Views",
+        "dashboard": "Dashboard",
         "more_detail": "Detail \u2193",
         "mark": "Mark",
         "mark_range": "Mark range",
@@ -93,6 +95,7 @@ class MainScreen(ListCommands, ReportMarks, ReportWrites, LiveUpdates):
         Binding("f", "filters", TEXTS("filters"), id="main.filters"),
         Binding("s", "sort", TEXTS("sort"), id="main.sort", show=False),
         Binding("w", "views", TEXTS("views"), id="main.views", show=False),
+        Binding("D", "dashboard", TEXTS("dashboard"), id="main.dashboard", show=False),
         Binding("a", "assign", TEXTS("assign"), id="main.assign"),
         Binding("m", "claim", TEXTS("claim"), id="main.claim"),
         Binding("c", "close_report", TEXTS("close"), id="main.close"),
@@ -123,6 +126,7 @@ class MainScreen(ListCommands, ReportMarks, ReportWrites, LiveUpdates):
     | `/` | main.text_filter | Search the report text. |
     | `f` | main.filters | Filters: status, category, private, assignee, overdue. |
     | `s` | main.sort | Sort. |
+    | `D` | main.dashboard | The dashboard of the operator's scope; Enter on a row lists its reports. |
     | `a` | main.assign | Assign to an officer. |
     | `m` | main.claim | Claim (an officer takes the report). |
     | `c` | main.close | Close, with a resolution and a note. |

@@ -271,3 +271,15 @@ async def test_templates_by_action_and_category_filled_for_a_report(client_for):
     filled = {t.title: t for t in closes}["Bukan wewenang kelurahan"].filled(report)
     assert report.number in filled and report.category_name in filled and report.kelurahan in filled
     assert "{" not in filled
+
+
+async def test_stats_of_the_operators_scope(client_for):
+    client = await client_for("dispatcher")
+    stats = await client.stats()
+    assert [a.agency.code for a in stats.agencies] == [HOME]
+    assert stats.officers[0].officer is None  # the unassigned first
+    assert {o.officer.username for o in stats.officers[1:] if o.officer} == {"officer", "officer2", "officer3"}
+    open_total = (await client.list_reports(ReportQuery(status=[s for s in ReportStatus if s.is_open]), limit=1)).total
+    assert stats.total.open == sum(o.open for o in stats.officers) == open_total
+    assert len(stats.days) == 30 and stats.days == tuple(sorted(stats.days, key=lambda d: d.day))
+    assert stats.total.median_close is None or stats.total.median_close.total_seconds() > 0

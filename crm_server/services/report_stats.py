@@ -1,0 +1,207 @@
+"""The agency dashboard's figures: per officer, per sub-agency and per day, over the caller's scope.
+
+Three grouped queries over indexes that hold every column they read, so no report row is read:
+- open reports by (agency, assignee), with red, overdue and late Menunggu counted in the same pass
+  (ix_reports_open: open reports only, already in that order);
+- the reports closed in the window, one index entry each (ix_reports_closed_at, or for a scope of
+  some agencies ix_reports_agency_closed_at), from which the medians, the on-time shares and the
+  closures per day are computed here;
+- arrivals per Jakarta day (the created-led list indexes).
+Officers' and agencies' rows are then summed from the (agency, assignee) groups.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Connection, and_, case, func, literal_column, or_, select
+
+from crm_server import schemas
+from crm_server.clock import COORDINATE_AFTER, DAY, RED_AFTER, WIB_OFFSET, now
+from crm_server.roles import SUBTREE_ROLES, Role
+from crm_server.services.directory import Directory
+from crm_server.services.principal import Principal, subtree_range
+from crm_server.services.report_reads import overdue_clause, scope_clauses
+from crm_server.statuses import Status
+from crm_server.storage.schema import agencies, operators, reports
+
+WINDOW_DAYS = 30
+
+Group = tuple[str, int | None]  # (agency code, assignee id)
+
+
+@dataclass
+class _Tally:
+    open: int = 0
+    red: int = 0
+    overdue: int = 0
+    waiting_late: int = 0
+    close_seconds: list[int] = field(default_factory=list)
+    on_time: int = 0
+
+    def add(self, other: _Tally) -> None:
+        self.open += other.open
+        self.red += other.red
+        self.overdue += other.overdue
+        self.waiting_late += other.waiting_late
+        self.close_seconds += other.close_seconds
+        self.on_time += other.on_time
+
+    def figures(self) -> dict[str, object]:
+        closed = len(self.close_seconds)
+        return {
+            "open": self.open,
+            "red": self.red,
+            "overdue": self.overdue,
+            "waiting_late": self.waiting_late,
+            "closed": closed,
+            "median_close_seconds": int(statistics.median(self.close_seconds)) if closed else None,
+            "closed_on_time_share": self.on_time / closed if closed else None,
+        }
+
+
+def _sum(tallies: Iterable[_Tally]) -> _Tally:
+    total = _Tally()
+    for tally in tallies:
+        total.add(tally)
+    return total
+
+
+def _jakarta_day(epoch: int) -> int:
+    """Days since 1970-01-01 in Jakarta (WIB), as the report numbers date a report."""
+    return (epoch + WIB_OFFSET) // DAY
+
+
+def report_stats(conn: Connection, directory: Directory, who: Principal) -> schemas.Stats:
+    at = now()
+    scope = scope_clauses(conn, directory, who)
+    first_day = _jakarta_day(at) - (WINDOW_DAYS - 1)
+    since = first_day * DAY - WIB_OFFSET
+    tallies: defaultdict[Group, _Tally] = defaultdict(_Tally)
+
+    overdue = overdue_clause(at, sqlite=False)
+    red = or_(reports.c.created_at <= at - RED_AFTER, overdue)
+    waiting_late = and_(reports.c.status == int(Status.MENUNGGU), reports.c.created_at < at - COORDINATE_AFTER)
+    # "Open" word for word as the open reports' index says it, a literal and not a parameter: only
+    # then may SQLite read that partial index.
+    is_open = reports.c.status != literal_column(str(int(Status.SELESAI)))
+    open_groups = conn.execute(
+        select(
+            reports.c.agency_code,
+            reports.c.assignee_id,
+            func.count(),
+            func.sum(case((red, 1), else_=0)),
+            func.sum(case((overdue, 1), else_=0)),
+            func.sum(case((waiting_late, 1), else_=0)),
+        )
+        .where(is_open, *scope)
+        .group_by(reports.c.agency_code, reports.c.assignee_id)
+    )
+    for agency_code, assignee_id, count, reds, overdues, waiting in open_groups:
+        tally = tallies[agency_code, assignee_id]
+        tally.open, tally.red, tally.overdue, tally.waiting_late = count, reds, overdues, waiting
+
+    # The window's closures, from an index of when reports closed: one range of it for the whole
+    # tree, one per agency of a narrower scope.
+    closures: Counter[int] = Counter()
+    closed_rows = conn.execute(
+        select(
+            reports.c.agency_code, reports.c.assignee_id, reports.c.closed_at, reports.c.created_at, reports.c.due_at
+        ).where(reports.c.closed_at >= since, *scope)
+    )
+    for agency_code, assignee_id, closed_at, created_at, due_at in closed_rows:
+        tally = tallies[agency_code, assignee_id]
+        tally.close_seconds.append(closed_at - created_at)
+        tally.on_time += closed_at <= due_at
+        closures[_jakarta_day(closed_at)] += 1
+
+    day = ((reports.c.created_at + WIB_OFFSET) // DAY).label("day")  # integer division on both engines
+    arrivals: dict[int, int] = {
+        n: count
+        for n, count in conn.execute(
+            select(day, func.count()).where(reports.c.created_at >= since, *scope).group_by(day)
+        )
+    }
+
+    days = [
+        schemas.DayCount(
+            day=date.fromordinal(date(1970, 1, 1).toordinal() + n),
+            arrivals=arrivals.get(n, 0),
+            closures=closures.get(n, 0),
+        )
+        for n in range(first_day, first_day + WINDOW_DAYS)
+    ]
+    return schemas.Stats(
+        generated_at=datetime.fromtimestamp(at, UTC),
+        window_start=datetime.fromtimestamp(since, UTC),
+        total=schemas.StatsFigures(**_sum(tallies.values()).figures()),
+        officers=_officer_rows(conn, directory, who, tallies),
+        agencies=_agency_rows(directory, who, tallies),
+        days=days,
+    )
+
+
+def _by_attention(row: schemas.StatsFigures) -> tuple[int, int, int]:
+    return (-row.red, -row.overdue, -row.open)
+
+
+def _officer_rows(
+    conn: Connection, directory: Directory, who: Principal, tallies: dict[Group, _Tally]
+) -> list[schemas.OfficerStats]:
+    """A row for each officer with reports in the scope, each active officer of the caller's agency
+    (its subtree, for the roles that read one) even without any, and one for the unassigned."""
+    by_officer: defaultdict[int | None, _Tally] = defaultdict(_Tally)
+    for (_agency, assignee_id), tally in tallies.items():
+        by_officer[assignee_id].add(tally)
+    unassigned = by_officer.pop(None, _Tally())
+    if who.role in SUBTREE_ROLES:
+        low, high = subtree_range(who.agency_path)
+        own = and_(agencies.c.path >= low, agencies.c.path < high)
+    else:
+        own = agencies.c.code == who.agency_code
+    staff = conn.execute(
+        select(operators.c.id, operators.c.username, operators.c.display_name)
+        .select_from(operators.join(agencies, operators.c.agency_code == agencies.c.code))
+        .where(
+            or_(
+                operators.c.id.in_(list(by_officer)),
+                and_(operators.c.role == Role.OFFICER.value, operators.c.active.is_(True), own),
+            )
+        )
+    ).all()
+    rows = [
+        schemas.OfficerStats(
+            officer=schemas.OperatorRef(username=r.username, display_name=r.display_name),
+            **by_officer[r.id].figures(),
+        )
+        for r in staff
+    ]
+    rows.sort(key=lambda row: (*_by_attention(row), row.officer.display_name if row.officer else ""))
+    return [schemas.OfficerStats(officer=None, **unassigned.figures()), *rows]
+
+
+def _agency_rows(directory: Directory, who: Principal, tallies: dict[Group, _Tally]) -> list[schemas.AgencyStats]:
+    """Each report counts for the direct sub-agency of the caller's agency it lies under; reports
+    the caller's agency holds itself, or that lie outside its subtree (an officer's assignments
+    elsewhere), for their own agency."""
+    by_agency: defaultdict[str, _Tally] = defaultdict(_Tally)
+    for (agency_code, _assignee), tally in tallies.items():
+        by_agency[_row_agency(directory, who, agency_code)].add(tally)
+    rows = [
+        schemas.AgencyStats(agency=schemas.AgencyRef(code=code, name=directory.agencies[code].name), **tally.figures())
+        for code, tally in by_agency.items()
+    ]
+    rows.sort(key=lambda row: (*_by_attention(row), row.agency.name))
+    return rows
+
+
+def _row_agency(directory: Directory, who: Principal, agency_code: str) -> str:
+    path = directory.agencies[agency_code].path
+    if not path.startswith(who.agency_path) or path == who.agency_path:
+        return agency_code
+    child = path[len(who.agency_path) :].split("/", 1)[0]
+    return child
