@@ -15,6 +15,7 @@ from crm_tui.screens.main_screen import MainScreen
 from tests.crm_server.helpers import Api, encoded, jpeg_bytes, scene
 from tests.crm_tui import faults
 from tests.crm_tui.harness import console, toasts, type_text, until
+from tests.crm_tui.test_refused_keys import on_status
 from tests.crm_tui.test_routing_keys import history, on_top
 
 pytestmark = pytest.mark.usefixtures("english_ui")
@@ -141,3 +142,25 @@ async def test_other_roles_do_not_see_the_validate_key(writes: Api):
         await pilot.press("v")
         await until(pilot, lambda: "Only validators (the Biro Pemerintahan) validate" in toasts(app), "the refusal")
         assert app.screen is screen
+
+
+async def test_the_validate_key_is_remappable_and_says_why_it_does_not_apply(demo_server):
+    async with console(demo_server, "validator", keymap={"main.validate": "x"}) as (app, pilot):
+        screen: MainScreen = app.screen
+        await on_status(pilot, screen, "Proses")
+        assert screen.check_action("validate", ()) is None  # greyed: the role's key, not this report's
+        await pilot.press("x")
+        await until(
+            pilot,
+            lambda: "Cannot validate: the report is Proses; only a Menunggu Validasi report." in toasts(app),
+            "why not",
+        )
+        await on_status(pilot, screen, "Menunggu Validasi")
+        await pilot.press("v")
+        await pilot.pause(0.3)  # time for a dialog (and the write worker that opens it) to show
+        assert app.screen is screen  # the old key no longer validates
+        await pilot.press("x")
+        dialog = await until(pilot, lambda: isinstance(app.screen, ValidateDialog) and app.screen, "the dialog")
+        assert dialog.report.number == screen.current.number
+        await pilot.press("escape")  # nothing sent: the demo server is read-only for tests
+        await until(pilot, lambda: app.screen is screen, "the dialog closed")
