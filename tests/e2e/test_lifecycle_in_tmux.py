@@ -86,8 +86,9 @@ def test_one_report_from_intake_to_accepted_by_each_operator_in_turn(tmp_path, w
             console.wait_for("online", 40, "signed in and following events")
         supervisor, dispatcher, officer, validator = (consoles[u] for u in OPERATORS)
 
-        # The kelurahan's supervisor: not the kelurahan's duty, to the Dinas Bina Marga...
-        jump(supervisor, number, title)
+        # The kelurahan's supervisor: not the kelurahan's duty, to the Dinas Bina Marga... (the
+        # newest report: the top row, in the detail from the start)
+        supervisor.wait_for(title, 20, f"{number} in the detail")
         supervisor.type("o")
         supervisor.wait_for(f"Coordinate {number}", 20, "the coordination dialog")
         supervisor.type("dinas bina marga")
