@@ -16,7 +16,7 @@ from tests.crm_server.helpers import Api, encoded, jpeg_bytes, scene
 from tests.crm_tui import faults
 from tests.crm_tui.harness import console, toasts, type_text, until
 from tests.crm_tui.test_refused_keys import on_status
-from tests.crm_tui.test_routing_keys import history, on_top
+from tests.crm_tui.test_routing_keys import history
 
 pytestmark = pytest.mark.usefixtures("english_ui")
 
@@ -35,9 +35,18 @@ def awaiting_validation(writes: Api, *, evidence: list[bytes] | None = None, **s
     return number
 
 
-async def open_validate(pilot, app) -> ValidateDialog:
+async def make_subject(pilot, screen: MainScreen, number: str) -> None:
+    """`number` is the subject, as `:number` makes it (the validation queue lists it last, and
+    a reload that lands meanwhile does not move the cursor off it)."""
+    screen.jump(number)
+    await until(pilot, lambda: screen.current is not None and screen.current.number == number, f"{number} shown")
+    await until(pilot, lambda: screen.highlighted.number == number, f"{number} the subject")
+
+
+async def open_validate(pilot, app, number: str) -> ValidateDialog:
     await pilot.press("v")
     dialog = await until(pilot, lambda: isinstance(app.screen, ValidateDialog) and app.screen, "the validate dialog")
+    assert dialog.report.number == number
     return dialog
 
 
@@ -49,9 +58,8 @@ async def test_a_validator_sees_the_evidence_and_accepts(writes: Api):
     number = awaiting_validation(writes, evidence=[own_photo(), own_photo()], photo=jpeg_bytes(color=(20, 90, 200)))
     async with console(writes.server, "validator") as (app, pilot):
         screen = app.screen
-        await on_top(pilot, screen, number)
-        dialog = await open_validate(pilot, app)
-        assert dialog.report.number == number
+        await make_subject(pilot, screen, number)
+        dialog = await open_validate(pilot, app, number)
         text = str(dialog.query_one("#round").render())
         assert "Follow-up round 1 by Budi Santoso" in text and "“Lampu sudah diganti.”" in text
         times = str(dialog.query_one("#evidence-times").render()).splitlines()
@@ -75,8 +83,8 @@ async def test_a_rejection_needs_its_reason_and_goes_back_to_the_officer(writes:
     number = awaiting_validation(writes)
     async with console(writes.server, "validator") as (app, pilot):
         screen = app.screen
-        await on_top(pilot, screen, number)
-        dialog = await open_validate(pilot, app)
+        await make_subject(pilot, screen, number)
+        dialog = await open_validate(pilot, app, number)
         await pilot.press("down", "down", "ctrl+s")
         await until(pilot, lambda: "A reason is required to reject" in dialog.message_text, "the reason required")
         assert dialog.query_one("#reason").has_focus
@@ -98,8 +106,8 @@ async def test_the_duplicate_evidence_flag_and_a_private_reports_photo_never_ask
         app,
         pilot,
     ):
-        await on_top(pilot, app.screen, second)
-        dialog = await open_validate(pilot, app)
+        await make_subject(pilot, app.screen, second)
+        dialog = await open_validate(pilot, app, second)
         flags = dialog.query_one("#flags")
         assert flags.display and "-none" not in flags.classes
         assert str(flags.render()) == f"Evidence 2: WARNING: this photo is nearly the same as evidence of {first}"
@@ -116,10 +124,11 @@ async def test_the_dialog_stays_on_its_report_and_version(writes: Api):
     other = awaiting_validation(writes)
     async with console(writes.server, "validator") as (app, pilot):
         screen: MainScreen = app.screen
-        await on_top(pilot, screen, number)
-        dialog = await open_validate(pilot, app)
+        await make_subject(pilot, screen, number)
+        dialog = await open_validate(pilot, app, number)
         await pilot.press("down")  # accept
-        screen.table.cursor = screen.window.index_of(other)
+        other_row = await until(pilot, lambda: screen.window.index_of(other), f"{other} listed")
+        screen.table.cursor = other_row
         await until(pilot, lambda: screen.current.number == other, "the cursor on another report")
         assert writes.note("dispatcher", other).status_code == 201  # a note changes no version
         await until(pilot, lambda: screen._events_from is not None, "the event stream followed")
@@ -137,7 +146,7 @@ async def test_other_roles_do_not_see_the_validate_key(writes: Api):
     number = awaiting_validation(writes)
     async with console(writes.server, "supervisor") as (app, pilot):
         screen: MainScreen = app.screen
-        await on_top(pilot, screen, number)
+        await make_subject(pilot, screen, number)
         assert screen.check_action("validate", ()) is False  # hidden: never the supervisor's
         await pilot.press("v")
         await until(pilot, lambda: "Only validators (the Biro Pemerintahan) validate" in toasts(app), "the refusal")
