@@ -173,3 +173,23 @@ async def test_the_validate_key_is_remappable_and_says_why_it_does_not_apply(dem
         assert dialog.report.number == screen.current.number
         await pilot.press("escape")  # nothing sent: the demo server is read-only for tests
         await until(pilot, lambda: app.screen is screen, "the dialog closed")
+
+
+async def test_without_live_events_a_stale_decision_is_a_conflict_that_says_who(writes: Api):
+    """The event stream never delivers: the decision goes out on the old version, the server
+    answers 412, and the dialog says who changed what, sends nothing more and stays open."""
+    number = awaiting_validation(writes)
+    transport = faults.Faults()
+    transport.stall(faults.events)
+    client = CrmClient(writes.server.base_url, transport=transport)
+    async with console(writes.server, "validator", client=client) as (app, pilot):
+        await make_subject(pilot, app.screen, number)
+        dialog = await open_validate(pilot, app, number)
+        assert writes.validate("validator", number, "accept").status_code == 200  # elsewhere, meanwhile
+        await pilot.press("down", "ctrl+s")
+        await until(pilot, lambda: "was changed by Ratna Kusuma" in dialog.message_text, "who changed it")
+        assert "Menunggu Validasi → Selesai" in dialog.message_text
+        assert "Cannot validate: the report is already Selesai" in dialog.message_text
+        assert app.screen is dialog
+    history_actions = [action for action, _ in history(writes, number)]
+    assert history_actions.count("accepted") == 1
