@@ -15,12 +15,13 @@ import re
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from typing import get_args
 
 import anyio
 import httpx
 
 from api_client.errors import APIConnectionError, APIStatusError, ResponseParseError, Unauthorized, error_from_transport
-from api_client.models import Event, Resync, StreamItem, StreamStatus, parse_json
+from api_client.models import Event, EventType, Resync, StreamItem, StreamStatus, parse_json
 from api_client.retry import RETRYABLE_STATUS, RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 MAX_LINE_CHARS = 1024 * 1024  # a longer line is a broken stream: reconnect
 MAX_RETRY_HINT_SECONDS = 60.0
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-EVENT_TYPES = frozenset({"created", "assigned", "closed", "noted"})
+EVENT_TYPES = frozenset(get_args(EventType))  # every change the server announces, lifecycle ones too
 
 
 @dataclass(frozen=True)

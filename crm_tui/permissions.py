@@ -12,7 +12,7 @@ from api_client.models import Operator, Report, ReportStatus, ReportSummary
 from widgets.i18n import Texts
 from widgets.safe_text import line
 
-Action = Literal["assign", "claim", "close", "note", "coordinate", "dispose", "reopen", "follow_up"]
+Action = Literal["assign", "claim", "close", "note", "coordinate", "dispose", "reopen", "follow_up", "validate"]
 
 TEXTS = Texts(
     id={
@@ -41,6 +41,8 @@ TEXTS = Texts(
         "follow_up_only": "Hanya petugas yang mengirim tindak lanjut.",
         "follow_up_not_yours": "Tidak dapat mengirim tindak lanjut: laporan ini tidak ditugaskan kepada Anda.",
         "cannot_follow_up": "Tidak dapat mengirim tindak lanjut: {why}; hanya laporan Proses atau TL Ditolak.",
+        "validate_only": "Hanya validator (Biro Pemerintahan) yang memvalidasi tindak lanjut.",
+        "cannot_validate": "Tidak dapat memvalidasi: {why}; hanya laporan Menunggu Validasi.",
     },
     en={
         "no_report": "No report is chosen yet.",
@@ -68,6 +70,8 @@ TEXTS = Texts(
         "follow_up_only": "Only officers submit a follow-up.",
         "follow_up_not_yours": "Cannot submit a follow-up: the report is not assigned to you.",
         "cannot_follow_up": "Cannot submit a follow-up: {why}; only a Proses or TL Ditolak report.",
+        "validate_only": "Only validators (the Biro Pemerintahan) validate a follow-up.",
+        "cannot_validate": "Cannot validate: {why}; only a Menunggu Validasi report.",
     },
 )
 
@@ -83,13 +87,15 @@ _ASSIGNABLE = frozenset(
 
 # The server's transition table, as far as these keys go: officers claim and follow up, they do
 # not route or close; dispatchers and supervisors route and close (never as selesai); validators
-# validate and note; observers only read.
+# validate, reopen and note; observers only read.
 NEVER_FOR_ROLE: dict[str, frozenset[Action]] = {
-    "officer": frozenset({"assign", "close", "coordinate", "dispose", "reopen"}),
-    "dispatcher": frozenset({"claim", "reopen", "follow_up"}),
-    "supervisor": frozenset({"claim", "follow_up"}),
+    "officer": frozenset({"assign", "close", "coordinate", "dispose", "reopen", "validate"}),
+    "dispatcher": frozenset({"claim", "reopen", "follow_up", "validate"}),
+    "supervisor": frozenset({"claim", "follow_up", "validate"}),
     "validator": frozenset({"assign", "claim", "close", "coordinate", "dispose", "follow_up"}),
-    "observer": frozenset({"assign", "claim", "close", "note", "coordinate", "dispose", "reopen", "follow_up"}),
+    "observer": frozenset(
+        {"assign", "claim", "close", "note", "coordinate", "dispose", "reopen", "follow_up", "validate"}
+    ),
 }
 _CLOSABLE = _ASSIGNABLE  # Menunggu Validasi is the validator's to decide
 # Routing to another agency comes before anyone works on the report.
@@ -170,6 +176,12 @@ def _by_the_table(action: Action, me: Operator, report: ReportSummary | None) ->
         if report.status not in _FOLLOWABLE:
             return TEXTS("cannot_follow_up", why=_status(report))
         return None if _assigned_to_me(me, report) else TEXTS("follow_up_not_yours")
+    if action == "validate":
+        if me.role != "validator":
+            return TEXTS("validate_only")
+        if report.status is not ReportStatus.MENUNGGU_VALIDASI:
+            return TEXTS("cannot_validate", why=_status(report))
+        return None
     if not (_routes(me) or me.role == "validator" or _assigned_to_me(me, report)):
         return TEXTS("cannot_note", why=TEXTS("not_yours"))
     return None

@@ -11,7 +11,7 @@ from datetime import datetime
 from textual.content import Content
 from textual.style import Style
 
-from api_client.models import FollowUp, Handoff, Report
+from api_client.models import Evidence, FollowUp, Handoff, Report
 from widgets import safe_text
 from widgets.i18n import Texts
 from widgets.report_format import format_wib
@@ -56,6 +56,19 @@ def lifecycle_rows(report: Report, style: StyleOf) -> list[Row]:
     return [row for _, row in sorted(timed, key=lambda item: item[0])]
 
 
+def evidence_times(n: int, evidence: Evidence) -> str:
+    """ "Evidence 2: taken <capture time>, uploaded <upload time>" (plain text)."""
+    captured = format_wib(evidence.captured_at) if evidence.captured_at else TEXTS("no_capture")
+    return TEXTS("evidence", n=n, captured=captured, uploaded=format_wib(evidence.uploaded_at))
+
+
+def similar_warning(evidence: Evidence) -> str:
+    """The duplicate-evidence warning naming the other report (sanitised), or "" when none."""
+    if not evidence.similar_to:
+        return ""
+    return TEXTS("similar", number=safe_text.line(evidence.similar_to, max_chars=40))
+
+
 def _quoted(text: str | None) -> Content:
     return Content("\n“" + safe_text.block(text, max_chars=2_000) + "”") if text else Content("")
 
@@ -79,11 +92,9 @@ def _round(follow_up: FollowUp, style: StyleOf) -> Row:
     if follow_up.note:
         parts += [Content("\n" + TEXTS("note")), _quoted(follow_up.note)]
     for n, evidence in enumerate(follow_up.evidence, 1):
-        captured = format_wib(evidence.captured_at) if evidence.captured_at else TEXTS("no_capture")
-        line = TEXTS("evidence", n=n, captured=captured, uploaded=format_wib(evidence.uploaded_at))
-        parts.append(Content("\n" + line))
-        if evidence.similar_to:
-            flag = TEXTS("similar", number=safe_text.line(evidence.similar_to, max_chars=40))
+        parts.append(Content("\n" + evidence_times(n, evidence)))
+        flag = similar_warning(evidence)
+        if flag:
             parts.append(Content("\n") + Content.styled(flag, style("late")))
     decided = follow_up.validation
     if decided is None:

@@ -38,6 +38,7 @@ TEXTS = Texts(
         "dispose": "Disposisi",
         "reopen": "Buka kembali",
         "follow_up": "Tindak lanjut",
+        "validate": "Validasi",
         "refresh": "Muat ulang",
         "new": "Ke laporan baru",
         "command": "Perintah",
@@ -64,6 +65,7 @@ TEXTS = Texts(
         "dispose": "Dispose",
         "reopen": "Reopen",
         "follow_up": "Follow up",
+        "validate": "Validate",
         "refresh": "Refresh",
         "new": "To new reports",
         "command": "Command",
@@ -84,6 +86,7 @@ _WRITES: dict[str, permissions.Action] = {
     "dispose": "dispose",
     "reopen": "reopen",
     "follow_up": "follow_up",
+    "validate": "validate",
 }
 assert set(_WRITES.values()) == set(get_args(permissions.Action))
 
@@ -104,6 +107,7 @@ class MainScreen(ListCommands, ReportMarks, ReportWrites, LiveUpdates):
         Binding("d", "dispose", TEXTS("dispose"), id="main.dispose", show=False),
         Binding("R", "reopen", TEXTS("reopen"), id="main.reopen", show=False),
         Binding("t", "follow_up", TEXTS("follow_up"), id="main.follow_up", show=False),
+        Binding("v", "validate", TEXTS("validate"), id="main.validate", show=False),
         Binding("space", "mark", TEXTS("mark"), id="main.mark", show=False),
         Binding("V", "mark_range", TEXTS("mark_range"), id="main.mark_range", show=False),
         Binding("u", "clear_marks", TEXTS("clear_marks"), id="main.clear_marks", show=False),
@@ -135,6 +139,7 @@ class MainScreen(ListCommands, ReportMarks, ReportWrites, LiveUpdates):
     | `d` | main.dispose | Dispose: a Dinas hands the report to one of its Suku Dinas, with a note. |
     | `R` | main.reopen | Reopen a Selesai report, with the reason. |
     | `t` | main.follow_up | Follow up: the response to the reporter, a note, 1-4 evidence photos. |
+    | `v` | main.validate | Validate a follow-up: its evidence drawn; accept, or reject with the reason. |
     | `space` | main.mark | Mark or unmark the report (then a, c, n, o act on every marked one). |
     | `V` | main.mark_range | Mark from the last marked row to the cursor. |
     | `u` | main.clear_marks | Clear the marks. |

@@ -1,4 +1,5 @@
-"""The main screen's writes: assign, claim, close, note, coordinate, dispose, reopen.
+"""The main screen's writes: assign, claim, close, note, coordinate, dispose, reopen, follow up,
+validate.
 
 Each acts on the report the operator is looking at when the key is pressed, in the version
 they see: a dialog is bound to that report and version (see `ActionDialog`), and so is a claim.
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, cast
 from textual import work
 
 from api_client.errors import CrmApiError, PreconditionFailed
-from api_client.models import Note, Report, ReportSummary, ResponseTemplate
+from api_client.models import Evidence, Note, Report, ReportStatus, ReportSummary, ResponseTemplate
 from crm_tui import permissions
 from crm_tui.dialogs.action_dialog import one_key_per_payload
 from crm_tui.error_messages import describe
@@ -42,6 +43,8 @@ TEXTS = Texts(
         "disposed": "{number} didisposisikan ke {agency}.",
         "reopened": "{number} dibuka kembali: kembali ke {officer}.",
         "followed_up": "Tindak lanjut {number} terkirim: menunggu validasi.",
+        "accepted": "Tindak lanjut {number} diterima: Selesai.",
+        "rejected": "Tindak lanjut {number} ditolak: kembali ke {officer}.",
         "nowhere": "Tidak ada instansi tujuan untuk {number}.",
         "claimed": "{number} kini Anda tangani.",
         "not_claimed": (
@@ -62,6 +65,8 @@ TEXTS = Texts(
         "disposed": "{number} disposed to {agency}.",
         "reopened": "{number} reopened: back with {officer}.",
         "followed_up": "The follow-up on {number} was sent: awaiting validation.",
+        "accepted": "The follow-up on {number} was accepted: Selesai.",
+        "rejected": "The follow-up on {number} was rejected: back to {officer}.",
         "nowhere": "There is no agency {number} can go to.",
         "claimed": "{number} is now yours.",
         "not_claimed": (
@@ -372,6 +377,58 @@ class ReportWrites(ReportBrowser):
                 draft=self.drafts.pop(("follow_up", report.number), None),
                 keep_draft=self._draft_keeper("follow_up", report.number),
                 templates=partial(self.templates, "follow_up", report),
+            ),
+            done,
+        )
+
+    @work(group="write")
+    async def action_validate(self) -> None:
+        from crm_tui.dialogs.validate_dialog import ValidateDialog, ValidatePayload, ValidationPhotos
+
+        subject = self._target("validate")
+        if subject is None:
+            return
+        client = self.crm.client
+        report = subject
+        if not isinstance(report, Report) or not report.follow_ups:  # the round to show comes in full
+            try:
+                report = await self.newest(subject.number)
+            except CrmApiError as error:
+                self.notify(describe(error), severity="error")
+                return
+            reason = permissions.refusal("validate", self.operator, report)
+            if reason is not None:
+                self.notify(reason, severity="warning")
+                return
+        number = report.number
+
+        async def validate(version: ReportSummary, payload: ValidatePayload, key: str) -> Report:
+            return await self.crm.api(
+                lambda: client.validate(version, payload.decision, payload.reason, idempotency_key=key)
+            )
+
+        async def evidence(item: Evidence) -> bytes:
+            return await self.crm.api(lambda: client.get_evidence(number, item))
+
+        async def citizen(full: Report) -> bytes:
+            return await self.crm.api(lambda: client.get_photo(full))  # refused unless available
+
+        def done(result: Report | None) -> None:
+            if isinstance(result, Report):
+                officer = line(result.assignee.display_name) if result.assignee else ""
+                toast = "accepted" if result.status is ReportStatus.SELESAI else "rejected"
+                self._written(result, TEXTS(toast, number=result.number, officer=officer))
+
+        self.app.push_screen(
+            ValidateDialog(
+                report,
+                one_key_per_payload(validate),
+                ValidationPhotos(evidence, citizen, self.crm.photo_renderer),
+                reload=self.newest,
+                refusal=partial(permissions.refusal, "validate", self.operator),
+                templates=partial(self.templates, "reject", report),
+                draft=self.drafts.pop(("validate", number), None),
+                keep_draft=self._draft_keeper("validate", number),
             ),
             done,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import get_args
 
-from api_client import models
+from api_client import models, sse
 from crm_server import lifecycle
 from crm_server.roles import Role
 from crm_server.statuses import STATUS_LABELS
@@ -15,4 +15,5 @@ def test_the_client_knows_every_role_action_event_and_status_the_server_sends():
     assert set(get_args(models.Role)) == {str(role) for role in Role}
     assert set(get_args(models.Action)) == set(lifecycle.ACTION_NAMES)
     assert set(get_args(models.EventType)) == set(lifecycle.EVENT_TYPES)
+    assert set(sse.EVENT_TYPES) == set(lifecycle.EVENT_TYPES)  # none dropped from the stream
     assert [status.value for status in models.ReportStatus] == list(STATUS_LABELS)

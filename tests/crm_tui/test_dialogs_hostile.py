@@ -232,3 +232,52 @@ def test_prompts_are_content_not_markup():
     prompt = officer_prompt(Officer(username="u", display_name=SHORT, agency=agency, open_workload=2))
     assert isinstance(prompt, Content) and not prompt.spans  # no style, no link came from the text
     assert_literal_and_clean(prompt.plain)
+
+
+async def test_a_hostile_follow_up_in_the_validate_dialog():
+    """The officer's name, the response, the note and the other report's number of a follow-up
+    round as a leaky backend might send them: literal, clean, inert."""
+    from crm_tui.dialogs.validate_dialog import ValidateDialog, ValidationPhotos
+
+    evidence = {
+        "id": 1,
+        "content_type": "image/png",
+        "width": 32,
+        "height": 24,
+        "sha256": "0" * 64,
+        "perceptual_hash": "0" * 16,
+        "captured_at": None,
+        "uploaded_at": "2026-11-28T06:40:00Z",
+        "similar_to": "[@click=app.pwned]x[/]" + ESCAPES,
+    }
+    follow_up = {
+        "round": 1,
+        "at": "2026-11-28T06:40:00Z",
+        "officer": {"username": "evil", "display_name": "Evil " + SHORT},
+        "response": HOSTILE,
+        "note": HOSTILE,
+        "evidence": [evidence],
+        "validation": None,
+    }
+    report = fixtures.report(2, status="Menunggu Validasi", follow_ups=[follow_up])
+
+    async def photo(_what: object) -> bytes:
+        return fixtures.photo_png()
+
+    async def never(_report: object, _payload: object) -> object:
+        raise AssertionError("nothing is sent")
+
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = ValidateDialog(report, never, ValidationPhotos(photo, photo))
+        app.show(dialog)
+        await pilot.pause()
+        round_text = str(dialog.query_one("#round").render())
+        assert round_text.count("[@click=app.pwned]x[/]") == 3  # the name, the response, the note
+        assert_literal_and_clean(round_text)
+        flag = str(dialog.query_one("#flags").render())
+        assert flag.startswith("Evidence 1: WARNING: ") and "[@click=app.pwned]x[/]" in flag
+        for char in "\x1b\x07\x9b\u202e\u200b":
+            assert char not in flag
+        assert await click_on_hostile_text(pilot, app, dialog.query_one("#round")) >= 1
+        await assert_nothing_fired(app, pilot)

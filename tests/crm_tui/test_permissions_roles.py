@@ -4,6 +4,8 @@ table lets them (not a follow-up awaiting validation)."""
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 
 from api_client.models import AgencyRef, Operator, ReportStatus
@@ -85,3 +87,72 @@ def test_what_the_server_allows_on_a_full_report_has_the_last_word():
     )
     handed_on = fixtures.report(0, status="Koordinasi", allowed_actions=[])
     assert permissions.refusal("note", me("dispatcher"), handed_on).startswith("Read-only: ")
+
+
+# The console's name of each write key's permission -> the server's action.
+SERVER_ACTION = {
+    "assign": "assign",
+    "claim": "claim",
+    "close": "close",
+    "note": "note",
+    "coordinate": "coordinate",
+    "dispose": "dispose",
+    "reopen": "reopen",
+    "follow_up": "follow-up",
+    "validate": "validate",
+}
+ROLES = ("officer", "dispatcher", "supervisor", "validator", "observer")
+
+
+def test_every_key_is_hidden_for_exactly_the_roles_the_server_never_lets_do_it():
+    from crm_server.lifecycle import TABLE, Action
+    from crm_server.roles import Role
+
+    assert set(SERVER_ACTION) == set(get_args(permissions.Action))
+    for role in ROLES:
+        for action, server_action in SERVER_ACTION.items():
+            never = Role(role) not in TABLE[Action(server_action)].roles
+            assert (action in permissions.NEVER_FOR_ROLE[role]) is never, (role, action)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("assigned_to_me", [False, True], ids=["another's", "mine"])
+def test_the_follow_up_and_validate_keys_follow_the_servers_transition_table(role, assigned_to_me):
+    from crm_server.lifecycle import Action, refusal
+    from crm_server.roles import Role
+    from crm_server.statuses import Status
+
+    caller = me(role, BUDI["username"] if assigned_to_me else "someone")
+    for action in ("follow_up", "validate"):
+        for status in ReportStatus:
+            report = summary(0, status=status.value, assignee=BUDI)
+            server = refusal(
+                Action(SERVER_ACTION[action]),
+                Status[status.name],
+                Role(role),
+                is_assignee=assigned_to_me,
+                held_by_other=not assigned_to_me,
+            )
+            console = permissions.refusal(action, caller, report)
+            assert (console is None) is (server is None), (action, status, role, console, server)
+
+
+def test_why_follow_up_and_validate_are_refused():
+    awaiting = summary(0, status="Menunggu Validasi", assignee=BUDI)
+    in_process = summary(0, status="Proses", assignee=BUDI)
+    assert permissions.refusal("validate", me("validator"), awaiting) is None
+    assert permissions.refusal("validate", me("validator"), in_process) == (
+        "Cannot validate: the report is Proses; only a Menunggu Validasi report."
+    )
+    assert permissions.refusal("validate", me("supervisor"), awaiting) == (
+        "Only validators (the Biro Pemerintahan) validate a follow-up."
+    )
+    assert permissions.refusal("validate", me("observer"), awaiting) == "Read-only: observers do not change reports."
+    officer = me("officer", BUDI["username"])
+    assert permissions.refusal("follow_up", officer, in_process) is None
+    assert permissions.refusal("follow_up", officer, awaiting) == (
+        "Cannot submit a follow-up: the report is Menunggu Validasi; only a Proses or TL Ditolak report."
+    )
+    assert permissions.refusal("follow_up", me("officer", "officer2"), in_process) == (
+        "Cannot submit a follow-up: the report is not assigned to you."
+    )

@@ -10,7 +10,8 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
-from api_client.models import AgencyRef, Category, Officer
+from api_client.models import Agency, AgencyRef, Category, Officer, Report
+from crm_tui.dialogs.validate_dialog import ValidationPhotos
 from tests.crm_tui.harness import until
 from tests.widgets import fixtures
 
@@ -43,6 +44,67 @@ CATEGORIES = sorted(
     }.values(),
     key=lambda category: category.name,
 )
+AGENCIES = [
+    Agency(code=fixtures.KEL["code"], name=fixtures.KEL["name"], kind="kelurahan", parent_code="JP.GAMBIR"),
+    Agency(code="JP.GAMBIR", name="Kecamatan Gambir", kind="kecamatan", parent_code="JP"),
+    Agency(code="DBM", name="Dinas Bina Marga", kind="dinas", parent_code="DKI"),
+    Agency(code="DBM.JP", name="Suku Dinas Bina Marga Jakarta Pusat", kind="suku_dinas", parent_code="DBM"),
+    Agency(code="DBM.JS", name="Suku Dinas Bina Marga Jakarta Selatan", kind="suku_dinas", parent_code="DBM"),
+    Agency(code="DSDA", name="Dinas Sumber Daya Air", kind="dinas", parent_code="DKI"),
+    Agency(code="DSDA.JP", name="Suku Dinas Sumber Daya Air Jakarta Pusat", kind="suku_dinas", parent_code="DSDA"),
+]
+AT_DINAS = fixtures.summary(1, agency={"code": "DBM", "name": "Dinas Bina Marga"})
+
+
+def _evidence(id: int, captured_at: str | None, similar_to: str | None = None) -> dict[str, object]:  # noqa: A002
+    return {
+        "id": id,
+        "content_type": "image/png",
+        "width": 32,
+        "height": 24,
+        "sha256": f"{id:064x}",
+        "perceptual_hash": f"{id:016x}",
+        "captured_at": captured_at,
+        "uploaded_at": "2026-11-28T06:40:00Z",
+        "similar_to": similar_to,
+    }
+
+
+# A non-private report with the reporter's photo, awaiting validation of its first follow-up,
+# whose second evidence photo is nearly the same as another report's.
+AWAITING: Report = fixtures.report(
+    2,
+    status="Menunggu Validasi",
+    assignee=fixtures.BUDI,
+    follow_ups=[
+        {
+            "round": 1,
+            "at": "2026-11-28T06:40:00Z",
+            "officer": fixtures.BUDI,
+            "response": "Pipa bocor sudah diganti, air [b]mengalir[/b] kembali.",
+            "note": "Dikerjakan bersama PAM Jaya.",
+            "evidence": [_evidence(11, "2026-11-28T06:10:00Z"), _evidence(12, None, "JK2611270012")],
+            "validation": None,
+        }
+    ],
+)
+
+
+async def _photo(_what: object) -> bytes:
+    return fixtures.photo_png()
+
+
+SNAPSHOT_PHOTOS = ValidationPhotos(evidence=_photo, citizen=_photo)
+
+
+async def photos_drawn(pilot: Pilot) -> None:
+    """Every photo panel of the dialog on top has drawn its photo (or its locked notice)."""
+    from widgets.photo_panel import PhotoPanel
+
+    panels = list(pilot.app.screen.query(PhotoPanel))
+    await until(pilot, lambda: panels and all(p.state in ("shown", "locked") for p in panels), "the photos")
+
+
 HELP_ROWS = [
     ("main.text_filter", "/", "Cari"),
     ("main.filters", "f", "Saring"),

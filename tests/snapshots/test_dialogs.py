@@ -5,6 +5,8 @@ Update with `pytest tests/snapshots --snapshot-update`, then look at every chang
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.pilot import Pilot
 
@@ -22,15 +24,20 @@ from crm_tui.dialogs.sort_dialog import SortDialog
 from crm_tui.dialogs.text_filter import TextFilterDialog
 from tests.crm_tui.harness import type_text, until
 from tests.snapshots.support import (
+    AGENCIES,
+    AT_DINAS,
+    AWAITING,
     CATEGORIES,
     HELP_ROWS,
     OFFICERS,
     REPORT,
     REPORT_NUMBER,
     SMALL,
+    SNAPSHOT_PHOTOS,
     WIDE,
     DialogHost,
     dialog_shown,
+    photos_drawn,
     steady_cursors,
 )
 from widgets.template_picker import TemplatePicker
@@ -260,3 +267,81 @@ def test_export_dialog_done(snap_compare, ui_language, tmp_path) -> None:
 
     app = DialogHost(dialog)
     assert snap_compare(app, run_before=dialog_shown(ExportDialog), terminal_size=SMALL)
+
+
+# --- the lifecycle dialogs (o, d, t, v, R) ---------------------------------------------------------
+
+
+def test_coordinate_dialog(snap_compare, ui_language) -> None:
+    """Every agency but the report's own, narrowed by typing; the note under them."""
+    from crm_tui.dialogs.route_dialog import RouteDialog
+
+    ui_language("id")
+    app = DialogHost(lambda: RouteDialog("coordinate", REPORT, AGENCIES, never))
+    keys = [*"bina", "enter", *"Jalan nasional, bukan tupoksi kelurahan."]
+    assert snap_compare(app, run_before=dialog_shown(RouteDialog, *keys), terminal_size=SMALL)
+
+
+def test_dispose_dialog(snap_compare, ui_language) -> None:
+    """A Dinas offers only its own Suku Dinas; the English UI."""
+    from crm_tui.dialogs.route_dialog import RouteDialog
+
+    ui_language("en")
+    app = DialogHost(lambda: RouteDialog("dispose", AT_DINAS, AGENCIES, never))
+    assert snap_compare(app, run_before=dialog_shown(RouteDialog), terminal_size=SMALL)
+
+
+def test_follow_up_dialog(snap_compare, ui_language, tmp_path, monkeypatch) -> None:
+    """The response typed, the picker over a folder of photos (and nothing else), one chosen."""
+    from crm_tui.dialogs.follow_up_dialog import FollowUpDialog
+    from tests.widgets.fixtures import photo_png
+
+    ui_language("id")
+    folder = tmp_path / "bukti"
+    folder.mkdir()
+    for name in ("sebelum.jpg", "sesudah.png"):
+        (folder / name).write_bytes(photo_png())
+    (folder / "catatan.txt").write_text("not listed")
+    monkeypatch.chdir(tmp_path)  # the picker's root is drawn as given: a relative path, the same every run
+
+    async def chosen(pilot: Pilot) -> None:
+        assert pilot.app.screen.add_photo("bukti/sesudah.png")
+        pilot.app.screen.query_one("#response").focus()
+
+    app = DialogHost(lambda: FollowUpDialog(REPORT, never, start=Path("bukti")))
+    keys = [*"Lampu sudah diganti, menyala kembali."]
+    assert snap_compare(app, run_before=dialog_shown(FollowUpDialog, *keys, then=chosen), terminal_size=SMALL)
+
+
+def test_validate_dialog(snap_compare, ui_language) -> None:
+    """The round's response, the reporter's photo beside two evidence photos with their times,
+    and the duplicate-evidence warning above everything."""
+    from crm_tui.dialogs.validate_dialog import ValidateDialog
+
+    ui_language("id")
+    app = DialogHost(lambda: ValidateDialog(AWAITING, never, SNAPSHOT_PHOTOS))
+    assert snap_compare(app, run_before=dialog_shown(ValidateDialog, then=photos_drawn), terminal_size=SMALL)
+
+
+def test_validate_dialog_reject_needs_a_reason(snap_compare, ui_language) -> None:
+    """Reject chosen, ctrl+s with no reason: the dialog says why and waits for one; English UI."""
+    from crm_tui.dialogs.validate_dialog import ValidateDialog
+
+    ui_language("en")
+    app = DialogHost(lambda: ValidateDialog(AWAITING, never, SNAPSHOT_PHOTOS))
+
+    async def refused(pilot: Pilot) -> None:
+        await photos_drawn(pilot)
+        await until(pilot, lambda: pilot.app.screen.message_text, "the reason asked for")
+
+    keys = ["down", "down", "ctrl+s"]
+    assert snap_compare(app, run_before=dialog_shown(ValidateDialog, *keys, then=refused), terminal_size=SMALL)
+
+
+def test_reopen_dialog(snap_compare, ui_language) -> None:
+    from crm_tui.dialogs.reopen_dialog import ReopenDialog
+
+    ui_language("id")
+    app = DialogHost(lambda: ReopenDialog(REPORT, never))
+    keys = [*"Warga melapor lampu mati lagi."]
+    assert snap_compare(app, run_before=dialog_shown(ReopenDialog, *keys), terminal_size=SMALL)
