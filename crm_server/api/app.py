@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio
 from fastapi import Depends, FastAPI
 
 from crm_server.api import error_handlers, openapi_doc
+from crm_server.api.event_fanout import STREAMS_PER_OPERATOR, STREAMS_PER_PROCESS, EventFanout
 from crm_server.api.middleware import RequestGuard
 from crm_server.api.open_streams import OpenStreams
 from crm_server.api.query_rules import single_values
@@ -18,9 +23,26 @@ API_PREFIX = "/api/v1"
 HEARTBEAT_SECONDS = 15.0
 
 
-def create_app(db: Database, *, heartbeat_seconds: float = HEARTBEAT_SECONDS) -> FastAPI:
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The process's event reader and token sweeper run as long as the server does."""
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(app.state.fanout.run)
+        tasks.start_soon(app.state.streams.run, app.state.db)
+        yield
+        tasks.cancel_scope.cancel()
+
+
+def create_app(
+    db: Database,
+    *,
+    heartbeat_seconds: float = HEARTBEAT_SECONDS,
+    max_streams: int = STREAMS_PER_PROCESS,
+    max_streams_per_operator: int = STREAMS_PER_OPERATOR,
+) -> FastAPI:
     initialise(db)
     app = FastAPI(
+        lifespan=_lifespan,
         title="CRM operator API",
         version="1.0",
         description="The operator and intake API of the CRM reference backend. Reporter identity "
@@ -33,6 +55,8 @@ def create_app(db: Database, *, heartbeat_seconds: float = HEARTBEAT_SECONDS) ->
     app.state.directory = Directory(db)
     app.state.heartbeat_seconds = heartbeat_seconds
     app.state.streams = OpenStreams()  # the open event streams, which sign-out and revocation end
+    # One reader of the event log for the process, handing events to its streams (api/event_fanout.py).
+    app.state.fanout = EventFanout(db, max_streams=max_streams, max_streams_per_operator=max_streams_per_operator)
     app.state.stopping = False  # set as the server begins to stop: event streams end (api/serving.py)
     app.add_middleware(RequestGuard)
     error_handlers.install(app)

@@ -4,18 +4,24 @@ reporter."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, and_, delete, func, select, text
 
 from crm_server import schemas
 from crm_server.clock import now
-from crm_server.services.principal import Principal, scope_clause
+from crm_server.services.principal import Principal, in_scope
 from crm_server.storage.engine import Database, inserted_id
 from crm_server.storage.schema import events, operators
 
 RETAINED_EVENTS = 100_000  # older events are pruned; a client further behind is told to resync
 _PRUNE_EVERY = 1_000
+BATCH = 500  # events read at a time, live and in replay
+# PostgreSQL: the channel every event's transaction notifies on commit, which wakes each server
+# process's reader (api/event_fanout.py). Notifications of one transaction collapse into one.
+CHANNEL = "crm_events"
+_NOTIFY = text(f"NOTIFY {CHANNEL}")
 
 _actor = operators.alias("actor")
 
@@ -44,6 +50,8 @@ def append(
             )
         )
     )
+    if conn.dialect.name == "postgresql":
+        conn.execute(_NOTIFY)  # delivered at commit, only if the transaction commits
     if event_id % _PRUNE_EVERY == 0:
         conn.execute(delete(events).where(events.c.id <= event_id - RETAINED_EVENTS))
     return event_id
@@ -56,22 +64,55 @@ def bounds(db: Database) -> tuple[int, int]:
     return (low or 0, high or 0)
 
 
-def since(db: Database, who: Principal, after: int, limit: int = 500) -> list[schemas.Event]:
+@dataclass(frozen=True)
+class LoggedEvent:
+    """One event as read from the log: where it is (for scope), and its SSE data, serialised
+    once however many streams send it."""
+
+    id: int
+    type: str
+    agency_path: str
+    assignee_id: int | None
+    data: str  # a schemas.Event as JSON
+
+    def visible_to(self, who: Principal) -> bool:
+        return in_scope(who, self.agency_path, self.assignee_id)
+
+
+def read_after(db: Database, after: int, limit: int = BATCH, *, up_to: int | None = None) -> list[LoggedEvent]:
+    """The events after `after` (to `up_to` at most), oldest first, whoever may see them: the
+    caller filters by scope in memory, live and in replay alike (`LoggedEvent.visible_to`)."""
+    where = events.c.id > after if up_to is None else and_(events.c.id > after, events.c.id <= up_to)
     with db.read() as conn:
         rows = conn.execute(
-            select(events.c.id, events.c.type, events.c.at, events.c.payload, _actor.c.username, _actor.c.display_name)
+            select(
+                events.c.id,
+                events.c.type,
+                events.c.at,
+                events.c.agency_path,
+                events.c.assignee_id,
+                events.c.payload,
+                _actor.c.username,
+                _actor.c.display_name,
+            )
             .select_from(events.outerjoin(_actor, events.c.actor_id == _actor.c.id))
-            .where(events.c.id > after, scope_clause(who, events))
+            .where(where)
             .order_by(events.c.id)
             .limit(limit)
         ).all()
     return [
-        schemas.Event(
+        LoggedEvent(
             id=r.id,
             type=r.type,
-            at=datetime.fromtimestamp(r.at, UTC),
-            actor=schemas.OperatorRef(username=r.username, display_name=r.display_name) if r.username else None,
-            report=schemas.ReportSummary.model_validate_json(r.payload),
+            agency_path=r.agency_path,
+            assignee_id=r.assignee_id,
+            data=schemas.Event(
+                id=r.id,
+                type=r.type,
+                at=datetime.fromtimestamp(r.at, UTC),
+                actor=schemas.OperatorRef(username=r.username, display_name=r.display_name) if r.username else None,
+                report=schemas.ReportSummary.model_validate_json(r.payload),
+            ).model_dump_json(),
         )
         for r in rows
     ]
