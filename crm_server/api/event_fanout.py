@@ -1,10 +1,12 @@
 """One reader of the event log per server process, handing each new event to the streams of
 this process whose caller may see it.
 
-The reader asks the database for new events once per tick, and only while a stream is open:
-on SQLite it polls every `poll_seconds`; on PostgreSQL it is woken by the NOTIFY each event's
-transaction sends on commit (services/events.py), with a slow poll besides, so that a lost
-notification makes an event late, never lost. However many consoles are connected, an idle
+The reader asks the database for new events once per tick, and only while a stream is open.
+An event written through this process wakes it as soon as its transaction has committed; those
+written by other processes on the same database it learns of by polling every `poll_seconds` on
+SQLite, and on PostgreSQL from the NOTIFY each event's transaction sends on commit
+(services/events.py), with a slow poll besides, so that a lost notification makes an event late,
+never lost. However many consoles are connected, an idle
 process costs one read a tick; each stream filters in memory by the same scope rule as replay.
 
 Each stream holds a bounded queue. A stream that falls `queue_limit` events behind (a console
@@ -22,6 +24,8 @@ from collections import deque
 from dataclasses import dataclass
 
 import anyio
+from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from crm_server.errors import TooManyStreams
 from crm_server.services import events
@@ -79,8 +83,13 @@ class Subscriber:
     async def take(self, timeout: float) -> list[LoggedEvent | Resync]:
         """What is queued, once something is or after `timeout` seconds (then maybe nothing)."""
         if not self._queue:
-            with anyio.move_on_after(timeout):
+            # A timer, not a cancel scope: a thousand streams wake for each event, and entering
+            # and leaving a scope costs each about as much as sending its frame.
+            timer = asyncio.get_running_loop().call_later(timeout, self._ready.set)
+            try:
                 await self._ready.wait()
+            finally:
+                timer.cancel()
         self._ready.clear()
         taken = list(self._queue)
         self._queue.clear()
@@ -166,6 +175,21 @@ class EventFanout:
 
     async def run(self) -> None:
         """The reader, for as long as the server runs (the application's lifespan)."""
+        loop = asyncio.get_running_loop()
+
+        def committed(_dbapi_conn: object, entry: ConnectionPoolEntry) -> None:
+            # A connection back in the pool: its transaction has ended, committed or rolled back
+            # (then the read finds nothing). Called in the writer's thread.
+            if entry.info.pop(events.APPENDED, False):
+                loop.call_soon_threadsafe(self._wake.set)
+
+        sqlalchemy_event.listen(self._db.engine, "checkin", committed)
+        try:
+            await self._read_on()
+        finally:
+            sqlalchemy_event.remove(self._db.engine, "checkin", committed)
+
+    async def _read_on(self) -> None:
         async with anyio.create_task_group() as tasks:
             if not self._db.is_sqlite:
                 tasks.start_soon(self._listen)

@@ -22,6 +22,9 @@ BATCH = 500  # events read at a time, live and in replay
 # process's reader (api/event_fanout.py). Notifications of one transaction collapse into one.
 CHANNEL = "crm_events"
 _NOTIFY = text(f"NOTIFY {CHANNEL}")
+# Set on a connection whose transaction appended an event; this process's reader is woken when
+# the connection goes back to the pool, committed (api/event_fanout.py).
+APPENDED = "crm_event_appended"
 
 _actor = operators.alias("actor")
 
@@ -50,6 +53,7 @@ def append(
             )
         )
     )
+    conn.info[APPENDED] = True
     if conn.dialect.name == "postgresql":
         conn.execute(_NOTIFY)  # delivered at commit, only if the transaction commits
     if event_id % _PRUNE_EVERY == 0:
