@@ -14,7 +14,12 @@ loopback port with stream caps above N, and measures in one run:
 The streams are raw HTTP/1.1 connections read by asyncio in this process, as operators of five
 roles whose scope holds the noted reports (the fan-out filters each by scope).
 
+With --two-processes, then a second server on the same database, the consoles split between the
+two, and --notes assigns through the first: how fast they reach the other process's consoles
+(PostgreSQL: NOTIFY; SQLite: its poll).
+
     .venv/bin/python benchmarks/event_fanout.py [--consoles 1000] [--notes 20] [--reports 20000]
+    .venv/bin/python benchmarks/event_fanout.py --postgresql --two-processes   # a throwaway cluster
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
+from tests.support.postgres import Cluster  # noqa: E402
 from tests.support.server import ServerProcess, crm_server  # noqa: E402
 
 LIST_TARGET = 2.0  # list p95 with N streams, against none
@@ -126,11 +132,11 @@ class CountingServer(ServerProcess):
 
 
 class Console:
-    """One raw SSE connection: records when each `noted` event about a report arrives."""
+    """One raw SSE connection: records when each event about a report arrives."""
 
     def __init__(self, port: int, token: str) -> None:
         self.port, self.token = port, token
-        self.arrived: dict[str, float] = {}
+        self.arrived: dict[tuple[str, str], float] = {}  # (event, report number): when
         self.ready = asyncio.Event()
         self.task: asyncio.Task | None = None
         self.writer: asyncio.StreamWriter | None = None
@@ -154,11 +160,11 @@ class Console:
                 self.ready.set()
             elif text.startswith("event: "):
                 event = text[7:]
-            elif text.startswith("data: ") and event == "noted":
+            elif text.startswith("data: ") and event is not None:
                 marker = text.find('"number":"')
                 if marker >= 0:
                     number = text[marker + 10 : text.index('"', marker + 10)]
-                    self.arrived.setdefault(number, time.perf_counter())
+                    self.arrived.setdefault((event, number), time.perf_counter())
             elif not text:
                 event = None
 
@@ -199,6 +205,29 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[-1]
 
 
+async def arrivals(consoles: list[Console], key: tuple[str, str]) -> list[float]:
+    """When each console had the event `key`, once all have it (at most 10 s)."""
+    deadline = time.monotonic() + 10
+    while sum(key in c.arrived for c in consoles) < len(consoles) and time.monotonic() < deadline:
+        await asyncio.sleep(0.005)
+    got = [c.arrived[key] for c in consoles if key in c.arrived]
+    assert len(got) == len(consoles), f"{len(got)} of {len(consoles)} streams had {key}"
+    return got
+
+
+def close_all(consoles: list[Console]) -> None:
+    for console in consoles:
+        console.close()
+
+
+def open_reports(server: CountingServer, token: str, status: list[str], count: int) -> list[str]:
+    params = {"limit": count, "agency": HOME, "status": status}
+    with httpx.Client(base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
+        numbers = [item["number"] for item in http.get("/api/v1/reports", params=params).json()["items"]]
+    assert len(numbers) == count, "seed more reports"
+    return numbers
+
+
 async def idle_rate(server: CountingServer) -> float:
     before = server.statements()
     await asyncio.sleep(IDLE_SECONDS)
@@ -209,14 +238,7 @@ async def measure(server: CountingServer, n: int, notes: int) -> None:
     base = server.base_url
     tokens = [server.login(user) for user in VIEWERS]
     writer = server.login("dispatcher")
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {writer}"}, timeout=30) as http:
-        numbers = [
-            item["number"]
-            for item in http.get(
-                "/api/v1/reports", params={"limit": notes, "agency": HOME, "status": ["Menunggu", "Proses"]}
-            ).json()["items"]
-        ]
-    assert len(numbers) == notes, "seed more reports"
+    numbers = open_reports(server, writer, ["Menunggu", "Proses"], notes)
     consoles: list[Console] = []
     rates: dict[int, float] = {}
     await asyncio.sleep(1.0)
@@ -240,16 +262,11 @@ async def measure(server: CountingServer, n: int, notes: int) -> None:
                 http.post, f"/api/v1/reports/{number}/notes", json={"text": "Dicek ke lokasi."}
             )
             assert response.status_code == 201, response.text
-            deadline = time.monotonic() + 10
-            while sum(number in c.arrived for c in consoles) < n and time.monotonic() < deadline:
-                await asyncio.sleep(0.005)
-            got = [c.arrived[number] for c in consoles if number in c.arrived]
-            assert len(got) == n, f"{len(got)} of {n} streams had the note on {number}"
+            got = await arrivals(consoles, ("noted", number))
             reach.append((max(got) - sent) * 1000)
             first.append((min(got) - sent) * 1000)
             await asyncio.sleep(0.2)
-    for console in consoles:
-        console.close()
+    close_all(consoles)
 
     q50, q95, b50, b95 = statistics.median(quiet), p95(quiet), statistics.median(busy), p95(busy)
     r50, r95 = statistics.median(reach), p95(reach)
@@ -265,29 +282,72 @@ async def measure(server: CountingServer, n: int, notes: int) -> None:
         print(f"  {count:>5} streams open  {rate:6.1f}/s")
 
 
+async def measure_two(one: CountingServer, two: CountingServer, n: int, assigns: int) -> None:
+    """Consoles split between two processes; assigns through the first."""
+    tokens = [one.login(user) for user in VIEWERS]
+    writer = one.login("dispatcher")
+    numbers = open_reports(one, writer, ["Menunggu"], assigns)
+    here: list[Console] = []
+    there: list[Console] = []
+    await connect(here, one.port, tokens, n // 2)
+    await connect(there, two.port, tokens, n - n // 2)
+    await asyncio.sleep(1.0)
+    reach: dict[str, list[float]] = {"same": [], "other": []}
+    with httpx.Client(base_url=one.base_url, headers={"Authorization": f"Bearer {writer}"}, timeout=30) as http:
+        for number in numbers:
+            etag = (await asyncio.to_thread(http.get, f"/api/v1/reports/{number}")).headers["etag"]
+            sent = time.perf_counter()
+            response = await asyncio.to_thread(
+                http.post, f"/api/v1/reports/{number}/assign", json={"officer": "officer"}, headers={"If-Match": etag}
+            )
+            assert response.status_code == 200, response.text
+            reach["other"].append((max(await arrivals(there, ("assigned", number))) - sent) * 1000)
+            reach["same"].append((max(await arrivals(here, ("assigned", number))) - sent) * 1000)
+            await asyncio.sleep(0.2)
+    close_all(here + there)
+    print(f"two processes on one database, {len(here)} + {len(there)} streams, {assigns} assigns through the first:")
+    for where, label in (("other", "the other process's"), ("same", "the same process's")):
+        values = reach[where]
+        print(f"  reaching all {label} streams: p50 {statistics.median(values):.0f} ms, p95 {p95(values):.0f} ms")
+    print(f"  (target p95 <= {REACH_TARGET_MS:.0f} ms for the other process's)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--consoles", type=int, default=1_000)
     parser.add_argument("--notes", type=int, default=20)
     parser.add_argument("--reports", type=int, default=20_000)
     parser.add_argument("--db", help="a PostgreSQL URL of an empty database (default: SQLite in a temp folder)")
+    parser.add_argument("--postgresql", action="store_true", help="on a throwaway PostgreSQL cluster of its own")
+    parser.add_argument(
+        "--two-processes", action="store_true", help="then two servers on the database, the consoles split between them"
+    )
     args = parser.parse_args()
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     raise_fd_limit()
-    with tempfile.TemporaryDirectory(prefix="crm-fanout-") as folder:
-        path = Path(folder) / "crm.sqlite3"
-        db = args.db or str(path)
-        started = time.perf_counter()
-        crm_server("seed", "--db", db, "--reports", str(args.reports), "--random-seed", "9")
-        kind = "PostgreSQL" if args.db else "SQLite"
-        print(f"seeded {args.reports} reports in {time.perf_counter() - started:.0f} s ({kind})")
-        caps = str(args.consoles + 100)
-        caps_args = ("--max-streams", caps, "--max-streams-per-operator", caps)
-        server = CountingServer(path, url=db, extra_args=caps_args).start()
-        try:
-            asyncio.run(measure(server, args.consoles, args.notes))
-        finally:
-            server.stop()
+    cluster = Cluster().start() if args.postgresql else None
+    try:
+        with tempfile.TemporaryDirectory(prefix="crm-fanout-") as folder:
+            path = Path(folder) / "crm.sqlite3"
+            db = cluster.url("crm_fanout") if cluster else args.db or str(path)
+            started = time.perf_counter()
+            crm_server("seed", "--db", db, "--reports", str(args.reports), "--random-seed", "9")
+            kind = "SQLite" if db == str(path) else "PostgreSQL"
+            print(f"seeded {args.reports} reports in {time.perf_counter() - started:.0f} s ({kind})")
+            caps = str(args.consoles + 100)
+            caps_args = ("--max-streams", caps, "--max-streams-per-operator", caps)
+            servers = [CountingServer(path, url=db, extra_args=caps_args).start()]
+            try:
+                asyncio.run(measure(servers[0], args.consoles, args.notes))
+                if args.two_processes:
+                    servers.append(CountingServer(path.with_name("two.sqlite3"), url=db, extra_args=caps_args).start())
+                    asyncio.run(measure_two(servers[0], servers[1], args.consoles, args.notes))
+            finally:
+                for server in servers:
+                    server.stop()
+    finally:
+        if cluster is not None:
+            cluster.stop()
 
 
 if __name__ == "__main__":
