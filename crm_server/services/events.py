@@ -4,10 +4,11 @@ reporter."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 
-from sqlalchemy import Connection, and_, delete, func, select, text
+from sqlalchemy import Connection, Row, and_, delete, func, select, text
 
 from crm_server import schemas
 from crm_server.clock import now
@@ -70,17 +71,29 @@ def bounds(db: Database) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class LoggedEvent:
-    """One event as read from the log: where it is (for scope), and its SSE data, serialised
-    once however many streams send it."""
+    """One event as read from the log: where it is (for scope), and its SSE data, built only for
+    a caller who may see it, and once however many streams send it."""
 
     id: int
     type: str
     agency_path: str
     assignee_id: int | None
-    data: str  # a schemas.Event as JSON
+    _row: Row = field(repr=False, compare=False)
 
     def visible_to(self, who: Principal) -> bool:
         return in_scope(who, self.agency_path, self.assignee_id)
+
+    @cached_property
+    def data(self) -> str:
+        """The schemas.Event as JSON."""
+        r = self._row
+        return schemas.Event(
+            id=r.id,
+            type=r.type,
+            at=datetime.fromtimestamp(r.at, UTC),
+            actor=schemas.OperatorRef(username=r.username, display_name=r.display_name) if r.username else None,
+            report=schemas.ReportSummary.model_validate_json(r.payload),
+        ).model_dump_json()
 
 
 def read_after(db: Database, after: int, limit: int = BATCH, *, up_to: int | None = None) -> list[LoggedEvent]:
@@ -104,19 +117,4 @@ def read_after(db: Database, after: int, limit: int = BATCH, *, up_to: int | Non
             .order_by(events.c.id)
             .limit(limit)
         ).all()
-    return [
-        LoggedEvent(
-            id=r.id,
-            type=r.type,
-            agency_path=r.agency_path,
-            assignee_id=r.assignee_id,
-            data=schemas.Event(
-                id=r.id,
-                type=r.type,
-                at=datetime.fromtimestamp(r.at, UTC),
-                actor=schemas.OperatorRef(username=r.username, display_name=r.display_name) if r.username else None,
-                report=schemas.ReportSummary.model_validate_json(r.payload),
-            ).model_dump_json(),
-        )
-        for r in rows
-    ]
+    return [LoggedEvent(r.id, r.type, r.agency_path, r.assignee_id, r) for r in rows]

@@ -31,7 +31,7 @@ SUPERVISOR = Principal(2, "supervisor", "Hendra", Role.SUPERVISOR, "DKI", "DKI/"
 
 
 def logged(event_id: int, agency_path: str = DISPATCHER.agency_path) -> LoggedEvent:
-    return LoggedEvent(event_id, "created", agency_path, None, "{}")
+    return LoggedEvent(event_id, "created", agency_path, None, None)  # no row: its data is not read here
 
 
 # --- the fan-out object ----------------------------------------------------------------------
