@@ -86,3 +86,7 @@ class DatabaseReadOnly(ApiError):
 
 class DatabaseFull(ApiError):
     status, code, message = 503, "database_full", "The database has no room left; try again later."
+
+
+class TooManyStreams(ApiError):
+    status, code, message = 503, "too_many_streams", "Too many event streams are open; try again shortly."

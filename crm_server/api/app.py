@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 from fastapi import Depends, FastAPI
 
 from crm_server.api import error_handlers, metrics, openapi_doc
+from crm_server.api.event_fanout import STREAMS_PER_OPERATOR, STREAMS_PER_PROCESS, EventFanout
 from crm_server.api.middleware import RequestGuard
 from crm_server.api.open_streams import OpenStreams
 from crm_server.api.query_rules import single_values
@@ -31,11 +35,27 @@ API_PREFIX = "/api/v1"
 HEARTBEAT_SECONDS = 15.0
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The process's event reader and token sweeper run as long as the server does."""
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(app.state.fanout.run)
+        tasks.start_soon(app.state.streams.run, app.state.db)
+        yield
+        tasks.cancel_scope.cancel()
+
+
 def create_app(
-    db: Database, *, heartbeat_seconds: float = HEARTBEAT_SECONDS, boundaries_file: Path | None = None
+    db: Database,
+    *,
+    heartbeat_seconds: float = HEARTBEAT_SECONDS,
+    max_streams: int = STREAMS_PER_PROCESS,
+    max_streams_per_operator: int = STREAMS_PER_OPERATOR,
+    boundaries_file: Path | None = None,
 ) -> FastAPI:
     initialise(db)
     app = FastAPI(
+        lifespan=_lifespan,
         title="CRM operator API",
         version="1.0",
         description="The operator and intake API of the CRM reference backend. Reporter identity "
@@ -48,8 +68,11 @@ def create_app(
     app.state.directory = Directory(db, boundaries_file=boundaries_file)
     app.state.heartbeat_seconds = heartbeat_seconds
     app.state.streams = OpenStreams()  # the open event streams, which sign-out and revocation end
+    # One reader of the event log for the process, handing events to its streams (api/event_fanout.py).
+    app.state.fanout = EventFanout(db, max_streams=max_streams, max_streams_per_operator=max_streams_per_operator)
     app.state.stopping = False  # set as the server begins to stop: event streams end (api/serving.py)
     app.state.metrics = metrics.Metrics(app.state)  # this process's own (GET /metrics)
+    app.state.metrics.fanout_lag.set_function(lambda: app.state.fanout.lag_seconds)
     app.add_middleware(RequestGuard)
     app.add_middleware(metrics.MetricsMiddleware)  # outermost: counts what RequestGuard refuses too
     error_handlers.install(app)

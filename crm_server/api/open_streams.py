@@ -3,20 +3,24 @@
 A stream ends as soon as its token is no longer valid, whatever the events do:
 
 - sign-out in this process ends the token's streams at once (`end_token`);
-- a sweep, at most once a `sweep_seconds` for the whole process and whether events flow or not,
+- a sweep, once a `sweep_seconds` for the whole process while streams are open (`run`),
   asks the database which of the open streams' tokens are still valid, and ends the others: a
   token revoked by `crm-server operator revoke`, its operator's password changed or account
   disabled, a sign-out in another server process on the same database, an expiry. One query per
   process, however many consoles are connected.
+
+Either way the stream is woken at once (`wake`, callable from any thread): an idle stream
+waits for events without looking at the clock.
 
 The streams run on the server's event loop; sign-out runs in a worker thread, hence the lock.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
-import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import anyio
 
@@ -24,13 +28,24 @@ from crm_server.security import token_digest
 from crm_server.services import accounts
 from crm_server.storage.engine import Database
 
+log = logging.getLogger("crm_server.events")
+
 SWEEP_SECONDS = 1.0
+
+
+def _nothing() -> None:
+    pass
 
 
 @dataclass(eq=False)
 class OpenStream:
     digest: str
+    wake: Callable[[], object] = field(default=_nothing)  # thread-safe
     ended: bool = False
+
+    def end(self) -> None:
+        self.ended = True
+        self.wake()
 
 
 class OpenStreams:
@@ -38,15 +53,13 @@ class OpenStreams:
         self.sweep_seconds = sweep_seconds
         self._lock = threading.Lock()
         self._streams: set[OpenStream] = set()
-        self._next_sweep = 0.0
-        self._sweeping = False
 
     def __len__(self) -> int:
         with self._lock:
             return len(self._streams)
 
-    def open(self, token: str) -> OpenStream:
-        stream = OpenStream(token_digest(token))
+    def open(self, token: str, wake: Callable[[], object] = _nothing) -> OpenStream:
+        stream = OpenStream(token_digest(token), wake)
         with self._lock:
             self._streams.add(stream)
         return stream
@@ -60,21 +73,24 @@ class OpenStreams:
         with self._lock:
             for stream in self._streams:
                 if stream.digest == digest:
-                    stream.ended = True
+                    stream.end()
 
-    async def sweep_if_due(self, db: Database) -> None:
-        """Ends the streams whose token is no longer valid; a no-op until the next sweep is due
-        (or while another stream runs it)."""
-        if self._sweeping or time.monotonic() < self._next_sweep:
+    async def sweep(self, db: Database) -> None:
+        """Ends the streams whose token is no longer valid."""
+        with self._lock:
+            streams = [s for s in self._streams if not s.ended]
+        if not streams:
             return
-        self._sweeping = True
-        try:
-            with self._lock:
-                streams = [s for s in self._streams if not s.ended]
-            valid = await anyio.to_thread.run_sync(accounts.valid_token_digests, db, {s.digest for s in streams})
-            for stream in streams:
-                if stream.digest not in valid:
-                    stream.ended = True
-        finally:
-            self._next_sweep = time.monotonic() + self.sweep_seconds
-            self._sweeping = False
+        valid = await anyio.to_thread.run_sync(accounts.valid_token_digests, db, {s.digest for s in streams})
+        for stream in streams:
+            if stream.digest not in valid:
+                stream.end()
+
+    async def run(self, db: Database) -> None:
+        """Sweeps once a `sweep_seconds` while streams are open, for as long as the server runs."""
+        while True:
+            await anyio.sleep(self.sweep_seconds)
+            try:
+                await self.sweep(db)
+            except Exception:  # noqa: BLE001 - a failed sweep (the database away) is tried again
+                log.warning("checking the event streams' tokens failed; trying again")

@@ -11,8 +11,9 @@ from fastapi import FastAPI
 class _Server(uvicorn.Server):
     """uvicorn lets every open response finish before it stops, and an event stream never
     finishes by itself: a server with consoles connected would wait out its grace period (or
-    forever). Told first, the streams end within a poll, their clients reconnect once the server
-    is back, and the server stops at once."""
+    forever). Told first, the streams end at once with a reconnect hint, their clients reconnect
+    once the server is back (resuming from their last event), requests in flight finish, and the
+    server stops."""
 
     def __init__(self, config: uvicorn.Config, app: FastAPI) -> None:
         super().__init__(config)
@@ -20,6 +21,7 @@ class _Server(uvicorn.Server):
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         self._app.state.stopping = True
+        self._app.state.fanout.wake_all()
         await super().shutdown(sockets)
 
 

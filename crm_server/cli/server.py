@@ -33,6 +33,13 @@ def _proxies(value: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _positive(value: str) -> int:
+    number = int(value) if value.isdigit() else 0
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be a whole number above 0")
+    return number
+
+
 def _check_port(host: str, port: int) -> None:
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         # As uvicorn binds: connections of an earlier run in TIME_WAIT are no conflict.
@@ -110,7 +117,13 @@ def cmd_serve(args: argparse.Namespace) -> None:
         from crm_server.reference.boundaries import BoundaryFileError
 
         try:
-            app = create_app(db, heartbeat_seconds=args.heartbeat, boundaries_file=args.kelurahan_boundaries)
+            app = create_app(
+                db,
+                heartbeat_seconds=args.heartbeat,
+                max_streams=args.max_streams,
+                max_streams_per_operator=args.max_streams_per_operator,
+                boundaries_file=args.kelurahan_boundaries,
+            )
         except BoundaryFileError as exc:
             raise CliError(f"--kelurahan-boundaries: {exc}") from None
         print(f"serving on http://{args.host}:{args.port}", flush=True)
@@ -152,6 +165,15 @@ def add_parsers(with_db) -> None:  # noqa: ANN001 - the parser factory of crm_se
     p.add_argument("--reports", type=int, default=2_000, help="demo reports to seed (with --demo)")
     p.add_argument("--random-seed", type=int, default=1)
     p.add_argument("--heartbeat", type=float, default=15.0, help="seconds between event-stream heartbeats")
+    p.add_argument(
+        "--max-streams", type=_positive, default=2_000, help="event streams this process serves at once (more: 503)"
+    )
+    p.add_argument(
+        "--max-streams-per-operator",
+        type=_positive,
+        default=8,
+        help="event streams one operator may have open on this process at once (more: 503)",
+    )
     p.add_argument(
         "--trusted-proxies",
         type=_proxies,

@@ -129,7 +129,7 @@ def reopenable(conn: Connection, report_id: int) -> bool:
 def actions_for(conn: Connection, viewer: Principal, row: Row) -> list[str]:
     """What the transition table lets `viewer` do; nothing to a report they only read because
     their agency handed it on; no reopening once the reopening window has passed."""
-    if not in_scope(viewer, row.agency_code, row.agency_path, row.assignee_id):
+    if not in_scope(viewer, row.agency_path, row.assignee_id):
         return []
     is_assignee = row.assignee_id is not None and row.assignee_id == viewer.id
     actions = allowed_actions(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Table, and_, or_
+from sqlalchemy import ColumnElement, and_, or_
 
 from crm_server.roles import SUBTREE_ROLES, Role
 from crm_server.storage.schema import handoffs, reports
@@ -28,26 +28,27 @@ def subtree_range(path: str) -> tuple[str, str]:
     return path, path[:-1] + "0"
 
 
-def scope_clause(who: Principal, table: Table = reports) -> ColumnElement[bool]:
+def scope_clause(who: Principal) -> ColumnElement[bool]:
     """Supervisors, validators and observers see their agency's whole subtree; others their
-    agency, and officers also what is assigned to them. `table` is any table with the report's agency_path and
-    assignee_id (reports, and the event log); its agency_code, where it has one, is indexed."""
+    agency, and officers also what is assigned to them. As SQL over reports (agency_code is
+    indexed); `in_scope` is the same rule for one report or event already loaded."""
     if who.role in SUBTREE_ROLES:
         low, high = subtree_range(who.agency_path)
-        return and_(table.c.agency_path >= low, table.c.agency_path < high)
-    own = table.c.agency_code == who.agency_code if "agency_code" in table.c else table.c.agency_path == who.agency_path
+        return and_(reports.c.agency_path >= low, reports.c.agency_path < high)
+    own = reports.c.agency_code == who.agency_code
     if who.role is Role.OFFICER:
-        return or_(own, table.c.assignee_id == who.id)
+        return or_(own, reports.c.assignee_id == who.id)
     return own
 
 
-def in_scope(who: Principal, agency_code: str, agency_path: str, assignee_id: int | None) -> bool:
-    """The same rule as scope_clause, for one row already loaded."""
+def in_scope(who: Principal, agency_path: str, assignee_id: int | None) -> bool:
+    """The rule of scope_clause, for one report or event already loaded: an agency's path names
+    it as its code does (both are unique), and the event log holds paths alone."""
     if who.role in SUBTREE_ROLES:
         return agency_path.startswith(who.agency_path)
     if who.role is Role.OFFICER and assignee_id == who.id:
         return True
-    return agency_code == who.agency_code
+    return agency_path == who.agency_path
 
 
 def path_in_scope(who: Principal, agency_path: str) -> bool:

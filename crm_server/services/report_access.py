@@ -45,7 +45,7 @@ def load_in_scope(conn: Connection, who: Principal, number: str, action: str, *,
     row = _find_for(conn, who, number)
     if row is None:
         raise NotFound(audit=AuditNote(who.username, "denied", f"not_found:{action}", number))
-    if not in_scope(who, row.agency_code, row.agency_path, row.assignee_id):
+    if not in_scope(who, row.agency_path, row.assignee_id):
         if row.handed_on_by_caller:
             if read:
                 return row

@@ -73,11 +73,7 @@ def close(
     if body.resolution == Resolution.DUPLIKAT:
         original = find_report(conn, body.duplicate_of) if body.duplicate_of else None
         # Missing and out of the caller's scope answer alike: the answer reveals no report.
-        if (
-            original is None
-            or original.id == row.id
-            or not in_scope(who, original.agency_code, original.agency_path, original.assignee_id)
-        ):
+        if original is None or original.id == row.id or not in_scope(who, original.agency_path, original.assignee_id):
             raise Unprocessable("A duplicate needs `duplicate_of`: the number of another report you can see.")
         duplicate_of = original.number
     elif body.duplicate_of is not None:

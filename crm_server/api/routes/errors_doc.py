@@ -21,3 +21,12 @@ DATABASE_FAULT: dict = {
         "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}},
     }
 }
+
+# GET /events: a database fault, or as many streams open as the caller or the server allows.
+STREAM_REFUSED: dict = {
+    503: {
+        **DATABASE_FAULT[503],
+        "description": DATABASE_FAULT[503]["description"]
+        + " Or `too_many_streams`: the caller, or this server, has as many event streams open as allowed.",
+    }
+}
