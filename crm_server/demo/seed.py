@@ -30,7 +30,7 @@ from crm_server.roles import Role
 from crm_server.services.accounts import add_operator
 from crm_server.services.directory import AgencyInfo, Directory
 from crm_server.statuses import Status
-from crm_server.storage import fts
+from crm_server.storage import fts, trigram
 from crm_server.storage.engine import Database
 from crm_server.storage.schema import (
     daily_sequence,
@@ -363,18 +363,20 @@ _ROUTING_STEPS = frozenset({"assigned", "coordinated", "disposed"})
 
 
 class _Inserter:
-    """Inserts rows given as tuples in a fixed column order.
+    """Inserts rows given as tuples in a fixed column order, the fastest way each database has.
 
     On SQLite the rows go straight to the DB-API's `executemany` with the INSERT that SQLAlchemy
     compiled for the table (per-row parameter processing in Core costs more than SQLite's own work
-    at a million rows); any other database gets the same rows through Core."""
+    at a million rows). On PostgreSQL they go through COPY: `executemany` sends one INSERT per row,
+    which took two thirds of a 50,000-report seed here."""
 
     def __init__(self, conn: Connection, table: Table, columns: tuple[str, ...]) -> None:
         self.conn = conn
-        self.table = table
-        self.columns = columns
-        self.sql: str | None = None
-        if conn.dialect.name == "sqlite":
+        self.postgresql = conn.dialect.name == "postgresql"
+        if self.postgresql:
+            quote = conn.dialect.identifier_preparer.quote
+            self.sql = f"COPY {quote(table.name)} ({', '.join(map(quote, columns))}) FROM STDIN"
+        else:
             compiled = table.insert().compile(dialect=conn.dialect, column_keys=list(columns))
             if tuple(compiled.positiontup or ()) != columns:
                 raise AssertionError(f"{table.name}: columns {columns} do not match {compiled.positiontup}")
@@ -383,23 +385,26 @@ class _Inserter:
     def __call__(self, rows: list[tuple]) -> None:
         if not rows:
             return
-        if self.sql is None:
-            self.conn.execute(self.table.insert(), [dict(zip(self.columns, row, strict=True)) for row in rows])
-            return
         cursor = self.conn.connection.cursor()
         try:
-            cursor.executemany(self.sql, rows)
+            if self.postgresql:
+                with cursor.copy(self.sql) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(self.sql, rows)
         finally:
             cursor.close()
 
 
 @contextmanager
 def _bulk_load(conn: Connection, db: Database) -> Iterator[None]:
-    """Inside: the secondary indexes on reports and history are gone and (SQLite) the full-text
-    index is not kept up to date, so a row updates only its table and unique keys. On the way out
-    each index is built once, by sorting. On failure the transaction's rollback restores them."""
+    """Inside: the secondary indexes on reports and history are gone and the text-search index
+    (FTS5 on SQLite, pg_trgm on PostgreSQL) is not kept up to date, so a row updates only its
+    table and unique keys. On the way out each index is built once, by sorting. On failure the
+    transaction's rollback restores them."""
     indexes = [*reports.indexes, *history.indexes]
-    with fts.bulk_load(conn) if db.is_sqlite else contextlib.nullcontext():
+    with fts.bulk_load(conn) if db.is_sqlite else trigram.bulk_load(conn):
         for index in indexes:
             index.drop(conn, checkfirst=True)
         yield
