@@ -397,6 +397,42 @@ def open_reports(client: httpx.Client, headers: dict, count: int) -> list[str]:
 # --- main -------------------------------------------------------------------------------------
 
 
+FILTERS = {
+    "status=Menunggu": {"status": "Menunggu"},
+    "status=Menunggu&overdue=true": {"status": "Menunggu", "overdue": "true"},
+    "category=jalan-rusak": {"category": "jalan-rusak"},
+    "assignee=unassigned": {"assignee": "unassigned"},
+    "agency=JP": {"agency": "JP"},
+    "Menunggu+overdue+unassigned+jalan-rusak": {
+        "status": "Menunggu",
+        "overdue": "true",
+        "assignee": "unassigned",
+        "category": "jalan-rusak",
+    },
+    "agency=JP&status=Menunggu&overdue=true": {"agency": "JP", "status": "Menunggu", "overdue": "true"},
+    "agency=DBM.JP&category=jalan-rusak": {"agency": "DBM.JP", "category": "jalan-rusak"},
+    "status=Proses&sort=due": {"status": "Proses", "sort": "due"},
+    "all five incl. agency=JP (none match)": {
+        "status": "Menunggu",
+        "overdue": "true",
+        "category": "jalan-rusak",
+        "assignee": "unassigned",
+        "agency": "JP",
+    },
+}
+DISPATCHER_FILTERS = {
+    "status=Menunggu&overdue=true": {"status": "Menunggu", "overdue": "true"},
+    "assignee=unassigned": {"assignee": "unassigned"},
+    "category=jalan-lingkungan-rusak": {"category": "jalan-lingkungan-rusak"},
+    "Menunggu+unassigned+saluran-lingkungan": {
+        "status": "Menunggu",
+        "assignee": "unassigned",
+        "category": "saluran-lingkungan",
+    },
+    "status=Proses&sort=due": {"status": "Proses", "sort": "due"},
+}
+
+
 def seed(db: str, reports: int, random_seed: int, now: int) -> tuple[float, str]:
     started = time.perf_counter()
     done = subprocess.run(
@@ -543,42 +579,6 @@ def measure_database(args: argparse.Namespace, kind: str, db: str, workdir: Path
         f"  responses by status: {statuses}; non-2xx: {non2xx or 'none'}",
     ]
     return measured
-
-
-FILTERS = {
-    "status=Menunggu": {"status": "Menunggu"},
-    "status=Menunggu&overdue=true": {"status": "Menunggu", "overdue": "true"},
-    "category=jalan-rusak": {"category": "jalan-rusak"},
-    "assignee=unassigned": {"assignee": "unassigned"},
-    "agency=JP": {"agency": "JP"},
-    "Menunggu+overdue+unassigned+jalan-rusak": {
-        "status": "Menunggu",
-        "overdue": "true",
-        "assignee": "unassigned",
-        "category": "jalan-rusak",
-    },
-    "agency=JP&status=Menunggu&overdue=true": {"agency": "JP", "status": "Menunggu", "overdue": "true"},
-    "agency=DBM.JP&category=jalan-rusak": {"agency": "DBM.JP", "category": "jalan-rusak"},
-    "status=Proses&sort=due": {"status": "Proses", "sort": "due"},
-    "all five incl. agency=JP (none match)": {
-        "status": "Menunggu",
-        "overdue": "true",
-        "category": "jalan-rusak",
-        "assignee": "unassigned",
-        "agency": "JP",
-    },
-}
-DISPATCHER_FILTERS = {
-    "status=Menunggu&overdue=true": {"status": "Menunggu", "overdue": "true"},
-    "assignee=unassigned": {"assignee": "unassigned"},
-    "category=jalan-lingkungan-rusak": {"category": "jalan-lingkungan-rusak"},
-    "Menunggu+unassigned+saluran-lingkungan": {
-        "status": "Menunggu",
-        "assignee": "unassigned",
-        "category": "saluran-lingkungan",
-    },
-    "status=Proses&sort=due": {"status": "Proses", "sort": "due"},
-}
 
 
 def run(args: argparse.Namespace, workdir: Path) -> None:
