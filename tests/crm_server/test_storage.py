@@ -81,6 +81,17 @@ def test_a_bulk_load_sets_the_text_search_index_aside_and_builds_it_again_as_it_
     assert len(before) >= 3 and during == [] and after == before, (before, during, after)
 
 
+def test_a_seeded_database_is_ready_for_the_query_planner(api):
+    """Seeding ends with the planner's statistics, and on PostgreSQL with a VACUUM that marks the
+    loaded pages all-visible (index-only counts), not left to autovacuum and the first requests."""
+    db = api.server.db
+    if db.startswith("postgresql"):
+        [(all_visible,)] = query(db, "SELECT relallvisible FROM pg_class WHERE relname = 'reports'")
+        assert all_visible > 0
+    else:
+        assert query(db, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'reports'")[0][0] > 0
+
+
 def test_writers_of_two_processes_run_one_at_a_time(api):
     """A second writer (here another engine, as another server process would hold) waits until
     the first commits, and then reads what it wrote: the check-then-change of a version, an
