@@ -4,9 +4,9 @@ glibc gives threads that allocate at the same time heaps of their own, up to eig
 a heap keeps the memory it once held, in holes between what is still in use. The server runs
 requests and event-stream polls on up to 40 threads, and SQLite's page caches, sized per
 connection, are allocated by whichever thread reads: on 2 cores, a server on 100,000 reports
-under a mixed load had 17 heaps and grew from 170 to 195 MiB between minute 1 and minute 6;
-with two heaps it held 109 MiB, flat (benchmarks/memory_soak.py). Python code runs one thread
-at a time (the GIL), so threads seldom contend for a heap.
+under a mixed load had 17 heaps and grew from 170 MiB at minute 1 to 200 MiB at minute 10
+(+17%); with two heaps, 112 and 119 MiB (+6%) (benchmarks/memory_soak.py). Python code runs one
+thread at a time (the GIL), so threads seldom contend for a heap.
 """
 
 from __future__ import annotations

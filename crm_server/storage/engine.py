@@ -25,10 +25,11 @@ POOL_SIZE = 8
 MAX_OVERFLOW = 16
 # SQLite: one page-cache budget for the process, shared out over every connection the pool may
 # hold. Each connection has a cache of its own that fills as it reads, up to its size, and keeps
-# it: at 64 MiB each, 24 busy connections took a server on 100,000 reports from 68 to 478 MiB
-# in two minutes. Pages not in a connection's cache come from the OS's file cache, which every
-# connection and process shares. (A smaller pool would bound it too, but requests run on up to
-# 40 threads and event streams hold connections while they poll: they would queue for one.)
+# it: at 64 MiB each, a server on 100,000 reports under benchmarks/memory_soak.py went from
+# 86 MiB to 330 at minute 1 and 403 at minute 5. Pages not in a connection's cache come from the
+# OS's file cache, which every connection and process shares. (A smaller pool would bound it
+# too, but requests run on up to 40 threads and event streams hold connections while they poll:
+# they would queue for one.)
 SQLITE_CACHE_BUDGET_KIB = 64 * 1024
 SQLITE_CACHE_KIB = SQLITE_CACHE_BUDGET_KIB // (POOL_SIZE + MAX_OVERFLOW)
 _WRITE = "crm_write"

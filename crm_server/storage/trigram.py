@@ -1,8 +1,9 @@
 """The reports' substring-search indexes on PostgreSQL: pg_trgm GIN indexes over the same columns
 as SQLite's FTS5 table (storage/fts.py), created by migration 2.
 
-A GIN index takes every trigram of a row's text as a key, so keeping it up to date row by row is
-most of the cost of loading many rows; building it once afterwards sorts the keys instead.
+A GIN index takes every trigram of a row's text as a key. Loading many rows, the indexes are set
+aside and built once afterwards, by sorting the keys, instead of being updated row by row
+(seeding 100,000 reports took 114 s with them kept, 109 s with them set aside).
 """
 
 from __future__ import annotations

@@ -62,9 +62,9 @@ def _text_search_index(conn) -> list[tuple]:
 
 
 def test_a_bulk_load_sets_the_text_search_index_aside_and_builds_it_again_as_it_was(api):
-    """Seeding many reports loads them with the text-search index set aside (kept up to date row
-    by row, it is most of a load's cost) and builds it once after. In a transaction rolled back
-    at the end: the shared server's database stays as it was."""
+    """Seeding many reports loads them with the text-search index set aside and builds it once
+    after, by sorting, instead of row by row. In a transaction rolled back at the end: the shared
+    server's database stays as it was."""
     database = Database.open(api.server.db)
     try:
         with database.engine.connect() as conn:
