@@ -1,23 +1,29 @@
-"""Seed N demo reports, serve them, and measure list queries and assign throughput over HTTP.
+"""Seed N demo reports, serve them, and measure list queries and assign throughput over HTTP, on
+SQLite and PostgreSQL side by side.
 
-    .venv/bin/python benchmarks/server_seed_and_queries.py --reports 1000000
+    .venv/bin/python benchmarks/server_seed_and_queries.py --reports 1000000 [--databases sqlite,postgresql]
 
-What it does, in order:
+What it does, in order, for each database of `--databases` (both by default), one after the other:
 
-1. `crm-server seed` into a fresh SQLite file in a temporary folder (wall time, and the seed's own
-   figure).
+1. `crm-server seed` into a fresh database: a SQLite file in a temporary folder, or a database in a
+   throwaway PostgreSQL cluster on a free loopback port (tests/support/postgres.py: fsync off, the
+   server's default memory settings), which the run starts and stops (wall time, the seed's own
+   figure, the database's size).
 2. `crm-server serve` on a free loopback port; one long-lived httpx client, logged in as the demo
    `supervisor` (sees all of DKI) and the demo `dispatcher` (one kelurahan).
 3. List queries, each repeated (`--requests`, after two unmeasured warm-up requests): the first page,
    filtered pages, a deep keyset page (~100k rows in, reached by following `next_cursor`), and text
    search (`q`: a very common word, a street name, a rare address, a report-number prefix).
 4. A baseline in process (no HTTP, same database): the deep page with keyset vs OFFSET, and the
-   searches through the FTS index vs a LIKE scan, so the ratios show what each buys.
+   searches through the server's index (FTS5 on SQLite, pg_trgm on PostgreSQL) vs a plain LIKE with
+   an exact count, so the ratios show what each buys.
 5. Assign throughput: `--writers` concurrent asyncio clients, each assigning its own open reports to
    the demo officer with the ETag it has just read.
 
-It prints a table and the command. Not a test: nothing here asserts; the targets are printed next to
-the figures. The temporary folder is removed at the end unless `--keep`.
+Both databases get the same data (the same random seed and the same `now`). It prints one table
+with a column for each database, and the command. Not a test: nothing here asserts; the targets are
+printed next to the figures. The cluster is stopped and removed at the end, and so is the temporary
+folder unless `--keep`.
 """
 
 from __future__ import annotations
@@ -31,7 +37,6 @@ import re
 import shlex
 import shutil
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -45,6 +50,12 @@ from pathlib import Path
 
 import httpx
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.support.postgres import Cluster  # noqa: E402
+from tests.support.server import free_port  # noqa: E402
+
 API = "/api/v1"
 STARTUP_TIMEOUT = 120.0
 WARMUP = 2
@@ -55,6 +66,7 @@ DEEP_ROWS = 100_000
 WALK_PAGE = 500
 SUPERVISOR = ("supervisor", "supervisor-demo")
 DISPATCHER = ("dispatcher", "dispatcher-demo")
+DATABASES = ("sqlite", "postgresql")
 ASSIGN_TO = "officer"  # JP.GAMBIR.CIDENG: within the DKI supervisor's reach for any report
 
 
@@ -114,14 +126,8 @@ class Results:
 # --- the server -------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
-def running_server(db_path: Path, log_path: Path) -> Iterator[str]:
+def running_server(db: str, log_path: Path) -> Iterator[str]:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
@@ -132,7 +138,7 @@ def running_server(db_path: Path, log_path: Path) -> Iterator[str]:
                 "crm_server.cli",
                 "serve",
                 "--db",
-                str(db_path),
+                db,
                 "--host",
                 "127.0.0.1",
                 "--port",
@@ -248,12 +254,11 @@ def common_terms(client: httpx.Client, headers: dict) -> dict[str, str]:
 # --- baseline in process ----------------------------------------------------------------------
 
 
-def baseline(
-    results: Results, db_path: Path, deep_cursor: str | None, terms: dict[str, str], repeats: int
-) -> list[str]:
+def baseline(results: Results, db_url: str, deep_cursor: str | None, terms: dict[str, str], repeats: int) -> list[str]:
     """In process, as the supervisor (every report): the server's list_reports (count and page)
     against the plain way to get the same page: OFFSET instead of a cursor; LIKE over the four
-    text columns instead of the trigram index, with an exact LIKE count."""
+    text columns instead of the server's search, with an exact LIKE count. (PostgreSQL's planner
+    may read pg_trgm for a LIKE too: there the ratio shows what the server's count limit buys.)"""
     from sqlalchemy import func, or_, select
 
     from crm_server.roles import Role
@@ -263,7 +268,7 @@ def baseline(
     from crm_server.storage.engine import Database
     from crm_server.storage.schema import agencies, operators, reports
 
-    db = Database.open(db_path)
+    db = Database.open(db_url)
     directory = Directory(db)
     ratios = []
     try:
@@ -303,7 +308,7 @@ def baseline(
         def compare(label: str, fast_label: str, fast, slow_label: str, slow, n_slow: int) -> None:
             a = results.add(Row("baseline", f"{label}: {fast_label}", "supervisor", timed(fast, repeats)))
             b = results.add(Row("baseline", f"{label}: {slow_label}", "supervisor", timed(slow, n_slow)))
-            ratios.append(f"{label}: {slow_label} p50 / {fast_label} p50 = {b.p50 / a.p50:,.0f}x")
+            ratios.append(f"{label}: {slow_label} p50 / {fast_label} p50 = {b.p50 / a.p50:,.1f}x")
 
         if deep_cursor:
             offset = _summary_select().order_by(*newest_first).offset(DEEP_ROWS).limit(51)
@@ -328,9 +333,9 @@ def baseline(
             page = _summary_select().where(like).order_by(*newest_first).limit(51)
             compare(
                 f"q {name}",
-                "FTS (server)",
+                "index (server)",
                 server(ReportFilter(q=term)),
-                "LIKE scan + count",
+                "LIKE + count",
                 plain(count, page),
                 max(3, repeats // 10),
             )
@@ -392,7 +397,43 @@ def open_reports(client: httpx.Client, headers: dict, count: int) -> list[str]:
 # --- main -------------------------------------------------------------------------------------
 
 
-def seed(db_path: Path, reports: int, random_seed: int) -> tuple[float, str]:
+FILTERS = {
+    "status=Menunggu": {"status": "Menunggu"},
+    "status=Menunggu&overdue=true": {"status": "Menunggu", "overdue": "true"},
+    "category=jalan-rusak": {"category": "jalan-rusak"},
+    "assignee=unassigned": {"assignee": "unassigned"},
+    "agency=JP": {"agency": "JP"},
+    "Menunggu+overdue+unassigned+jalan-rusak": {
+        "status": "Menunggu",
+        "overdue": "true",
+        "assignee": "unassigned",
+        "category": "jalan-rusak",
+    },
+    "agency=JP&status=Menunggu&overdue=true": {"agency": "JP", "status": "Menunggu", "overdue": "true"},
+    "agency=DBM.JP&category=jalan-rusak": {"agency": "DBM.JP", "category": "jalan-rusak"},
+    "status=Proses&sort=due": {"status": "Proses", "sort": "due"},
+    "all five incl. agency=JP (none match)": {
+        "status": "Menunggu",
+        "overdue": "true",
+        "category": "jalan-rusak",
+        "assignee": "unassigned",
+        "agency": "JP",
+    },
+}
+DISPATCHER_FILTERS = {
+    "status=Menunggu&overdue=true": {"status": "Menunggu", "overdue": "true"},
+    "assignee=unassigned": {"assignee": "unassigned"},
+    "category=jalan-lingkungan-rusak": {"category": "jalan-lingkungan-rusak"},
+    "Menunggu+unassigned+saluran-lingkungan": {
+        "status": "Menunggu",
+        "assignee": "unassigned",
+        "category": "saluran-lingkungan",
+    },
+    "status=Proses&sort=due": {"status": "Proses", "sort": "due"},
+}
+
+
+def seed(db: str, reports: int, random_seed: int, now: int) -> tuple[float, str]:
     started = time.perf_counter()
     done = subprocess.run(
         [
@@ -401,13 +442,13 @@ def seed(db_path: Path, reports: int, random_seed: int) -> tuple[float, str]:
             "crm_server.cli",
             "seed",
             "--db",
-            str(db_path),
+            db,
             "--reports",
             str(reports),
             "--random-seed",
             str(random_seed),
             "--now",
-            str(int(time.time())),
+            str(now),
         ],
         capture_output=True,
         text=True,
@@ -420,73 +461,68 @@ def seed(db_path: Path, reports: int, random_seed: int) -> tuple[float, str]:
     return wall, own.group(1) if own else "?"
 
 
-def run(args: argparse.Namespace, workdir: Path) -> None:
-    results = Results()
+def database_facts(db: str) -> tuple[str, float]:
+    """The engine's version and the database's size in MB (for SQLite, with its WAL)."""
+    from crm_server.storage.engine import Database
+
+    if "://" not in db:
+        size = sum(p.stat().st_size for p in Path(db).parent.glob(Path(db).name + "*"))
+        return f"SQLite {sqlite3.sqlite_version}", size / 1e6
+    database = Database.open(db)
+    try:
+        with database.read() as conn:
+            version = conn.exec_driver_sql("SHOW server_version").scalar_one()
+            size = conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar_one()
+    finally:
+        database.dispose()
+    return f"PostgreSQL {version}", size / 1e6
+
+
+@dataclass
+class Measured:
+    """One database's figures."""
+
+    kind: str
+    engine: str = ""
+    seed_line: str = ""
+    results: Results = field(default_factory=Results)
+    ratios: list[str] = field(default_factory=list)
+    assign_lines: list[str] = field(default_factory=list)
+
+
+def measure_database(args: argparse.Namespace, kind: str, db: str, workdir: Path, now: int) -> Measured:
+    measured = Measured(kind)
+    results = measured.results
     n = args.requests
     if args.db:
-        db_path = args.db
-        seed_line = f"seed: skipped, reusing {db_path}"
+        measured.engine, _ = database_facts(db)
+        measured.seed_line = "seed: skipped, reusing --db"
     else:
-        db_path = workdir / "bench.sqlite3"
-        print(f"seeding {args.reports:,} reports into {db_path} ...", flush=True)
-        seed_wall, seed_own = seed(db_path, args.reports, args.random_seed)
-        size_mb = sum(p.stat().st_size for p in workdir.glob("bench.sqlite3*")) / 1e6
-        seed_line = (
+        print(f"[{kind}] seeding {args.reports:,} reports ...", flush=True)
+        seed_wall, seed_own = seed(db, args.reports, args.random_seed, now)
+        measured.engine, size_mb = database_facts(db)
+        measured.seed_line = (
             f"seed {args.reports:,} reports: {seed_wall:.1f} s wall (process start to exit; the seed itself"
             f" reports {seed_own} s), database {size_mb:,.0f} MB; target < {SEED_TARGET_S:.0f} s:"
             f" {'ok' if seed_wall < SEED_TARGET_S else 'MISS'}"
         )
-    print(seed_line, flush=True)
+    print(f"[{kind}] {measured.engine}; {measured.seed_line}", flush=True)
 
     with (
-        running_server(db_path, workdir / "server.log") as base_url,
+        running_server(db, workdir / f"server-{kind}.log") as base_url,
         httpx.Client(base_url=base_url, timeout=120.0) as client,
     ):
         sup = login(client, *SUPERVISOR)
         dis = login(client, *DISPATCHER)
         people = (("supervisor", sup), ("dispatcher", dis))
 
-        print("list queries over HTTP (limit 50, sort -created unless said):", flush=True)
+        print(f"[{kind}] list queries over HTTP (limit 50, sort -created unless said):", flush=True)
         for who, headers in people:
             measure(results, client, headers, who, "first", "first page", {"limit": 50}, n)
 
-        filters = {
-            "status=Menunggu": {"status": "Menunggu"},
-            "status=Menunggu&overdue=true": {"status": "Menunggu", "overdue": "true"},
-            "category=jalan-rusak": {"category": "jalan-rusak"},
-            "assignee=unassigned": {"assignee": "unassigned"},
-            "agency=JP": {"agency": "JP"},
-            "Menunggu+overdue+unassigned+jalan-rusak": {
-                "status": "Menunggu",
-                "overdue": "true",
-                "assignee": "unassigned",
-                "category": "jalan-rusak",
-            },
-            "agency=JP&status=Menunggu&overdue=true": {"agency": "JP", "status": "Menunggu", "overdue": "true"},
-            "agency=DBM.JP&category=jalan-rusak": {"agency": "DBM.JP", "category": "jalan-rusak"},
-            "status=Proses&sort=due": {"status": "Proses", "sort": "due"},
-            "all five incl. agency=JP (none match)": {
-                "status": "Menunggu",
-                "overdue": "true",
-                "category": "jalan-rusak",
-                "assignee": "unassigned",
-                "agency": "JP",
-            },
-        }
-        dispatcher_filters = {
-            "status=Menunggu&overdue=true": {"status": "Menunggu", "overdue": "true"},
-            "assignee=unassigned": {"assignee": "unassigned"},
-            "category=jalan-lingkungan-rusak": {"category": "jalan-lingkungan-rusak"},
-            "Menunggu+unassigned+saluran-lingkungan": {
-                "status": "Menunggu",
-                "assignee": "unassigned",
-                "category": "saluran-lingkungan",
-            },
-            "status=Proses&sort=due": {"status": "Proses", "sort": "due"},
-        }
-        for label, params in filters.items():
+        for label, params in FILTERS.items():
             measure(results, client, sup, "supervisor", "filtered", label, {"limit": 50, **params}, n, FILTER_TARGET_MS)
-        for label, params in dispatcher_filters.items():
+        for label, params in DISPATCHER_FILTERS.items():
             measure(results, client, dis, "dispatcher", "filtered", label, {"limit": 50, **params}, n, FILTER_TARGET_MS)
 
         deep_cursor = None
@@ -522,10 +558,10 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
                     SEARCH_TARGET_MS,
                 )
 
-        print("baseline in process (no HTTP), supervisor:", flush=True)
-        ratios = baseline(results, db_path, deep_cursor, terms, n)
+        print(f"[{kind}] baseline in process (no HTTP), supervisor:", flush=True)
+        measured.ratios = baseline(results, db, deep_cursor, terms, n)
 
-        print(f"assign throughput: {args.writers} concurrent clients ...", flush=True)
+        print(f"[{kind}] assign throughput: {args.writers} concurrent clients ...", flush=True)
         numbers = open_reports(client, sup, args.writers * args.assigns_per_writer)
         outcome = asyncio.run(assign_throughput(base_url, sup, numbers, args.writers))
 
@@ -533,7 +569,7 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
     non2xx = {code: c for code, c in outcome["statuses"].items() if not 200 <= code < 300}
     assign = outcome["assign_ms"]
     reads = outcome["read_ms"]
-    assign_lines = [
+    measured.assign_lines = [
         f"assign: {args.writers} clients x {args.assigns_per_writer} reports (GET for the ETag, then POST assign)",
         f"  {outcome['ok']} assigns in {outcome['elapsed']:.1f} s = {outcome['ok'] / outcome['elapsed']:.0f} writes/s"
         f" (each also preceded by an audited GET: {2 * outcome['ok'] / outcome['elapsed']:.0f} write transactions/s)",
@@ -542,7 +578,24 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
         f" p95 {percentile(reads, 0.95):.0f} ms",
         f"  responses by status: {statuses}; non-2xx: {non2xx or 'none'}",
     ]
-    print_table(args, results, seed_line, assign_lines, ratios)
+    return measured
+
+
+def run(args: argparse.Namespace, workdir: Path) -> None:
+    now = int(time.time())  # one `now` for every database: the same data in each
+    everything: list[Measured] = []
+    with contextlib.ExitStack() as stack:
+        for kind in args.databases:
+            if args.db:
+                db = str(args.db)
+            elif kind == "sqlite":
+                db = str(workdir / "bench.sqlite3")
+            else:
+                cluster = Cluster().start()  # in a folder of its own, which it removes when stopped
+                stack.callback(cluster.stop)
+                db = cluster.url("bench")
+            everything.append(measure_database(args, kind, db, workdir, now))
+    print_table(args, everything)
 
 
 def command_line() -> str:
@@ -552,48 +605,80 @@ def command_line() -> str:
     return shlex.join([str(python), *sys.argv])
 
 
-def print_table(args, results: Results, seed_line: str, assign_lines: list[str], ratios: list[str]) -> None:
-    sqlite_version = sqlite3.sqlite_version
+def print_table(args: argparse.Namespace, everything: list[Measured]) -> None:
+    """One line per query, a p50/p95 pair of columns per database, rows matched by query."""
+    width = 100 + 18 * len(everything)
     print()
-    print("=" * 118)
+    print("=" * width)
     print(
         f"crm_server benchmark: {args.reports:,} reports; {os.cpu_count()} cores; Python {platform.python_version()};"
-        f" SQLite {sqlite_version}; {args.requests} measured requests per query after {WARMUP} warm-up"
+        f" {'; '.join(m.engine for m in everything)}; {args.requests} measured requests per query after"
+        f" {WARMUP} warm-up"
     )
     print(f"command: {command_line()}")
-    print(seed_line)
-    print("-" * 118)
-    print(
-        f"{'section':<9} {'query':<46} {'who':<10} {'n':>4}"
-        f" {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  {'target':<10} result"
-    )
-    for row in results.rows:
-        target = f"p95<{row.target_ms:.0f}" if row.target_ms else ""
+    for m in everything:
+        print(f"{m.kind:<10} {m.seed_line}")
+    print("-" * width)
+    columns = "".join(f" {m.kind[:10] + ' p50/p95':>17}" for m in everything)
+    verdicts = "result".ljust(6 * len(everything))
+    print(f"{'section':<9} {'query':<46} {'who':<10} {'n':>4}{columns}  {'target':<10} {verdicts} rows")
+    rows: dict[tuple[str, str, str], list[Row | None]] = {}
+    for i, m in enumerate(everything):
+        for row in m.results.rows:
+            rows.setdefault((row.section, row.label, row.who), [None] * len(everything))[i] = row
+    for (section, label, who), found in rows.items():
+        some = next(row for row in found if row is not None)
+        figures = "".join(f" {row.p50:>8.1f}/{row.p95:<8.1f}" if row else f" {'-':>17}" for row in found)
+        target = f"p95<{some.target_ms:.0f}" if some.target_ms else ""
+        verdicts = "/".join(row.verdict if row else "-" for row in found) if some.target_ms else ""
+        notes = list(dict.fromkeys(row.note for row in found if row))
         print(
-            f"{row.section:<9} {row.label[:46]:<46} {row.who:<10} {len(row.samples_ms):>4} {row.p50:>8.1f}"
-            f" {row.p95:>8.1f} {row.max:>8.1f}  {target:<10} {row.verdict or ''} {row.note}".rstrip()
+            f"{section:<9} {label[:46]:<46} {who:<10} {len(some.samples_ms):>4}{figures}  {target:<10}"
+            f" {verdicts:<{6 * len(everything)}} {' | '.join(notes)}".rstrip()
         )
     print("total: exact, but `>=N` (a lower bound, total_is_lower_bound) for a search matching over 10,000")
-    print("-" * 118)
-    for line in ratios:
-        print(line)
-    print("-" * 118)
-    for line in assign_lines:
-        print(line)
-    print("=" * 118)
+    for m in everything:
+        print("-" * width)
+        print(f"{m.kind}:")
+        for line in m.ratios:
+            print(f"  {line}")
+        for line in m.assign_lines:
+            print(f"  {line}")
+    print("=" * width)
+
+
+def databases(value: str) -> list[str]:
+    chosen = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = set(chosen) - set(DATABASES)
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(DATABASES)}")
+    return chosen
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=1_000_000)
+    parser.add_argument(
+        "--databases", type=databases, default=list(DATABASES), help="comma-separated: sqlite,postgresql"
+    )
     parser.add_argument("--random-seed", type=int, default=1)
     parser.add_argument("--requests", type=int, default=50, help="measured requests per list query")
     parser.add_argument("--writers", type=int, default=50, help="concurrent assigning clients")
     parser.add_argument("--assigns-per-writer", type=int, default=10)
     parser.add_argument("--workdir", type=Path, default=None, help="parent folder for the temporary database")
-    parser.add_argument("--db", type=Path, default=None, help="measure this seeded database instead (it is written to)")
-    parser.add_argument("--keep", action="store_true", help="keep the database and server log")
+    parser.add_argument(
+        "--db",
+        default=None,
+        help="measure this seeded database (a SQLite file or a postgresql+psycopg:// URL) instead; it is written to",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the SQLite database and the server logs (the cluster is always stopped)",
+    )
     args = parser.parse_args(argv)
+    if args.db:
+        args.databases = ["postgresql" if args.db.startswith("postgresql") else "sqlite"]
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="crm-bench-", dir=args.workdir))

@@ -7,6 +7,8 @@ import socket
 import uvicorn
 from fastapi import FastAPI
 
+from crm_server import malloc_arenas
+
 
 class _Server(uvicorn.Server):
     """uvicorn lets every open response finish before it stops, and an event stream never
@@ -32,6 +34,7 @@ def serve(app: FastAPI, host: str, port: int, *, trusted_proxies: tuple[str, ...
     sign-in throttling and the audit trail count by). None by default, loopback included:
     trusted from anywhere, the header would let one client pose as many and spread its guesses
     (uvicorn on its own trusts it from 127.0.0.1)."""
+    malloc_arenas.bound()  # before the request threads start: they would each take a heap
     config = uvicorn.Config(
         app,
         host=host,

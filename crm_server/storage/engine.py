@@ -21,8 +21,24 @@ BUSY_TIMEOUT_MS = 30_000
 STATEMENT_TIMEOUT_MS = 15_000
 CONNECT_TIMEOUT_S = 5
 POOL_TIMEOUT_S = 10.0
+# Connections a process may hold: POOL_SIZE kept open, up to MAX_OVERFLOW more under a burst.
+POOL_SIZE = 8
+MAX_OVERFLOW = 16
+# SQLite: one page-cache budget for the process, shared out over every connection the pool may
+# hold. Each connection has a cache of its own that fills as it reads, up to its size, and keeps
+# it: at 64 MiB each, a server on 100,000 reports under benchmarks/memory_soak.py went from
+# 86 MiB to 330 at minute 1 and 403 at minute 5. Pages not in a connection's cache come from the
+# OS's file cache, which every connection and process shares. (A smaller pool would bound it
+# too, but requests run on up to 40 threads and event streams hold connections while they poll:
+# they would queue for one.)
+SQLITE_CACHE_BUDGET_KIB = 64 * 1024
+SQLITE_CACHE_KIB = SQLITE_CACHE_BUDGET_KIB // (POOL_SIZE + MAX_OVERFLOW)
 _WRITE = "crm_write"
 _BULK_PRAGMAS = {"cache_size": -512 * 1024, "synchronous": 0}  # 512 MiB; OFF
+# PostgreSQL, for the load's transaction alone: no statement timeout (a load may run longer than
+# any request should), and memory to build its indexes in (the default 64 MB makes a GIN index
+# over a million reports spill to disk).
+_BULK_SETTINGS = {"statement_timeout": "0", "maintenance_work_mem": "'256MB'"}
 # PostgreSQL: the advisory lock every write transaction takes first (any constant of our own).
 WRITE_LOCK_KEY = 0x43524D5F57  # "CRM_W"
 _TAKE_WRITE_LOCK = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=WRITE_LOCK_KEY)
@@ -59,8 +75,8 @@ class Database:
             create_engine(
                 url,
                 connect_args=connect_args,
-                pool_size=8,
-                max_overflow=16,
+                pool_size=POOL_SIZE,
+                max_overflow=MAX_OVERFLOW,
                 pool_timeout=POOL_TIMEOUT_S,
                 pool_pre_ping=not url.startswith("sqlite"),
             )
@@ -125,8 +141,9 @@ class Database:
                 conn.execution_options(**{_WRITE: True})
                 with conn.begin():
                     self._take_write_lock(conn)
-                    if not self.is_sqlite:  # a load may run longer than any request should
-                        conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
+                    if not self.is_sqlite:
+                        for setting, setting_value in _BULK_SETTINGS.items():
+                            conn.exec_driver_sql(f"SET LOCAL {setting} = {setting_value}")
                     yield conn
             finally:
                 if raw is not None:
@@ -155,7 +172,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache per connection
+        cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")  # negative: KiB, not pages
         cur.close()
 
     @event.listens_for(engine, "begin")
