@@ -112,22 +112,51 @@ def cmd_serve(args: argparse.Namespace) -> None:
             seed_templates(db)
             seed_reports(db, args.reports, random_seed=args.random_seed)
             say(f"seeded {args.reports} demo reports")
-        from crm_server.api.app import create_app
-        from crm_server.api.serving import serve
-        from crm_server.reference.boundaries import BoundaryFileError
+        if args.workers == 1:
+            print(f"serving on http://{args.host}:{args.port}", flush=True)
+            _serve(args, db)
+            return
+        _boundaries_usable(db, args.kelurahan_boundaries)  # refused here, not in every process
+    # Several processes: one listening socket, bound here; each process opens the database itself,
+    # after the fork, so that no connection crosses it.
+    from crm_server.api.serving import listening_socket, run_processes
 
-        try:
-            app = create_app(
-                db,
-                heartbeat_seconds=args.heartbeat,
-                max_streams=args.max_streams,
-                max_streams_per_operator=args.max_streams_per_operator,
-                boundaries_file=args.kelurahan_boundaries,
-            )
-        except BoundaryFileError as exc:
-            raise CliError(f"--kelurahan-boundaries: {exc}") from None
-        print(f"serving on http://{args.host}:{args.port}", flush=True)
-        serve(app, args.host, args.port, trusted_proxies=args.trusted_proxies)
+    sock = listening_socket(args.host, args.port)
+    print(f"serving on http://{args.host}:{args.port} ({args.workers} processes)", flush=True)
+
+    def one_process() -> None:
+        with open_db(args.db) as db:
+            _serve(args, db, sock)
+
+    raise SystemExit(run_processes(args.workers, one_process))
+
+
+def _serve(args: argparse.Namespace, db: Database, sock: socket.socket | None = None) -> None:
+    from crm_server.api.app import create_app
+    from crm_server.api.serving import serve
+    from crm_server.reference.boundaries import BoundaryFileError
+
+    try:
+        app = create_app(
+            db,
+            heartbeat_seconds=args.heartbeat,
+            max_streams=args.max_streams,
+            max_streams_per_operator=args.max_streams_per_operator,
+            boundaries_file=args.kelurahan_boundaries,
+        )
+    except BoundaryFileError as exc:
+        raise CliError(f"--kelurahan-boundaries: {exc}") from None
+    serve(app, args.host, args.port, trusted_proxies=args.trusted_proxies, sock=sock)
+
+
+def _boundaries_usable(db: Database, path: Path | None) -> None:
+    from crm_server.reference.boundaries import BoundaryFileError
+    from crm_server.services.directory import Directory
+
+    try:
+        Directory(db, boundaries_file=path)
+    except BoundaryFileError as exc:
+        raise CliError(f"--kelurahan-boundaries: {exc}") from None
 
 
 def cmd_seed(args: argparse.Namespace) -> None:
@@ -167,6 +196,12 @@ def add_parsers(with_db) -> None:  # noqa: ANN001 - the parser factory of crm_se
     p.add_argument("--heartbeat", type=float, default=15.0, help="seconds between event-stream heartbeats")
     p.add_argument(
         "--max-streams", type=_positive, default=2_000, help="event streams this process serves at once (more: 503)"
+    )
+    p.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="server processes sharing the port (each with its own event reader, caps and metrics)",
     )
     p.add_argument(
         "--max-streams-per-operator",
