@@ -25,7 +25,7 @@ from widgets.lifecycle_rows import lifecycle_rows
 from widgets.photo_panel import PhotoPanel
 from widgets.photo_renderers import PhotoRenderer
 from widgets.privacy_banner import PrivacyBanner
-from widgets.report_format import describe_time_left, format_wib, is_late, status_class
+from widgets.report_format import describe_time_left, format_wib, is_late, routing_due, status_class
 
 TEXTS = Texts(
     id={
@@ -389,10 +389,8 @@ class ReportDetail(VerticalScroll, can_focus=True):
             (TEXTS("updated"), Content(format_wib(summary.updated_at))),
             (TEXTS("due"), due),
         ]
-        pending = summary.coordination_due_at
-        if pending is not None and summary.routed_at is None and summary.status is ReportStatus.MENUNGGU:
-            # The 6-hour deadline to the first routing action (assign, coordinate, dispose), while
-            # none has come: red once it has passed.
+        pending = routing_due(summary)
+        if pending is not None:  # red once it has passed
             route_by = Content(format_wib(pending) + " (" + describe_time_left(pending, now) + ")")
             rows.append((TEXTS("route_by"), route_by.stylize(self._style("late")) if now > pending else route_by))
         if isinstance(summary, Report):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from api_client.models import ReportStatus
+from api_client.models import ReportStatus, ReportSummary
 from widgets.i18n import Texts, language
 
 WIB = timezone(timedelta(hours=7), "WIB")
@@ -29,7 +29,9 @@ TEXTS = Texts(
         "left": "{span} lagi",
         "overdue": "terlambat {span}",
         "due_now": "jatuh tempo sekarang",
-        "legend": "Umur dan Sisa: m menit, j jam, h hari; Sisa di bawah nol: sudah lewat tenggat.",
+        "legend": "Umur dan Sisa: m menit, j jam, h hari; Sisa di bawah nol: sudah lewat tenggat; "
+        "r di depan Sisa: batas rute 6 jam (laporan Menunggu yang belum didisposisi, dikoordinasikan atau ditugaskan).",
+        "route_mark": "r",
     },
     en={
         "minute": "m",
@@ -41,9 +43,11 @@ TEXTS = Texts(
         "left": "{span} left",
         "overdue": "overdue by {span}",
         "due_now": "due now",
-        "legend": "Age and Left: m minutes, h hours, d days; a Left below zero is past its deadline.",
+        "legend": "Age and Left: m minutes, h hours, d days; a Left below zero is past its deadline; "
+        "r before Left: the 6-hour route-by deadline (a Menunggu report not yet assigned, coordinated or disposed).",
+        "route_mark": "r",
     },
-    same=frozenset({"minute"}),
+    same=frozenset({"minute", "route_mark"}),
 )
 
 _MONTHS = {
@@ -120,6 +124,23 @@ def describe_time_left(due_at: datetime, now: datetime) -> str:
     if seconds < 60:
         return TEXTS("due_now")
     return TEXTS("left", span=long_span(seconds))
+
+
+def routing_due(summary: ReportSummary) -> datetime | None:
+    """The 6-hour route-by deadline while it is the one running: a Menunggu report that no
+    assign, coordinate or dispose has reached yet (None from a server that does not say)."""
+    routing = summary.status is ReportStatus.MENUNGGU and summary.routed_at is None
+    return summary.coordination_due_at if routing else None
+
+
+def format_left(summary: ReportSummary, now: datetime) -> tuple[str, bool]:
+    """The list's Left cell of an open report and whether it is red: to the route-by deadline
+    (marked) while that one runs, else to the 7-day one; red past either, or from day six."""
+    route_by = routing_due(summary)
+    late = is_late(summary.created_at, summary.due_at, now, summary.status)
+    if route_by is None:
+        return format_time_left(summary.due_at, now), late
+    return TEXTS("route_mark") + format_time_left(route_by, now), late or now > route_by
 
 
 def is_late(created_at: datetime, due_at: datetime, now: datetime, status: ReportStatus) -> bool:

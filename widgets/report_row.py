@@ -14,7 +14,7 @@ from rich.cells import cell_len, set_cell_size
 from api_client.models import ReportSummary
 from widgets import safe_text
 from widgets.i18n import Texts
-from widgets.report_format import format_age, format_time_left, is_late, status_class
+from widgets.report_format import format_age, format_left, status_class
 
 TEXTS = Texts(
     id={
@@ -121,8 +121,8 @@ def row_cells(
     if not summary.status.is_open:
         left: Cell = (safe_text.PLACEHOLDER, ("placeholder",))  # a closed report has no deadline
     else:
-        late = is_late(summary.created_at, summary.due_at, now, summary.status)
-        left = (format_time_left(summary.due_at, now), ("late",) if late else ())
+        shown, late = format_left(summary, now)
+        left = (shown, ("late",) if late else ())
     return {
         "new": (MARK, ("marked",)) if marked else (NEW_MARK, ("new",)) if new else ("", ()),
         "number": (safe_text.line(summary.number), ()),

@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from api_client.models import ReportStatus
+from tests.widgets import fixtures
 from widgets.report_format import (
     compact_span,
     describe_time_left,
     format_age,
+    format_left,
     format_time_left,
     format_wib,
     is_late,
@@ -81,6 +83,27 @@ def test_red_from_day_six_and_when_overdue_for_open_reports_only() -> None:
     assert late(timedelta(days=9))
     assert late(timedelta(days=1), due_in=timedelta(minutes=-1))  # a short deadline already passed
     assert not late(timedelta(days=9), ReportStatus.SELESAI)
+
+
+def test_left_runs_to_the_route_by_deadline_while_a_menunggu_report_is_not_routed(ui_language) -> None:
+    now = fixtures.NOW
+    arrived = now - timedelta(hours=2)
+
+    def left(status: str = "Menunggu", *, routed: bool = False, route_by: timedelta = timedelta(hours=4)):
+        moments = {"created_at": arrived.isoformat(), "due_at": (arrived + timedelta(days=7)).isoformat()}
+        routing = {
+            "coordination_due_at": (now + route_by).isoformat(),
+            "routed_at": now.isoformat() if routed else None,
+        }
+        return format_left(fixtures.summary(0, status=status, **moments, **routing), now)
+
+    ui_language("en")
+    assert left() == ("r4h", False)  # the 6 hours from arrival, 2 of them gone
+    assert left(route_by=timedelta(minutes=-30)) == ("r-30m", True)  # passed: red on day one
+    assert left(routed=True) == ("6d", False)  # routed: the 7-day deadline again
+    assert left("Proses") == ("6d", False)
+    ui_language("id")
+    assert left() == ("r4j", False)
 
 
 def test_status_classes_are_distinct_and_css_safe() -> None:
