@@ -3,7 +3,6 @@ what a test does to reports of its own moves them by exactly that."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, datetime
 
 import pytest
@@ -12,7 +11,6 @@ from crm_server.clock import WIB
 from crm_server.storage.engine import Database
 from tests.crm_server.helpers import DBM_JP, HOME, HOME_CITY, Api, assert_error_body
 from tests.support.cli import crm_server
-from tests.support.server import ServerProcess, demo_template
 
 OPEN = ["Menunggu", "Koordinasi", "Disposisi", "Proses", "Menunggu Validasi", "TL Ditolak"]
 FIGURES = ("open", "red", "overdue", "waiting_late", "closed")
@@ -49,7 +47,8 @@ def test_the_figures_are_the_lists_and_add_up(api: Api, user: str):
         for figure in FIGURES:
             assert sum(row[figure] for row in rows) == total[figure], figure
     if total["closed"] or user == "supervisor":  # the demo closed reports in DKI in the last 30 days
-        assert 0 <= total["closed_on_time_share"] <= 1 and total["median_close_seconds"] > 0
+        # (a report a test closes within the second it arrived takes 0 seconds)
+        assert 0 <= total["closed_on_time_share"] <= 1 and total["median_close_seconds"] >= 0
     else:
         assert total["closed_on_time_share"] is None and total["median_close_seconds"] is None
     days = body["days"]
@@ -74,8 +73,16 @@ def test_each_role_sees_its_own_scope(api: Api):
     assert all(code.startswith(f"{HOME_CITY}.") and code.count(".") == 1 for code in agencies("supervisor.jp"))
     assert {HOME_CITY, "DBM"} <= agencies("supervisor")
     assert not any("." in code for code in agencies("supervisor"))
-    assert officers("dispatcher") == {None, "officer", "officer2", "officer3"}
-    assert officers("dispatcher.dbm") == {None, "officer.dbm", "officer.dbm2"}
+    # The agency's own officers always; any other only by a report in the scope (a report
+    # another test coordinated into DBM.JP keeps the kelurahan officer it had).
+    for user, own in (
+        ("dispatcher", {"officer", "officer2", "officer3"}),
+        ("dispatcher.dbm", {"officer.dbm", "officer.dbm2"}),
+    ):
+        listed = officers(user)
+        assert {None, *own} <= listed
+        for other in listed - {None, *own}:
+            assert api.reports(user, assignee=other, limit=1)["total"] > 0, (user, other)
     assert {"officer", "officer.dbm"} <= officers("supervisor")
     # Officers by name only: nothing else about anyone.
     row = officer_row(stats(api, "supervisor"), "officer")
@@ -124,8 +131,10 @@ def _closed_at(path) -> dict[int, int | None]:
 def test_a_database_from_before_closed_at_learns_when_each_report_closed(tmp_path):
     """Migration 9 on a database made before it: a Selesai report closed when its history last
     says it became Selesai (what the seed, and every close since, writes into closed_at)."""
-    path = str(tmp_path / "crm.sqlite3")  # a copy of its own of the seeded database: its schema changes
-    shutil.copyfile(demo_template(ServerProcess.reports, ServerProcess.random_seed), path)
+    # A SQLite file of its own, seeded here, whichever database the pass's servers use: its
+    # schema changes.
+    path = str(tmp_path / "crm.sqlite3")
+    assert crm_server("seed", "--db", path, "--reports", "300").returncode == 0
     seeded = _closed_at(path)
     assert any(seeded.values()) and not all(seeded.values())
     database = Database.open(path)
