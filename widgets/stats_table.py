@@ -100,10 +100,10 @@ class StatsTable(DataTable[Text]):
         disabled: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled, cursor_type="row", zebra_stripes=True)
-        self.title = title
+        self.heading = title  # the first column's (not `title`: only the app sets a title)
 
     def on_mount(self) -> None:
-        self.add_column(Text(self.title), width=NAME_CHARS, key="name")
+        self.add_column(Text(self.heading), width=NAME_CHARS, key="name")
         for key in ("open", "red", "overdue", "waiting_late", "median", "on_time"):
             self.add_column(Text(TEXTS(key), justify="right"), key=key)
 
