@@ -26,6 +26,19 @@ TemplateLoader = Callable[[], Awaitable[Sequence[ResponseTemplate]]]
 MAX_FILLED_CHARS = 2_000  # the server's bound on a template's text and the console's on a note
 
 
+def cursor_after_layout(widget: Widget) -> None:
+    """Once the layout around `widget` has changed, the terminal's cursor goes back into the
+    focused text area: a TextArea places it only as it gains focus, moves or scrolls, so after
+    rows above it appear or go it would blink where the area was."""
+
+    def place() -> None:
+        focused = widget.app.focused
+        if isinstance(focused, TextArea):
+            widget.app.cursor_position = focused.cursor_screen_offset
+
+    widget.call_after_refresh(place)
+
+
 class TemplateChoice:
     def __init__(self, load: TemplateLoader | None, target: str) -> None:
         """`load`: the templates to offer (None: the dialog offers none); `target`: the selector
@@ -49,8 +62,9 @@ class TemplateChoice:
             templates = await load()
         except CrmApiError as error:
             picker.problem = line(describe(error), max_chars=200)
-            return
-        picker.show_templates(templates)
+        else:
+            picker.show_templates(templates)
+        cursor_after_layout(picker)  # the list grew above a text area that may have the focus
 
     def fill(self, dialog: Widget, template: ResponseTemplate, report: ReportSummary) -> None:
         """The text area holds the template filled for `report` (sanitised: the text and the

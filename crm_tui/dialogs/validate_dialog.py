@@ -33,7 +33,7 @@ from api_client.errors import CrmApiError
 from api_client.models import Decision, Evidence, FollowUp, Report, ReportSummary
 from crm_tui.dialogs.action_dialog import ActionDialog, Refusal, Submit
 from crm_tui.dialogs.key_hints import Label
-from crm_tui.dialogs.template_choice import TemplateChoice, TemplateLoader
+from crm_tui.dialogs.template_choice import TemplateChoice, TemplateLoader, cursor_after_layout
 from crm_tui.error_messages import describe
 from widgets import safe_text
 from widgets.i18n import Texts
@@ -113,7 +113,7 @@ class ValidateDialog(ActionDialog[ValidatePayload, R]):
     | Key | Binding id | Action |
     | :- | :- | :- |
     | up, down | | In the decision list: accept or reject. |
-    | enter | | In the templates (tab from the decision): fill the reason with the highlighted one. |
+    | enter | | In the templates (shown once reject is chosen): fill the reason with the highlighted one. |
     | ctrl+s | dialog.confirm | Send the decision (again, after a failure). |
     | escape | dialog.cancel | Close; the decision and the reason are kept as a draft. |
     """
@@ -173,6 +173,9 @@ class ValidateDialog(ActionDialog[ValidatePayload, R]):
         with VerticalScroll(id="validate-form"):
             yield Static(Content(self._round_text()), id="round", markup=False)
             if self.round is not None and self.round.evidence:
+                # The times first: the photos below them may need scrolling to at 80x24.
+                times = [evidence_times(n, e) for n, e in enumerate(self.round.evidence, 1)]
+                yield Static(Content("\n".join(times)), id="evidence-times", markup=False)
                 with Horizontal(id="photos"):
                     if self.full.photo_info.state != "none":
                         self.citizen_panel = self._panel()
@@ -185,8 +188,6 @@ class ValidateDialog(ActionDialog[ValidatePayload, R]):
                         with Vertical(classes="photo-cell"):
                             yield Static(TEXTS("evidence", n=n), classes="field-label", markup=False)
                             yield panel
-                times = [evidence_times(n, e) for n, e in enumerate(self.round.evidence, 1)]
-                yield Static(Content("\n".join(times)), id="evidence-times", markup=False)
         yield OptionList(*(Option(TEXTS(d), id=d) for d in DECISIONS), id="decision", compact=True)
         yield from self.template_choice.compose()
         yield TextArea(id="reason", soft_wrap=True, tab_behavior="focus", placeholder=TEXTS("reason"))
@@ -233,6 +234,15 @@ class ValidateDialog(ActionDialog[ValidatePayload, R]):
             panel.show_loading()
         self._load_photos()
         self.template_choice.start(self)
+        self._offer_templates()
+
+    @on(OptionList.OptionHighlighted, "#decision")
+    def _offer_templates(self) -> None:
+        # The rejection templates only once reject is the decision: the rows they take are the
+        # evidence's until then.
+        for picker in self.query(TemplatePicker):
+            picker.display = self.decision == "reject"
+            cursor_after_layout(picker)
 
     @on(TemplatePicker.Chosen)
     def _template_chosen(self, event: TemplatePicker.Chosen) -> None:
