@@ -1,12 +1,11 @@
 """The agency dashboard's figures: per officer, per sub-agency and per day, over the caller's scope.
 
-Three grouped queries over indexes that hold every column they read, so no report row is read:
+Two queries, neither of which reads a report row:
 - open reports by (agency, assignee), with red, overdue and late Menunggu counted in the same pass
-  (ix_reports_open: open reports only, already in that order);
-- the reports closed in the window, one index entry each (ix_reports_closed_at, or for a scope of
-  some agencies ix_reports_agency_closed_at), from which the medians, the on-time shares and the
-  closures per day are computed here;
-- arrivals per Jakarta day (the created-led list indexes).
+  (ix_reports_open: open reports only, already in that order; an index holding every column read);
+- the window's rows of the daily tallies (storage/tallies.py): per Jakarta day and (agency,
+  assignee), the arrivals, the closures by the due date, and each closure's time to close, from
+  which the medians (exact), the on-time shares and the closures per day are computed here.
 Officers' and agencies' rows are then summed from the (agency, assignee) groups.
 """
 
@@ -27,7 +26,8 @@ from crm_server.services.directory import Directory
 from crm_server.services.principal import Principal, subtree_range
 from crm_server.services.report_reads import overdue_clause, scope_clauses
 from crm_server.statuses import Status
-from crm_server.storage.schema import agencies, operators, reports
+from crm_server.storage.schema import agencies, daily_tallies, operators, reports
+from crm_server.storage.tallies import decode, jakarta_day, on_tallies
 
 WINDOW_DAYS = 30
 
@@ -71,15 +71,10 @@ def _sum(tallies: Iterable[_Tally]) -> _Tally:
     return total
 
 
-def _jakarta_day(epoch: int) -> int:
-    """Days since 1970-01-01 in Jakarta (WIB), as the report numbers date a report."""
-    return (epoch + WIB_OFFSET) // DAY
-
-
 def report_stats(conn: Connection, directory: Directory, who: Principal) -> schemas.Stats:
     at = now()
     scope = scope_clauses(conn, directory, who)
-    first_day = _jakarta_day(at) - (WINDOW_DAYS - 1)
+    first_day = jakarta_day(at) - (WINDOW_DAYS - 1)
     since = first_day * DAY - WIB_OFFSET
     tallies: defaultdict[Group, _Tally] = defaultdict(_Tally)
 
@@ -105,27 +100,23 @@ def report_stats(conn: Connection, directory: Directory, who: Principal) -> sche
         tally = tallies[agency_code, assignee_id]
         tally.open, tally.red, tally.overdue, tally.waiting_late = count, reds, overdues, waiting
 
-    # The window's closures, from an index of when reports closed: one range of it for the whole
-    # tree, one per agency of a narrower scope.
+    # The window's arrivals and closures, from the daily tallies: a row per day and (agency,
+    # assignee) holding a report, not one per report.
+    arrivals: Counter[int] = Counter()
     closures: Counter[int] = Counter()
-    closed_rows = conn.execute(
-        select(
-            reports.c.agency_code, reports.c.assignee_id, reports.c.closed_at, reports.c.created_at, reports.c.due_at
-        ).where(reports.c.closed_at >= since, *scope)
-    )
-    for agency_code, assignee_id, closed_at, created_at, due_at in closed_rows:
-        tally = tallies[agency_code, assignee_id]
-        tally.close_seconds.append(closed_at - created_at)
-        tally.on_time += closed_at <= due_at
-        closures[_jakarta_day(closed_at)] += 1
-
-    day = ((reports.c.created_at + WIB_OFFSET) // DAY).label("day")  # integer division on both engines
-    arrivals: dict[int, int] = {
-        n: count
-        for n, count in conn.execute(
-            select(day, func.count()).where(reports.c.created_at >= since, *scope).group_by(day)
+    t = daily_tallies
+    for n, agency_code, assignee_id, arrived, on_time, blob in conn.execute(
+        select(t.c.day, t.c.agency_code, t.c.assignee_id, t.c.arrivals, t.c.closed_on_time, t.c.close_seconds).where(
+            t.c.day >= first_day, *(on_tallies(clause) for clause in scope)
         )
-    }
+    ):
+        arrivals[n] += arrived
+        if blob:  # an empty one would add an officer's row of zeros
+            seconds = decode(blob)
+            tally = tallies[agency_code, assignee_id]
+            tally.close_seconds += seconds
+            tally.on_time += on_time
+            closures[n] += len(seconds)
 
     days = [
         schemas.DayCount(
