@@ -4,15 +4,17 @@ what a test does to reports of its own moves them by exactly that."""
 from __future__ import annotations
 
 import shutil
+from collections import defaultdict
 from datetime import date, datetime
 
 import pytest
 
 from crm_server.clock import WIB
 from crm_server.storage.engine import Database
+from crm_server.storage.tallies import decode
 from tests.crm_server.helpers import DBM_JP, HOME, HOME_CITY, Api, assert_error_body
 from tests.support.cli import crm_server
-from tests.support.server import ServerProcess, demo_template
+from tests.support.server import ServerProcess, demo_template, query
 
 OPEN = ["Menunggu", "Koordinasi", "Disposisi", "Proses", "Menunggu Validasi", "TL Ditolak"]
 FIGURES = ("open", "red", "overdue", "waiting_late", "closed")
@@ -146,3 +148,82 @@ def test_a_database_from_before_closed_at_learns_when_each_report_closed(tmp_pat
     finally:
         database.dispose()
     assert {"ix_reports_closed_at", "ix_reports_agency_closed_at", "ix_reports_open"} <= indexes
+
+
+def test_a_coordination_moves_the_report_s_arrival_and_closure_to_its_new_agency(api: Api):
+    before = {user: stats(api, user) for user in ("dispatcher", "dispatcher.dbm")}
+    number = api.submit(kelurahan=HOME)
+    handed = api.route("dispatcher", "coordinate", number, DBM_JP, note="Kewenangan Suku Dinas.")
+    assert handed.status_code == 200, handed.text[:300]
+    moved = {user: stats(api, user) for user in ("dispatcher", "dispatcher.dbm")}
+    assert moved["dispatcher"]["days"][-1]["arrivals"] == before["dispatcher"]["days"][-1]["arrivals"]
+    assert moved["dispatcher.dbm"]["days"][-1]["arrivals"] == before["dispatcher.dbm"]["days"][-1]["arrivals"] + 1
+    assert moved["dispatcher.dbm"]["total"]["open"] == before["dispatcher.dbm"]["total"]["open"] + 1
+
+    assert api.close_report("dispatcher.dbm", number).status_code == 200
+    closed = stats(api, "dispatcher.dbm")
+    assert closed["total"]["closed"] == before["dispatcher.dbm"]["total"]["closed"] + 1
+    assert closed["days"][-1]["closures"] == before["dispatcher.dbm"]["days"][-1]["closures"] + 1
+    assert stats(api, "dispatcher")["total"]["closed"] == before["dispatcher"]["total"]["closed"]
+
+
+Cell = tuple[int, str, int | None]
+
+
+def _jakarta_day(epoch: int) -> int:
+    return datetime.fromtimestamp(epoch, WIB).date().toordinal() - date(1970, 1, 1).toordinal()
+
+
+def expected_tallies(db) -> dict[Cell, tuple[int, int, list[int]]]:
+    """What the reports themselves say: each arrives on its Jakarta day, and a Selesai one closes
+    on its own, under the agency and assignee holding it now."""
+    cells: defaultdict[Cell, tuple[int, int, list[int]]] = defaultdict(lambda: (0, 0, []))
+    for created_at, closed_at, due_at, agency, assignee in query(
+        db, "SELECT created_at, closed_at, due_at, agency_code, assignee_id FROM reports"
+    ):
+        arrivals, on_time, seconds = cells[_jakarta_day(created_at), agency, assignee]
+        cells[_jakarta_day(created_at), agency, assignee] = (arrivals + 1, on_time, seconds)
+        if closed_at is not None:
+            arrivals, on_time, seconds = cells[_jakarta_day(closed_at), agency, assignee]
+            closing = (arrivals, on_time + (closed_at <= due_at), sorted([*seconds, closed_at - created_at]))
+            cells[_jakarta_day(closed_at), agency, assignee] = closing
+    return dict(cells)
+
+
+def kept_tallies(db) -> dict[Cell, tuple[int, int, list[int]]]:
+    """The table as the server kept it (a cell that every change took back out counts as none)."""
+    cells = {}
+    for day, agency, assignee, arrivals, on_time, blob in query(
+        db, "SELECT day, agency_code, assignee_id, arrivals, closed_on_time, close_seconds FROM daily_tallies"
+    ):
+        assert (day, agency, assignee) not in cells
+        seconds = list(decode(bytes(blob)))
+        assert seconds == sorted(seconds)
+        if arrivals or on_time or seconds:
+            cells[day, agency, assignee] = (arrivals, on_time, seconds)
+    return cells
+
+
+def test_the_tallies_the_server_keeps_are_the_reports_own_sums(api: Api):
+    """After every write this module's tests made (arrivals, assignments, closes, a reopen, a
+    coordination) and whatever else this server took, nothing has drifted."""
+    number = api.submit(kelurahan=HOME)
+    assert api.assign("dispatcher", number, "officer3").status_code == 200
+    assert api.close_report("dispatcher", number).status_code == 200
+    assert kept_tallies(api.server.db) == expected_tallies(api.server.db)
+
+
+def test_a_database_from_before_the_tallies_has_them_summed_by_the_migration(tmp_path):
+    """Migration 10 on a database made before it: the table, filled from the reports."""
+    path = str(tmp_path / "crm.sqlite3")  # a copy of its own of the seeded database: its schema changes
+    shutil.copyfile(demo_template(ServerProcess.reports, ServerProcess.random_seed), path)
+    database = Database.open(path)
+    try:
+        with database.write() as conn:  # as a database made before migration 10 was
+            conn.exec_driver_sql("DROP TABLE daily_tallies")
+            conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version = 10")
+    finally:
+        database.dispose()
+    assert crm_server("init", "--db", path).returncode == 0
+    kept = kept_tallies(path)
+    assert kept == expected_tallies(path) and sum(len(seconds) for _, _, seconds in kept.values()) > 0
