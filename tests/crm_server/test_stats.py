@@ -14,7 +14,7 @@ from crm_server.storage.engine import Database
 from crm_server.storage.tallies import decode
 from tests.crm_server.helpers import DBM_JP, HOME, HOME_CITY, Api, assert_error_body
 from tests.support.cli import crm_server
-from tests.support.server import ServerProcess, demo_template, query
+from tests.support.server import ServerProcess, as_before_migration, demo_template, query
 
 OPEN = ["Menunggu", "Koordinasi", "Disposisi", "Proses", "Menunggu Validasi", "TL Ditolak"]
 FIGURES = ("open", "red", "overdue", "waiting_late", "closed")
@@ -130,15 +130,9 @@ def test_a_database_from_before_closed_at_learns_when_each_report_closed(tmp_pat
     shutil.copyfile(demo_template(ServerProcess.reports, ServerProcess.random_seed), path)
     seeded = _closed_at(path)
     assert any(seeded.values()) and not all(seeded.values())
-    database = Database.open(path)
-    try:
-        with database.write() as conn:  # as a database made before migration 9 was
-            for index in ("ix_reports_closed_at", "ix_reports_agency_closed_at", "ix_reports_open"):
-                conn.exec_driver_sql(f"DROP INDEX {index}")
-            conn.exec_driver_sql("ALTER TABLE reports DROP COLUMN closed_at")
-            conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version = 9")
-    finally:
-        database.dispose()
+    dropped = ("ix_reports_closed_at", "ix_reports_agency_closed_at", "ix_reports_open")
+    undo = [*(f"DROP INDEX {index}" for index in dropped), "ALTER TABLE reports DROP COLUMN closed_at"]
+    as_before_migration(path, 9, *undo)
     assert crm_server("init", "--db", path).returncode == 0
     assert _closed_at(path) == seeded
     database = Database.open(path)
@@ -147,7 +141,7 @@ def test_a_database_from_before_closed_at_learns_when_each_report_closed(tmp_pat
             indexes = {row[0] for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'")}
     finally:
         database.dispose()
-    assert {"ix_reports_closed_at", "ix_reports_agency_closed_at", "ix_reports_open"} <= indexes
+    assert set(dropped) <= indexes
 
 
 def test_a_coordination_moves_the_report_s_arrival_and_closure_to_its_new_agency(api: Api):
@@ -219,13 +213,7 @@ def test_a_database_from_before_the_tallies_has_them_summed_by_the_migration(tmp
     """Migration 10 on a database made before it: the table, filled from the reports."""
     path = str(tmp_path / "crm.sqlite3")  # a copy of its own of the seeded database: its schema changes
     shutil.copyfile(demo_template(ServerProcess.reports, ServerProcess.random_seed), path)
-    database = Database.open(path)
-    try:
-        with database.write() as conn:  # as a database made before migration 10 was
-            conn.exec_driver_sql("DROP TABLE daily_tallies")
-            conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version = 10")
-    finally:
-        database.dispose()
+    as_before_migration(path, 10, "DROP TABLE daily_tallies")
     assert crm_server("init", "--db", path).returncode == 0
     kept = kept_tallies(path)
     assert kept == expected_tallies(path) and sum(len(seconds) for _, _, seconds in kept.values()) > 0
