@@ -27,7 +27,7 @@ from crm_server.services.principal import Principal, subtree_range
 from crm_server.services.report_reads import scope_clauses
 from crm_server.statuses import Status
 from crm_server.storage.schema import agencies, daily_tallies, operators, reports
-from crm_server.storage.tallies import decode, jakarta_day, on_tallies
+from crm_server.storage.tallies import closure_count, decode, jakarta_day, on_tallies
 
 WINDOW_DAYS = 30
 
@@ -106,23 +106,22 @@ def report_stats(conn: Connection, directory: Directory, who: Principal) -> sche
     # assignee) holding a report, not one per report.
     arrivals: Counter[int] = Counter()
     closures: Counter[int] = Counter()
+    times: defaultdict[Group, list[bytes]] = defaultdict(list)
     t = daily_tallies
     for n, agency_code, assignee_id, arrived, on_time, blob in conn.execute(
         select(t.c.day, t.c.agency_code, t.c.assignee_id, t.c.arrivals, t.c.closed_on_time, t.c.close_seconds).where(
             t.c.day >= first_day, *(on_tallies(clause) for clause in scope)
         )
-    ):
+    ).all():
         arrivals[n] += arrived
         if blob:  # an empty one would add an officer's row of zeros
-            seconds = decode(blob)
-            tally = tallies[agency_code, assignee_id]
-            tally.close_seconds += seconds
-            tally.on_time += on_time
-            closures[n] += len(seconds)
-    # Each group's times in order now: the officers', agencies' and total's lists are then a few
-    # long ordered runs, which their medians' sort merges rather than sorts.
-    for tally in tallies.values():
-        tally.close_seconds.sort()
+            times[agency_code, assignee_id].append(blob)
+            tallies[agency_code, assignee_id].on_time += on_time
+            closures[n] += closure_count(blob)
+    # Each group's times decoded at once and in order: the officers', agencies' and total's lists
+    # are then a few long ordered runs, which their medians' sort merges rather than sorts.
+    for group, blobs in times.items():
+        tallies[group].close_seconds = sorted(decode(b"".join(blobs)))
 
     days = [
         schemas.DayCount(

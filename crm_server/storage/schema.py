@@ -162,7 +162,7 @@ AGENCY_CLOSED_AT_INDEX = Index(
     reports.c.due_at,
 )
 
-# The dashboard's last 30 days, kept as reports change (services/daily_tallies.py): per Jakarta
+# The dashboard's last 30 days, kept as reports change (storage/tallies.py): per Jakarta
 # day and the (agency, assignee) holding a report now, the reports that arrived that day and those
 # that closed that day, with each closure's time to close, so a window's figures read a few
 # thousand rows, not every report that arrived or closed in it.

@@ -25,11 +25,16 @@ from crm_server.clock import DAY, WIB_OFFSET
 from crm_server.storage.schema import daily_tallies, reports
 
 _REPORT_COLUMNS = ("created_at", "closed_at", "due_at", "agency_code", "assignee_id")
+_ITEM_BYTES = array("i").itemsize  # 4 wherever CPython runs
 
 
 def jakarta_day(epoch: int) -> int:
     """Days since 1970-01-01 in Jakarta (WIB), as the report numbers date a report."""
     return (epoch + WIB_OFFSET) // DAY
+
+
+def closure_count(blob: bytes) -> int:
+    return len(blob) // _ITEM_BYTES
 
 
 def decode(blob: bytes) -> array[int]:
