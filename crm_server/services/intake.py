@@ -119,8 +119,8 @@ def _store(
             )
         )
     )
-    arrival = {"created_at": at, "closed_at": None, "due_at": at + DUE_AFTER, "agency_code": agency.code}
-    tallies.record_arrival(conn, {**arrival, "assignee_id": None})
+    arrival = {"created_at": at, "closed_at": None, "due_at": at + DUE_AFTER, "status": Status.MENUNGGU}
+    tallies.record_arrival(conn, {**arrival, "agency_code": agency.code, "assignee_id": None})
     if reporter is not None:
         # Sanitised like every text that arrives: a NUL, say, is no identity, and PostgreSQL
         # refuses it in a text column.

@@ -20,14 +20,14 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Connection, and_, case, func, literal_column, or_, select
 
 from crm_server import schemas
-from crm_server.clock import COORDINATE_AFTER, DAY, RED_AFTER, WIB_OFFSET, now
+from crm_server.clock import COORDINATE_AFTER, DAY, DUE_AFTER, RED_AFTER, WIB_OFFSET, now
 from crm_server.roles import SUBTREE_ROLES, Role
 from crm_server.services.directory import Directory
 from crm_server.services.principal import Principal, subtree_range
 from crm_server.services.report_reads import scope_clauses
 from crm_server.statuses import Status
-from crm_server.storage.schema import agencies, daily_tallies, operators, reports
-from crm_server.storage.tallies import closure_count, decode, jakarta_day, on_tallies
+from crm_server.storage.schema import agencies, daily_tallies, open_tallies, operators, reports
+from crm_server.storage.tallies import closure_count, decode, jakarta_day, said_of
 
 WINDOW_DAYS = 30
 
@@ -78,29 +78,42 @@ def report_stats(conn: Connection, directory: Directory, who: Principal) -> sche
     since = first_day * DAY - WIB_OFFSET
     tallies: defaultdict[Group, _Tally] = defaultdict(_Tally)
 
-    # The list's overdue (report_reads.overdue_clause) is "open and past due"; every row here is
-    # open already, so past due alone says the same and spares a test of the status per report.
-    overdue = reports.c.due_at < at
-    red = or_(reports.c.created_at <= at - RED_AFTER, overdue)
-    waiting_late = and_(reports.c.status == int(Status.MENUNGGU), reports.c.created_at < at - COORDINATE_AFTER)
+    # Open reports: every one counts as red and overdue, and every Menunggu one as late, then the
+    # last week's are counted out where they are not. Only they can be: a due date is the arrival
+    # plus DUE_AFTER (intake and seed write it so, nothing changes it), red comes sooner, and
+    # Menunggu is late after hours. The list's overdue (report_reads.overdue_clause) is "open and
+    # past due"; every report read here is open already, so "past due" alone says the same.
+    o = open_tallies
+    for agency_code, assignee_id, count, waiting in conn.execute(
+        select(o.c.agency_code, o.c.assignee_id, o.c.open, o.c.waiting).where(
+            o.c.open > 0, *(said_of(o, clause) for clause in scope)
+        )
+    ):
+        tally = tallies[agency_code, assignee_id]
+        tally.open = tally.red = tally.overdue = count
+        tally.waiting_late = waiting
+    not_overdue = reports.c.due_at >= at
+    not_red = and_(reports.c.created_at > at - RED_AFTER, not_overdue)
+    waiting_briefly = and_(reports.c.status == int(Status.MENUNGGU), reports.c.created_at >= at - COORDINATE_AFTER)
     # "Open" word for word as the open reports' index says it, a literal and not a parameter: only
     # then may SQLite read that partial index.
     is_open = reports.c.status != literal_column(str(int(Status.SELESAI)))
-    open_groups = conn.execute(
+    recent_groups = conn.execute(
         select(
             reports.c.agency_code,
             reports.c.assignee_id,
-            func.count(),
-            func.sum(case((red, 1), else_=0)),
-            func.sum(case((overdue, 1), else_=0)),
-            func.sum(case((waiting_late, 1), else_=0)),
+            func.sum(case((not_red, 1), else_=0)),
+            func.sum(case((not_overdue, 1), else_=0)),
+            func.sum(case((waiting_briefly, 1), else_=0)),
         )
-        .where(is_open, *scope)
+        .where(is_open, reports.c.created_at >= at - DUE_AFTER, *scope)
         .group_by(reports.c.agency_code, reports.c.assignee_id)
     )
-    for agency_code, assignee_id, count, reds, overdues, waiting in open_groups:
+    for agency_code, assignee_id, not_reds, not_overdues, brief in recent_groups:
         tally = tallies[agency_code, assignee_id]
-        tally.open, tally.red, tally.overdue, tally.waiting_late = count, reds, overdues, waiting
+        tally.red -= not_reds
+        tally.overdue -= not_overdues
+        tally.waiting_late -= brief
 
     # The window's arrivals and closures, from the daily tallies: a row per day and (agency,
     # assignee) holding a report, not one per report.
@@ -110,7 +123,7 @@ def report_stats(conn: Connection, directory: Directory, who: Principal) -> sche
     t = daily_tallies
     for n, agency_code, assignee_id, arrived, on_time, blob in conn.execute(
         select(t.c.day, t.c.agency_code, t.c.assignee_id, t.c.arrivals, t.c.closed_on_time, t.c.close_seconds).where(
-            t.c.day >= first_day, *(on_tallies(clause) for clause in scope)
+            t.c.day >= first_day, *(said_of(t, clause) for clause in scope)
         )
     ).all():
         arrivals[n] += arrived

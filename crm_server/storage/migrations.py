@@ -20,6 +20,7 @@ from crm_server.storage.schema import (
     handoffs,
     intake_idempotency,
     metadata,
+    open_tallies,
     response_templates,
 )
 
@@ -122,9 +123,9 @@ def _v9_closed_at(conn: Connection, db: Database) -> None:
         index.create(conn, checkfirst=True)
 
 
-def _v10_daily_tallies(conn: Connection, db: Database) -> None:
+def _v10_tallies(conn: Connection, db: Database) -> None:
     # Databases made before the table existed: it starts as the sum of the reports they hold.
-    metadata.create_all(conn, tables=[daily_tallies])  # only if missing, with its indexes
+    metadata.create_all(conn, tables=[daily_tallies, open_tallies])  # only those missing, with their indexes
     tallies.rebuild(conn)
 
 
@@ -138,7 +139,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection, Database], None]], ...] 
     (7, "response templates for closes, follow-up responses and validation rejections", _v7_response_templates),
     (8, "Idempotency-Key on the citizen channels, scoped to the intake key", _v8_intake_idempotency),
     (9, "when each report was closed, and an index of open reports, for the dashboard", _v9_closed_at),
-    (10, "the dashboard's arrivals and closures per Jakarta day, agency and assignee", _v10_daily_tallies),
+    (10, "the dashboard's tallies: arrivals and closures per Jakarta day, open reports per holder", _v10_tallies),
 )
 
 

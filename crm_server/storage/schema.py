@@ -182,6 +182,19 @@ TALLY_DAY_INDEX = Index(
     "ix_daily_tallies_day", daily_tallies.c.day, daily_tallies.c.agency_code, daily_tallies.c.assignee_id
 )
 TALLY_AGENCY_INDEX = Index("ix_daily_tallies_agency", daily_tallies.c.agency_code, daily_tallies.c.day)
+# And the open reports each (agency, assignee) holds now, Menunggu among them: the dashboard reads
+# the few hundred rows here, and of the reports only the last week's, the only ones that may not
+# yet be red or overdue, or may have waited less than 6 hours.
+open_tallies = Table(
+    "open_tallies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("agency_code", String(64), nullable=False),
+    Column("assignee_id", Integer),
+    Column("open", Integer, nullable=False),
+    Column("waiting", Integer, nullable=False),  # Menunggu
+    Index("ix_open_tallies_holder", "agency_code", "assignee_id"),
+)
 
 # Reporter identity: written by intake, read by nothing that serves operators.
 reporters = Table(

@@ -6,7 +6,8 @@ both under the agency and assignee that hold it now, as the report list's scope 
 report comes through intake (`record_arrival`) and every change of one through
 report_changes.apply() (`record_change`), which takes the report's old share out and puts its new
 one in: a close adds a closure, a reopen takes it back, a coordination moves both to the new
-agency. `rebuild` computes the whole table from the reports (the migration and the seed).
+agency. `open_tallies` counts, likewise, the open reports each (agency, assignee) holds now and
+the Menunggu among them. `rebuild` computes both tables from the reports (the migration, the seed).
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Connection, select
+from sqlalchemy import Column, ColumnElement, Connection, Table, select
 from sqlalchemy.sql.visitors import replacement_traverse
 
 from crm_server.clock import DAY, WIB_OFFSET
-from crm_server.storage.schema import daily_tallies, reports
+from crm_server.statuses import Status
+from crm_server.storage.schema import daily_tallies, open_tallies, reports
 
-_REPORT_COLUMNS = ("created_at", "closed_at", "due_at", "agency_code", "assignee_id")
+_REPORT_COLUMNS = ("created_at", "closed_at", "due_at", "status", "agency_code", "assignee_id")
 _ITEM_BYTES = array("i").itemsize  # 4 wherever CPython runs
 
 
@@ -52,12 +54,12 @@ def _encode(seconds: list[int] | array[int]) -> bytes:
     return packed.tobytes()
 
 
-def on_tallies(clause: ColumnElement[bool]) -> ColumnElement[bool]:
+def said_of(table: Table, clause: ColumnElement[bool]) -> ColumnElement[bool]:
     """A condition on the reports' agency_code and assignee_id (the list's scope) said of the
-    tallies' columns of the same names."""
+    columns of the same names in `table` (one of the tallies)."""
 
     def swap(element: Any, **_: Any) -> Any:
-        return daily_tallies.c[element.key] if isinstance(element, Column) and element.table is reports else None
+        return table.c[element.key] if isinstance(element, Column) and element.table is reports else None
 
     return replacement_traverse(clause, {}, swap)
 
@@ -84,21 +86,60 @@ def _shares(report: Mapping[Any, Any]) -> list[_Share]:
     return shares
 
 
+@dataclass(frozen=True)
+class _Held:
+    """What one open report adds to its holder's row of the open tallies."""
+
+    agency_code: str
+    assignee_id: int | None
+    waiting: int  # 1 while Menunggu
+
+
+def _held(report: Mapping[Any, Any]) -> _Held | None:
+    status = report["status"]
+    if status == Status.SELESAI:
+        return None
+    return _Held(report["agency_code"], report["assignee_id"], int(status == Status.MENUNGGU))
+
+
 def record_arrival(conn: Connection, report: Mapping[Any, Any]) -> None:
-    for share in _shares(report):
-        _add(conn, share, 1)
+    record_change(conn, None, report)
 
 
-def record_change(conn: Connection, before: Mapping[Any, Any], after: Mapping[Any, Any]) -> None:
-    """`before` and `after` hold at least the report's created_at, closed_at, due_at, agency_code
-    and assignee_id; a change that moves none of them writes nothing."""
-    old, new = _shares(before), _shares(after)
-    if old == new:
-        return
-    for share in old:
-        _add(conn, share, -1)
-    for share in new:
-        _add(conn, share, 1)
+def record_change(conn: Connection, before: Mapping[Any, Any] | None, after: Mapping[Any, Any]) -> None:
+    """`before` (None for a new report) and `after` hold at least the report's columns this
+    module reads (_REPORT_COLUMNS); a change that moves none of them writes nothing."""
+    old, new = _shares(before) if before else [], _shares(after)
+    if old != new:
+        for share in old:
+            _add(conn, share, -1)
+        for share in new:
+            _add(conn, share, 1)
+    was, now_held = _held(before) if before else None, _held(after)
+    if was != now_held:
+        if was is not None:
+            _add_held(conn, was, -1)
+        if now_held is not None:
+            _add_held(conn, now_held, 1)
+
+
+def _add_held(conn: Connection, held: _Held, sign: int) -> None:
+    o = open_tallies
+    row_id = conn.execute(
+        select(o.c.id).where(
+            o.c.agency_code == held.agency_code, o.c.assignee_id.is_not_distinct_from(held.assignee_id)
+        )
+    ).scalar()
+    if row_id is None:
+        conn.execute(
+            o.insert().values(
+                agency_code=held.agency_code, assignee_id=held.assignee_id, open=sign, waiting=sign * held.waiting
+            )
+        )
+    else:
+        conn.execute(
+            o.update().where(o.c.id == row_id).values(open=o.c.open + sign, waiting=o.c.waiting + sign * held.waiting)
+        )
 
 
 def _add(conn: Connection, share: _Share, sign: int) -> None:
@@ -140,9 +181,15 @@ def _add(conn: Connection, share: _Share, sign: int) -> None:
 
 
 def rebuild(conn: Connection) -> None:
-    """Every report's shares, summed afresh (a database made before the table, and the seed)."""
+    """Every report's shares, summed afresh (a database made before the tables, and the seed)."""
     cells: dict[tuple[int, str, int | None], tuple[list[int], list[int]]] = {}
+    holders: dict[tuple[str, int | None], list[int]] = {}
     for row in conn.execute(select(*(reports.c[name] for name in _REPORT_COLUMNS))):
+        held = _held(row._mapping)
+        if held is not None:
+            counts = holders.setdefault((held.agency_code, held.assignee_id), [0, 0])
+            counts[0] += 1
+            counts[1] += held.waiting
         for share in _shares(row._mapping):
             counts, seconds = cells.setdefault((share.day, share.agency_code, share.assignee_id), ([0, 0], []))
             counts[0] += share.arrivals
@@ -163,3 +210,12 @@ def rebuild(conn: Connection) -> None:
     ]
     for start in range(0, len(rows), 10_000):
         conn.execute(daily_tallies.insert(), rows[start : start + 10_000])
+    conn.execute(open_tallies.delete())
+    if holders:
+        conn.execute(
+            open_tallies.insert(),
+            [
+                {"agency_code": agency_code, "assignee_id": assignee_id, "open": count, "waiting": waiting}
+                for (agency_code, assignee_id), (count, waiting) in holders.items()
+            ],
+        )

@@ -198,22 +198,41 @@ def kept_tallies(db) -> dict[Cell, tuple[int, int, list[int]]]:
     return cells
 
 
+def expected_open(db) -> dict[tuple[str, int | None], tuple[int, int]]:
+    """The open reports each (agency, assignee) holds, and the Menunggu among them."""
+    rows = query(
+        db,
+        "SELECT agency_code, assignee_id, count(*), sum(CASE WHEN status = 1 THEN 1 ELSE 0 END) FROM reports"
+        " WHERE status <> 7 GROUP BY agency_code, assignee_id",
+    )
+    return {(agency, assignee): (count, waiting) for agency, assignee, count, waiting in rows}
+
+
+def kept_open(db) -> dict[tuple[str, int | None], tuple[int, int]]:
+    rows = query(db, "SELECT agency_code, assignee_id, open, waiting FROM open_tallies")
+    assert len({(agency, assignee) for agency, assignee, _, _ in rows}) == len(rows)
+    return {(agency, assignee): (count, waiting) for agency, assignee, count, waiting in rows if count or waiting}
+
+
 def test_the_tallies_the_server_keeps_are_the_reports_own_sums(api: Api):
     """After every write this module's tests made (arrivals, assignments, closes, a reopen, a
-    coordination) and whatever else this server took, nothing has drifted."""
+    coordination, a follow-up and its validation) and whatever else this server took, nothing
+    has drifted."""
     number = api.submit(kelurahan=HOME)
     assert api.assign("dispatcher", number, "officer3").status_code == 200
     assert api.follow_up("officer3", number).status_code == 200
     accepted = api.validate("validator", number, "accept")  # Selesai by validation, not by a close
     assert accepted.status_code == 200 and accepted.json()["status"] == "Selesai", accepted.text[:300]
     assert kept_tallies(api.server.db) == expected_tallies(api.server.db)
+    assert kept_open(api.server.db) == expected_open(api.server.db)
 
 
 def test_a_database_from_before_the_tallies_has_them_summed_by_the_migration(tmp_path):
-    """Migration 10 on a database made before it: the table, filled from the reports."""
+    """Migration 10 on a database made before it: the tables, filled from the reports."""
     path = str(tmp_path / "crm.sqlite3")  # a copy of its own of the seeded database: its schema changes
     shutil.copyfile(demo_template(ServerProcess.reports, ServerProcess.random_seed), path)
-    as_before_migration(path, 10, "DROP TABLE daily_tallies")
+    as_before_migration(path, 10, "DROP TABLE daily_tallies", "DROP TABLE open_tallies")
     assert crm_server("init", "--db", path).returncode == 0
     kept = kept_tallies(path)
     assert kept == expected_tallies(path) and sum(len(seconds) for _, _, seconds in kept.values()) > 0
+    assert kept_open(path) == expected_open(path) != {}
