@@ -1,11 +1,13 @@
 """The agency dashboard's figures: per officer, per sub-agency and per day, over the caller's scope.
 
-Two queries, neither of which reads a report row:
-- open reports by (agency, assignee), with red, overdue and late Menunggu counted in the same pass
-  (ix_reports_open: open reports only, already in that order; an index holding every column read);
-- the window's rows of the daily tallies (storage/tallies.py): per Jakarta day and (agency,
-  assignee), the arrivals, the closures by the due date, and each closure's time to close, from
-  which the medians (exact), the on-time shares and the closures per day are computed here.
+Three queries, none of which reads a report row:
+- the open and Menunggu reports each (agency, assignee) holds, from the open tallies
+  (storage/tallies.py), all counted red, overdue and late at first;
+- the last week's open reports by (agency, assignee), from an index holding every column read
+  (ix_reports_open), which count out those not yet red, not yet overdue or not yet late;
+- the window's rows of the daily tallies: per Jakarta day and (agency, assignee), the arrivals,
+  the closures by the due date, and each closure's time to close, from which the medians (exact),
+  the on-time shares and the closures per day are computed here.
 Officers' and agencies' rows are then summed from the (agency, assignee) groups.
 """
 

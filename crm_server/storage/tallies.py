@@ -1,4 +1,5 @@
-"""The dashboard's daily tallies (storage/schema.py's `daily_tallies`), kept in step with reports.
+"""The dashboard's tallies (storage/schema.py's `daily_tallies` and `open_tallies`), kept in step
+with the reports.
 
 A report counts once as an arrival, on the Jakarta day it arrived, and, while it is Selesai, once
 as a closure on the day it closed, with its time to close and whether it closed by its due date;
