@@ -126,59 +126,54 @@ def record_change(conn: Connection, before: Mapping[Any, Any] | None, after: Map
 
 def _add_held(conn: Connection, held: _Held, sign: int) -> None:
     o = open_tallies
-    row_id = conn.execute(
-        select(o.c.id).where(
-            o.c.agency_code == held.agency_code, o.c.assignee_id.is_not_distinct_from(held.assignee_id)
-        )
-    ).scalar()
-    if row_id is None:
+    holder = (o.c.agency_code == held.agency_code, o.c.assignee_id.is_not_distinct_from(held.assignee_id))
+    counts = {"open": o.c.open + sign, "waiting": o.c.waiting + sign * held.waiting}
+    if conn.execute(o.update().where(*holder).values(counts)).rowcount == 0:
         conn.execute(
             o.insert().values(
                 agency_code=held.agency_code, assignee_id=held.assignee_id, open=sign, waiting=sign * held.waiting
             )
         )
-    else:
-        conn.execute(
-            o.update().where(o.c.id == row_id).values(open=o.c.open + sign, waiting=o.c.waiting + sign * held.waiting)
-        )
 
 
 def _add(conn: Connection, share: _Share, sign: int) -> None:
+    """An arrival is one UPDATE of its row (an INSERT the first time); a closure rewrites the row's
+    times to close as well."""
     t = daily_tallies
-    row = conn.execute(
-        select(t.c.id, t.c.close_seconds).where(
-            t.c.day == share.day,
-            t.c.agency_code == share.agency_code,
-            t.c.assignee_id.is_not_distinct_from(share.assignee_id),
-        )
-    ).first()
-    seconds = list(decode(row.close_seconds)) if row else []
-    if share.close_seconds is not None:
-        if sign > 0:
-            bisect.insort(seconds, share.close_seconds)
-        elif share.close_seconds in seconds:  # always, unless the table was edited by hand
-            seconds.remove(share.close_seconds)
-    if row is None:
-        conn.execute(
-            t.insert().values(
-                day=share.day,
-                agency_code=share.agency_code,
-                assignee_id=share.assignee_id,
-                arrivals=sign * share.arrivals,
-                closed_on_time=sign * share.on_time,
-                close_seconds=_encode(seconds),
-            )
-        )
-        return
-    conn.execute(
-        t.update()
-        .where(t.c.id == row.id)
-        .values(
-            arrivals=t.c.arrivals + sign * share.arrivals,
-            closed_on_time=t.c.closed_on_time + sign * share.on_time,
-            close_seconds=_encode(seconds),
-        )
+    cell = (
+        t.c.day == share.day,
+        t.c.agency_code == share.agency_code,
+        t.c.assignee_id.is_not_distinct_from(share.assignee_id),
     )
+    counts = {
+        "arrivals": t.c.arrivals + sign * share.arrivals,
+        "closed_on_time": t.c.closed_on_time + sign * share.on_time,
+    }
+    if share.close_seconds is None:
+        if conn.execute(t.update().where(*cell).values(counts)).rowcount == 0:
+            conn.execute(t.insert().values(_fresh(share, sign, [])))
+        return
+    row = conn.execute(select(t.c.id, t.c.close_seconds).where(*cell)).first()
+    seconds = list(decode(row.close_seconds)) if row else []
+    if sign > 0:
+        bisect.insort(seconds, share.close_seconds)
+    elif share.close_seconds in seconds:  # always, unless the table was edited by hand
+        seconds.remove(share.close_seconds)
+    if row is None:
+        conn.execute(t.insert().values(_fresh(share, sign, seconds)))
+    else:
+        conn.execute(t.update().where(t.c.id == row.id).values({**counts, "close_seconds": _encode(seconds)}))
+
+
+def _fresh(share: _Share, sign: int, seconds: list[int]) -> dict[str, Any]:
+    return {
+        "day": share.day,
+        "agency_code": share.agency_code,
+        "assignee_id": share.assignee_id,
+        "arrivals": sign * share.arrivals,
+        "closed_on_time": sign * share.on_time,
+        "close_seconds": _encode(seconds),
+    }
 
 
 def rebuild(conn: Connection) -> None:
