@@ -30,7 +30,7 @@ from crm_server.roles import Role
 from crm_server.services.accounts import add_operator
 from crm_server.services.directory import AgencyInfo, Directory
 from crm_server.statuses import Status
-from crm_server.storage import fts, trigram
+from crm_server.storage import fts, tallies, trigram
 from crm_server.storage.engine import Database
 from crm_server.storage.schema import (
     daily_sequence,
@@ -445,6 +445,7 @@ def seed_reports(db: Database, count: int, *, random_seed: int = 1, now: int | N
             _add_photos(conn, next_id, random_seed)
         _advance_ids(conn)
         add_evidence(conn, next_round, random_seed)
+        tallies.rebuild(conn)  # the dashboard's, over these reports and any seeded before
         for day, added in sequence.items():
             if day in known_days:
                 conn.execute(

@@ -18,6 +18,7 @@ from crm_server.services import events, idempotency
 from crm_server.services.directory import AgencyInfo, Directory
 from crm_server.services.report_reads import load_summary
 from crm_server.statuses import Status
+from crm_server.storage import tallies
 from crm_server.storage.engine import Database, inserted_id
 from crm_server.storage.schema import daily_sequence, history, photos, reporters, reports
 from crm_text.sanitize import MAX_TEXT_CHARS, clean_line, clean_text
@@ -118,6 +119,8 @@ def _store(
             )
         )
     )
+    arrival = {"created_at": at, "closed_at": None, "due_at": at + DUE_AFTER, "status": Status.MENUNGGU}
+    tallies.record_arrival(conn, {**arrival, "agency_code": agency.code, "assignee_id": None})
     if reporter is not None:
         # Sanitised like every text that arrives: a NUL, say, is no identity, and PostgreSQL
         # refuses it in a text column.

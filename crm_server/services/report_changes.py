@@ -17,6 +17,7 @@ from crm_server.services.directory import Directory
 from crm_server.services.principal import Principal
 from crm_server.services.report_reads import existing_report, load_summary
 from crm_server.statuses import Status
+from crm_server.storage import tallies
 from crm_server.storage.schema import history, operators, reports
 
 
@@ -92,7 +93,8 @@ def authorize(
 
 def apply(conn: Connection, row: Row, values: dict) -> None:
     """`UPDATE ... WHERE version = ?`: a concurrent writer that got in first makes this a 412.
-    A change of status stamps `closed_at` when it closes the report and clears it otherwise."""
+    A change of status stamps `closed_at` when it closes the report and clears it otherwise; the
+    dashboard's daily tallies follow the report in the same transaction."""
     at = now()
     if "status" in values:
         values = {**values, "closed_at": at if values["status"] == Status.SELESAI else None}
@@ -103,6 +105,8 @@ def apply(conn: Connection, row: Row, values: dict) -> None:
     )
     if result.rowcount != 1:
         raise _precondition_failed(conn, existing_report(conn, row.number))
+    before = row._mapping
+    tallies.record_change(conn, before, {**before, **values})
 
 
 def routed(row: Row) -> dict:

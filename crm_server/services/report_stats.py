@@ -1,12 +1,13 @@
 """The agency dashboard's figures: per officer, per sub-agency and per day, over the caller's scope.
 
-Three grouped queries over indexes that hold every column they read, so no report row is read:
-- open reports by (agency, assignee), with red, overdue and late Menunggu counted in the same pass
-  (ix_reports_open: open reports only, already in that order);
-- the reports closed in the window, one index entry each (ix_reports_closed_at, or for a scope of
-  some agencies ix_reports_agency_closed_at), from which the medians, the on-time shares and the
-  closures per day are computed here;
-- arrivals per Jakarta day (the created-led list indexes).
+Three queries, none of which reads a report row:
+- the open and Menunggu reports each (agency, assignee) holds, from the open tallies
+  (storage/tallies.py), all counted red, overdue and late at first;
+- the last week's open reports by (agency, assignee), from an index holding every column read
+  (ix_reports_open), which count out those not yet red, not yet overdue or not yet late;
+- the window's rows of the daily tallies: per Jakarta day and (agency, assignee), the arrivals,
+  the closures by the due date, and each closure's time to close, from which the medians (exact),
+  the on-time shares and the closures per day are computed here.
 Officers' and agencies' rows are then summed from the (agency, assignee) groups.
 """
 
@@ -21,13 +22,14 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Connection, and_, case, func, literal_column, or_, select
 
 from crm_server import schemas
-from crm_server.clock import COORDINATE_AFTER, DAY, RED_AFTER, WIB_OFFSET, now
+from crm_server.clock import COORDINATE_AFTER, DAY, DUE_AFTER, RED_AFTER, WIB_OFFSET, now
 from crm_server.roles import SUBTREE_ROLES, Role
 from crm_server.services.directory import Directory
 from crm_server.services.principal import Principal, subtree_range
-from crm_server.services.report_reads import overdue_clause, scope_clauses
+from crm_server.services.report_reads import scope_clauses
 from crm_server.statuses import Status
-from crm_server.storage.schema import agencies, operators, reports
+from crm_server.storage.schema import agencies, daily_tallies, open_tallies, operators, reports
+from crm_server.storage.tallies import closure_count, decode, jakarta_day, said_of
 
 WINDOW_DAYS = 30
 
@@ -71,61 +73,70 @@ def _sum(tallies: Iterable[_Tally]) -> _Tally:
     return total
 
 
-def _jakarta_day(epoch: int) -> int:
-    """Days since 1970-01-01 in Jakarta (WIB), as the report numbers date a report."""
-    return (epoch + WIB_OFFSET) // DAY
-
-
 def report_stats(conn: Connection, directory: Directory, who: Principal) -> schemas.Stats:
     at = now()
     scope = scope_clauses(conn, directory, who)
-    first_day = _jakarta_day(at) - (WINDOW_DAYS - 1)
+    first_day = jakarta_day(at) - (WINDOW_DAYS - 1)
     since = first_day * DAY - WIB_OFFSET
     tallies: defaultdict[Group, _Tally] = defaultdict(_Tally)
 
-    overdue = overdue_clause(at, sqlite=False)
-    red = or_(reports.c.created_at <= at - RED_AFTER, overdue)
-    waiting_late = and_(reports.c.status == int(Status.MENUNGGU), reports.c.created_at < at - COORDINATE_AFTER)
+    # Open reports: every one counts as red and overdue, and every Menunggu one as late, then the
+    # last week's are counted out where they are not. Only they can be: a due date is the arrival
+    # plus DUE_AFTER (intake and seed write it so, nothing changes it), red comes sooner, and
+    # Menunggu is late after hours. The list's overdue (report_reads.overdue_clause) is "open and
+    # past due"; every report read here is open already, so "past due" alone says the same.
+    o = open_tallies
+    for agency_code, assignee_id, count, waiting in conn.execute(
+        select(o.c.agency_code, o.c.assignee_id, o.c.open, o.c.waiting).where(
+            o.c.open > 0, *(said_of(o, clause) for clause in scope)
+        )
+    ):
+        tally = tallies[agency_code, assignee_id]
+        tally.open = tally.red = tally.overdue = count
+        tally.waiting_late = waiting
+    not_overdue = reports.c.due_at >= at
+    not_red = and_(reports.c.created_at > at - RED_AFTER, not_overdue)
+    waiting_briefly = and_(reports.c.status == int(Status.MENUNGGU), reports.c.created_at >= at - COORDINATE_AFTER)
     # "Open" word for word as the open reports' index says it, a literal and not a parameter: only
     # then may SQLite read that partial index.
     is_open = reports.c.status != literal_column(str(int(Status.SELESAI)))
-    open_groups = conn.execute(
+    recent_groups = conn.execute(
         select(
             reports.c.agency_code,
             reports.c.assignee_id,
-            func.count(),
-            func.sum(case((red, 1), else_=0)),
-            func.sum(case((overdue, 1), else_=0)),
-            func.sum(case((waiting_late, 1), else_=0)),
+            func.sum(case((not_red, 1), else_=0)),
+            func.sum(case((not_overdue, 1), else_=0)),
+            func.sum(case((waiting_briefly, 1), else_=0)),
         )
-        .where(is_open, *scope)
+        .where(is_open, reports.c.created_at >= at - DUE_AFTER, *scope)
         .group_by(reports.c.agency_code, reports.c.assignee_id)
     )
-    for agency_code, assignee_id, count, reds, overdues, waiting in open_groups:
+    for agency_code, assignee_id, not_reds, not_overdues, brief in recent_groups:
         tally = tallies[agency_code, assignee_id]
-        tally.open, tally.red, tally.overdue, tally.waiting_late = count, reds, overdues, waiting
+        tally.red -= not_reds
+        tally.overdue -= not_overdues
+        tally.waiting_late -= brief
 
-    # The window's closures, from an index of when reports closed: one range of it for the whole
-    # tree, one per agency of a narrower scope.
+    # The window's arrivals and closures, from the daily tallies: a row per day and (agency,
+    # assignee) holding a report, not one per report.
+    arrivals: Counter[int] = Counter()
     closures: Counter[int] = Counter()
-    closed_rows = conn.execute(
-        select(
-            reports.c.agency_code, reports.c.assignee_id, reports.c.closed_at, reports.c.created_at, reports.c.due_at
-        ).where(reports.c.closed_at >= since, *scope)
-    )
-    for agency_code, assignee_id, closed_at, created_at, due_at in closed_rows:
-        tally = tallies[agency_code, assignee_id]
-        tally.close_seconds.append(closed_at - created_at)
-        tally.on_time += closed_at <= due_at
-        closures[_jakarta_day(closed_at)] += 1
-
-    day = ((reports.c.created_at + WIB_OFFSET) // DAY).label("day")  # integer division on both engines
-    arrivals: dict[int, int] = {
-        n: count
-        for n, count in conn.execute(
-            select(day, func.count()).where(reports.c.created_at >= since, *scope).group_by(day)
+    times: defaultdict[Group, list[bytes]] = defaultdict(list)
+    t = daily_tallies
+    for n, agency_code, assignee_id, arrived, on_time, blob in conn.execute(
+        select(t.c.day, t.c.agency_code, t.c.assignee_id, t.c.arrivals, t.c.closed_on_time, t.c.close_seconds).where(
+            t.c.day >= first_day, *(said_of(t, clause) for clause in scope)
         )
-    }
+    ).all():
+        arrivals[n] += arrived
+        if blob:  # an empty one would add an officer's row of zeros
+            times[agency_code, assignee_id].append(blob)
+            tallies[agency_code, assignee_id].on_time += on_time
+            closures[n] += closure_count(blob)
+    # Each group's times decoded at once and in order: the officers', agencies' and total's lists
+    # are then a few long ordered runs, which their medians' sort merges rather than sorts.
+    for group, blobs in times.items():
+        tallies[group].close_seconds = sorted(decode(b"".join(blobs)))
 
     days = [
         schemas.DayCount(

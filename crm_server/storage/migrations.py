@@ -8,17 +8,19 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, inspect, text
 
-from crm_server.storage import fts
+from crm_server.storage import fts, tallies
 from crm_server.storage.engine import Database
 from crm_server.storage.schema import (
     AGENCY_CLOSED_AT_INDEX,
     CLOSED_AT_INDEX,
     OPEN_INDEX,
+    daily_tallies,
     evidence,
     follow_ups,
     handoffs,
     intake_idempotency,
     metadata,
+    open_tallies,
     response_templates,
 )
 
@@ -121,6 +123,12 @@ def _v9_closed_at(conn: Connection, db: Database) -> None:
         index.create(conn, checkfirst=True)
 
 
+def _v10_tallies(conn: Connection, db: Database) -> None:
+    # Databases made before the table existed: it starts as the sum of the reports they hold.
+    metadata.create_all(conn, tables=[daily_tallies, open_tallies])  # only those missing, with their indexes
+    tallies.rebuild(conn)
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection, Database], None]], ...] = (
     (1, "initial schema", _v1_initial),
     (2, "trigram indexes for text search on PostgreSQL", _v2_postgres_trigram_indexes),
@@ -131,6 +139,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection, Database], None]], ...] 
     (7, "response templates for closes, follow-up responses and validation rejections", _v7_response_templates),
     (8, "Idempotency-Key on the citizen channels, scoped to the intake key", _v8_intake_idempotency),
     (9, "when each report was closed, and an index of open reports, for the dashboard", _v9_closed_at),
+    (10, "the dashboard's tallies: arrivals and closures per Jakarta day, open reports per holder", _v10_tallies),
 )
 
 

@@ -162,6 +162,40 @@ AGENCY_CLOSED_AT_INDEX = Index(
     reports.c.due_at,
 )
 
+# The dashboard's last 30 days, kept as reports change (storage/tallies.py): per Jakarta
+# day and the (agency, assignee) holding a report now, the reports that arrived that day and those
+# that closed that day, with each closure's time to close, so a window's figures read a few
+# thousand rows, not every report that arrived or closed in it.
+daily_tallies = Table(
+    "daily_tallies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", Integer, nullable=False),  # days since 1970-01-01 in Jakarta (WIB)
+    Column("agency_code", String(64), nullable=False),
+    Column("assignee_id", Integer),
+    Column("arrivals", Integer, nullable=False),
+    Column("closed_on_time", Integer, nullable=False),  # closed by the due date
+    # Each closure's seconds from arrival to close, sorted: 32-bit little-endian integers.
+    Column("close_seconds", LargeBinary, nullable=False),
+)
+TALLY_DAY_INDEX = Index(
+    "ix_daily_tallies_day", daily_tallies.c.day, daily_tallies.c.agency_code, daily_tallies.c.assignee_id
+)
+TALLY_AGENCY_INDEX = Index("ix_daily_tallies_agency", daily_tallies.c.agency_code, daily_tallies.c.day)
+# And the open reports each (agency, assignee) holds now, Menunggu among them: the dashboard reads
+# the few hundred rows here, and of the reports only the last week's, the only ones that may not
+# yet be red or overdue, or may have waited less than 6 hours.
+open_tallies = Table(
+    "open_tallies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("agency_code", String(64), nullable=False),
+    Column("assignee_id", Integer),
+    Column("open", Integer, nullable=False),
+    Column("waiting", Integer, nullable=False),  # Menunggu
+    Index("ix_open_tallies_holder", "agency_code", "assignee_id"),
+)
+
 # Reporter identity: written by intake, read by nothing that serves operators.
 reporters = Table(
     "reporters",

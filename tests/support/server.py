@@ -94,6 +94,20 @@ def query(db: str | Path, sql: str) -> list[tuple]:
         database.dispose()
 
 
+def as_before_migration(db: str | Path, version: int, *statements: str) -> None:
+    """Makes the database at `db` what it was before migration `version`: `statements` undo
+    what that step made, and the step is no longer recorded, so `crm-server init` runs it again."""
+    from crm_server.storage.engine import Database
+
+    database = Database.open(db)
+    try:
+        with database.write() as conn:
+            for statement in (*statements, f"DELETE FROM schema_migrations WHERE version = {int(version)}"):
+                conn.exec_driver_sql(statement)
+    finally:
+        database.dispose()
+
+
 @dataclass
 class ServerProcess:
     db_path: Path
