@@ -229,6 +229,16 @@ def test_bulk_close_dialog_duplicate(snap_compare, ui_language) -> None:
     assert snap_compare(app, run_before=dialog_shown(BulkDialog, "down"), terminal_size=SMALL)
 
 
+def test_bulk_coordinate_dialog(snap_compare, ui_language) -> None:
+    """Coordinating the marked reports: the agencies narrowed by typing, then the required why."""
+    from crm_tui.dialogs.bulk_dialog import BulkDialog
+
+    ui_language("id")
+    app = DialogHost(lambda: BulkDialog("coordinate", 4, agencies=AGENCIES))
+    keys = [*"bina", "enter", *"Jalan nasional, bukan tupoksi kelurahan."]
+    assert snap_compare(app, run_before=dialog_shown(BulkDialog, *keys), terminal_size=SMALL)
+
+
 def test_bulk_summary(snap_compare, ui_language) -> None:
     """What became of each marked report: done, a conflict with who changed what, a refusal."""
     from crm_tui.bulk import Outcome
