@@ -4,8 +4,8 @@ the path as sent: a report number, or anything a client makes up, is no label. N
 names an operator, a reporter or a word of a report.
 
 Each process counts its own (several processes on one database: scrape each). The event streams,
-the database pool and the process are read at scrape time; the fan-out's lag is set by whoever
-measures it (`app.state.metrics.fanout_lag`).
+the database pool, the process and the fan-out's lag (api/event_fanout.py) are read at scrape
+time.
 """
 
 from __future__ import annotations
