@@ -679,9 +679,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.db:
         args.databases = ["postgresql" if args.db.startswith("postgresql") else "sqlite"]
+    in_workdir(args, run, "crm-bench-")
+    return 0
+
+
+def in_workdir(args: argparse.Namespace, run: Callable[[argparse.Namespace, Path], None], prefix: str) -> None:
+    """`run(args, folder)` in a temporary folder under `--workdir`, removed after unless `--keep`."""
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix="crm-bench-", dir=args.workdir))
+    workdir = Path(tempfile.mkdtemp(prefix=prefix, dir=args.workdir))
     try:
         run(args, workdir)
     finally:
@@ -689,7 +695,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    return 0
 
 
 if __name__ == "__main__":

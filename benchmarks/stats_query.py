@@ -25,11 +25,9 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -43,6 +41,7 @@ from server_seed_and_queries import (  # noqa: E402
     API,
     WARMUP,
     command_line,
+    in_workdir,
     login,
     percentile,
     running_server,
@@ -139,10 +138,10 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
     else:
         db_path = workdir / "bench.sqlite3"
         print(f"seeding {args.reports:,} reports into {db_path} ...", flush=True)
-        seed_wall, seed_own = seed(db_path, args.reports, args.random_seed)
+        seed_wall, seed_own = seed(str(db_path), args.reports, args.random_seed, int(time.time()))
         seed_line = f"seed {args.reports:,} reports: {seed_wall:.1f} s wall (the seed itself reports {seed_own} s)"
     print(seed_line, flush=True)
-    with running_server(db_path, workdir / "server.log") as base_url:
+    with running_server(str(db_path), workdir / "server.log") as base_url:
         print(f"over HTTP, {args.requests} measured requests each, /stats and the list's first page in turn:")
         http_lines = over_http(base_url, args.requests)
     print("in process, the supervisor's /stats:", flush=True)
@@ -171,17 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=None, help="parent folder for the temporary database")
     parser.add_argument("--db", type=Path, default=None, help="measure this seeded database instead")
     parser.add_argument("--keep", action="store_true", help="keep the database and server log")
-    args = parser.parse_args(argv)
-    if args.workdir:
-        args.workdir.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix="crm-bench-stats-", dir=args.workdir))
-    try:
-        run(args, workdir)
-    finally:
-        if args.keep:
-            print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    in_workdir(parser.parse_args(argv), run, "crm-bench-stats-")
     return 0
 
 
