@@ -18,6 +18,7 @@ from crm_server.api.deps import Caller, Db, Token
 from crm_server.api.event_fanout import EventFanout, Resync, Subscriber
 from crm_server.api.open_streams import OpenStreams
 from crm_server.api.routes.errors_doc import STREAM_REFUSED, errors
+from crm_server.lifecycle import EVENT_TYPES
 from crm_server.services import events
 from crm_server.services.principal import Principal
 from crm_server.storage.engine import Database
@@ -126,7 +127,8 @@ class _Subscribed(StreamingResponse):
     responses={200: {"content": {"text/event-stream": {}}}, **errors(401, 422), **STREAM_REFUSED},
     response_class=StreamingResponse,
     description="First the stream's position (a frame with `id:` only) or a `resync`; then events "
-    "`created`, `assigned`, `closed`, `noted` (data: an Event), `resync` when Last-Event-ID is older "
+    + ", ".join(f"`{kind}`" for kind in EVENT_TYPES)
+    + " (data: an Event), `resync` when Last-Event-ID is older "
     "than the retained log or when the client reads slower than events arrive (then its position is "
     "`latest_id`), comment heartbeats; a `retry:` before the server stops. 503 `too_many_streams` "
     "when the caller or the server has as many streams open as allowed.",
