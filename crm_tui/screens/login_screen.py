@@ -59,6 +59,9 @@ def sign_in_error(error: CrmApiError) -> str:
 
 class LoginScreen(Screen[Session]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "app.quit", TEXTS("quit"), id="login.quit")]
+    # Focused as the screen is composed: focused later (on mount), the username had the focus for
+    # a moment, its text selected, and a password typed then replaced the username.
+    AUTO_FOCUS = "Input.-first"
 
     DEFAULT_CSS = """
     LoginScreen { align: center middle; }
@@ -80,13 +83,23 @@ class LoginScreen(Screen[Session]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Content(TEXTS("again" if self._again else "title")), id="title")
-            yield Input(self._username, placeholder=TEXTS("username"), id="username", max_length=64)
-            yield Input(placeholder=TEXTS("password"), password=True, id="password", max_length=1024)
+            named = bool(self._username)  # then the password is the field to type in first
+            yield Input(
+                self._username,
+                placeholder=TEXTS("username"),
+                id="username",
+                max_length=64,
+                classes="" if named else "-first",
+            )
+            yield Input(
+                placeholder=TEXTS("password"),
+                password=True,
+                id="password",
+                max_length=1024,
+                classes="-first" if named else "",
+            )
             yield Static(Content(line(self._error) if self._error else ""), id="error")
             yield Static(Content(TEXTS("hint")), id="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#password" if self._username else "#username", Input).focus()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
