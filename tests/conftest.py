@@ -117,11 +117,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     database (they use no database, or a SQLite file of their own) and so run exactly as they do
     on SQLite. In a split run, the PostgreSQL pass keeps the server's tests and the tests that
     start no server outside the console's and the terminal's folders, and the SQLite pass all the
-    others."""
+    others; a test marked `one_pass(database)` runs in that database's pass alone."""
     split = os.environ.get(SPLIT_ENV) == "1"
 
     def kept(item: pytest.Item) -> bool:
         with_server = bool(SERVER_FIXTURES & set(item.fixturenames))
+        one_pass = item.get_closest_marker("one_pass")
+        if split and one_pass and one_pass.args[0] != ("postgresql" if postgres.wanted() else "sqlite"):
+            return False
         on_sqlite_in_split = with_server or item.nodeid.startswith(SERVERLESS_ON_SQLITE)
         if not postgres.wanted():
             return on_sqlite_in_split or not split

@@ -15,7 +15,7 @@ import httpx
 from PIL import Image
 
 from tests.support.cli import crm_server
-from tests.support.server import ServerProcess
+from tests.support.server import PLAIN_HTTP, ServerProcess
 
 API = "/api/v1"
 HOME = "JP.GAMBIR.CIDENG"  # the demo dispatcher's and officers' kelurahan
@@ -137,7 +137,7 @@ class Api:
 
     def __init__(self, server: ServerProcess) -> None:
         self.server = server
-        self.http = httpx.Client(base_url=server.base_url, timeout=TIMEOUT)
+        self.http = httpx.Client(base_url=server.base_url, timeout=TIMEOUT, verify=PLAIN_HTTP)
         self._tokens: dict[str, str] = {}
 
     def close(self) -> None:
@@ -393,7 +393,9 @@ class EventStream:
         headers = api.auth(user, accept="text/event-stream")
         if last_event_id is not None:
             headers["Last-Event-ID"] = last_event_id
-        self._client = httpx.Client(base_url=api.server.base_url, timeout=httpx.Timeout(10.0, read=read_timeout))
+        self._client = httpx.Client(
+            base_url=api.server.base_url, timeout=httpx.Timeout(10.0, read=read_timeout), verify=PLAIN_HTTP
+        )
         self._context = self._client.stream("GET", f"{API}/events", headers=headers)
         self.response = self._context.__enter__()
         self.raw = b""

@@ -6,6 +6,13 @@ that follow the document's links.
 Bounded and deterministic: a fixed seed, a few examples per operation. The event stream (it
 never ends) and logout (it would revoke the token under test) are left out; intake needs its key
 and gets a property test of its own in test_intake_fuzz below.
+
+In the whole suite each test here runs once, on one database (`one_pass`): they are a quarter of
+the suite's time in each pass. The generated input that reaches storage (every boundary of every
+parameter, arbitrary text at intake) goes to PostgreSQL, the stricter of the two (no NUL in text,
+typed comparisons); the officer's scope and the stateful sequences, which test the API above
+storage, to SQLite. What either database was found to refuse is pinned on both in
+test_bad_input.py. Given by path, or with CRM_TEST_DATABASE, each runs on either.
 """
 
 from __future__ import annotations
@@ -121,18 +128,21 @@ officer = schemathesis.pytest.from_fixture("officer_schema").exclude(path_regex=
 
 
 @pytest.mark.slow
+@pytest.mark.one_pass("postgresql")  # its coverage phase: every boundary of every parameter
 @supervisor.parametrize()
 def test_api_as_supervisor(case):
     case.call_and_validate()
 
 
 @pytest.mark.slow
+@pytest.mark.one_pass("sqlite")  # what an officer may and may not reach: the API's scope rules
 @officer.parametrize()
 def test_api_as_officer(case):
     case.call_and_validate()
 
 
 @pytest.mark.slow
+@pytest.mark.one_pass("sqlite")  # sequences of calls that follow the document's links
 def test_api_stateful_links(supervisor_schema):
     """Sequences that follow the document's links: the list to a report, a report and its ETag to
     its writes, a write to the next; every check on every response."""
@@ -196,6 +206,7 @@ def intake_bodies(draw, categories: list[str], kelurahan: list[str]) -> dict:
 
 
 @pytest.mark.slow
+@pytest.mark.one_pass("postgresql")  # arbitrary text into storage
 def test_intake_fuzz(api: Api):
     categories = [c["code"] for c in api.categories]
     kelurahan = [a["code"] for a in api.get("supervisor", "/agencies").json() if a["kind"] == "kelurahan"]

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from api_client.models import Report, ReportPage, ReportSummary, parse_json
+from tests.support.server import PLAIN_HTTP
 
 API = "/api/v1"
 
@@ -17,7 +18,9 @@ class ServedReports:
 
     def __init__(self, server) -> None:
         token = server.login("supervisor")
-        self.http = httpx.Client(base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        self.http = httpx.Client(
+            base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30, verify=PLAIN_HTTP
+        )
 
     def page(self, **params) -> ReportPage:
         response = self.http.get(f"{API}/reports", params=params)
