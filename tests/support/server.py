@@ -1,4 +1,5 @@
-"""The real `crm-server serve` in a subprocess on a free loopback port, stopped by its owner."""
+"""The real `crm-server serve` in a process of its own (forked: tests/support/server_forks.py) on a
+free loopback port, stopped by its owner."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import socket
 import sqlite3
 import ssl
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -20,7 +20,9 @@ from pathlib import Path
 
 import httpx
 
+from tests.support import server_forks
 from tests.support.cli import crm_server
+from tests.support.server_forks import ForkedProcess
 
 STARTUP_TIMEOUT = 60.0
 DEMO_PASSWORD_SUFFIX = "-demo"  # crm_server.demo.seed: password = username + "-demo"
@@ -120,7 +122,7 @@ class ServerProcess:
     random_seed: int = 3
     heartbeat: float = 1.0
     port: int = 0  # 0: a free one, chosen now
-    process: subprocess.Popen | None = None
+    process: ForkedProcess | None = None
     log_path: Path | None = None
     extra_args: tuple[str, ...] = ()  # more `serve` options (e.g. --trusted-proxies)
     _port_chosen: bool = field(default=False, repr=False)  # may move to another free port at first start
@@ -174,8 +176,7 @@ class ServerProcess:
     def _start(self) -> ServerProcess:
         self._fill()
         self.log_path = self.db_path.with_suffix(".log")
-        with self.log_path.open("wb") as log:  # the child keeps its own copy of the descriptor
-            self.process = self._spawn(log)
+        self.process = self._spawn(self.log_path)
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -202,24 +203,10 @@ class ServerProcess:
         """What `crm-server serve` is given besides where to listen and the heartbeat."""
         return ["--demo", "--reports", str(self.reports), "--random-seed", str(self.random_seed)]
 
-    def _spawn(self, log) -> subprocess.Popen:
+    def _spawn(self, log_path: Path) -> ForkedProcess:
         listen = ["--host", "127.0.0.1", "--port", str(self.port), "--heartbeat", str(self.heartbeat)]
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "crm_server.cli",
-                "serve",
-                "--db",
-                self.db,
-                *listen,
-                *self.serve_args(),
-                *self.extra_args,
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
+        argv = ["serve", "--db", self.db, *listen, *self.serve_args(), *self.extra_args]
+        return server_forks.spawn(argv, os.environ, log_path)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
