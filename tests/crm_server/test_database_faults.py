@@ -33,7 +33,7 @@ from crm_server.storage import deadline, engine
 from crm_server.storage.engine import Database
 from tests.support import postgres
 from tests.support.relay import Relay
-from tests.support.server import DEMO_PASSWORD_SUFFIX, demo_template, free_port
+from tests.support.server import DEMO_PASSWORD_SUFFIX, ServerProcess, demo_template, free_port
 
 USERNAME = "nobody-in-particular"  # a failed sign-in writes (the throttle's record)
 
@@ -186,7 +186,9 @@ def relayed_postgresql(tmp_path) -> Iterator[tuple[Relay, str]]:
     only (tests/conftest.py POSTGRESQL_FIXTURES)."""
     cluster = postgres.cluster()
     name = "crm_" + hashlib.sha1(str(tmp_path).encode()).hexdigest()[:16]
-    cluster.url(name, template=lambda: demo_template(300, 3).rsplit("/", 1)[1])
+    # A copy of the session's seeded database, as the test servers' own are.
+    seeded = demo_template(ServerProcess.reports, ServerProcess.random_seed)
+    cluster.url(name, template=lambda: seeded.rsplit("/", 1)[1])
     relay = Relay(cluster.port)
     yield relay, f"postgresql+psycopg://{postgres.USER}@127.0.0.1:{relay.port}/{name}"
     relay.close()
