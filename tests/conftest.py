@@ -97,7 +97,11 @@ SERVER_FIXTURES = {
     "events_server",
     "fixed_server",  # the folders' own
     "fuzz_server",
+    "relayed_postgresql",
 }
+# The fixtures that need the run's PostgreSQL cluster itself (a fault put between a server and
+# it): their tests run in PostgreSQL runs only, there being no database server to fault on SQLite.
+POSTGRESQL_FIXTURES = {"relayed_postgresql"}
 
 
 # Set by scripts/test when it runs the whole suite as two passes side by side. The PostgreSQL
@@ -117,10 +121,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     database (they use no database, or a SQLite file of their own) and so run exactly as they do
     on SQLite. In a split run, the PostgreSQL pass keeps the server's tests and the tests that
     start no server outside the console's and the terminal's folders, and the SQLite pass all the
-    others; a test marked `one_pass(database)` runs in that database's pass alone."""
+    others, but those of POSTGRESQL_FIXTURES; a test marked `one_pass(database)` runs in that
+    database's pass alone."""
     split = os.environ.get(SPLIT_ENV) == "1"
 
     def kept(item: pytest.Item) -> bool:
+        if POSTGRESQL_FIXTURES & set(item.fixturenames) and not postgres.wanted():
+            return False
         with_server = bool(SERVER_FIXTURES & set(item.fixturenames))
         one_pass = item.get_closest_marker("one_pass")
         if split and one_pass and one_pass.args[0] != ("postgresql" if postgres.wanted() else "sqlite"):

@@ -41,6 +41,15 @@ STREAMS_PER_PROCESS = 2_000
 STREAMS_PER_OPERATOR = 8  # a few consoles and windows each; more is a runaway client
 QUEUE_LIMIT = 1_000
 RETRY_AFTER_SECONDS = 10  # a stream refused by a cap: when another may have closed
+# PostgreSQL's LISTEN connection: made in 5 s, and found dead about a minute after its server
+# went away without a word (keepalive probes from 30 s idle, every 10 s, 3 unanswered).
+_LISTEN_CONNECTION = {
+    "connect_timeout": "5",
+    "keepalives": "1",
+    "keepalives_idle": "30",
+    "keepalives_interval": "10",
+    "keepalives_count": "3",
+}
 
 
 @dataclass(frozen=True)
@@ -202,13 +211,23 @@ class EventFanout:
                     await anyio.sleep(FAILURE_PAUSE_SECONDS)
 
     async def _listen(self) -> None:
-        """PostgreSQL: LISTEN on a connection of its own, waking the reader at each NOTIFY."""
+        """PostgreSQL: LISTEN on a connection of its own, waking the reader at each NOTIFY.
+
+        It waits on the server with no deadline (storage/deadline.py watches the pool's
+        connections, not this one), and need not: it holds no request and no lock, and while it
+        hears nothing the reader's fallback poll still brings every event, late. A frozen server
+        that comes back finds it still listening. A server gone without a reset (its host down,
+        a partition) the TCP keepalives find, on a network that is not loopback, and it connects
+        again."""
         import psycopg
 
-        conninfo = self._db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        url = self._db.engine.url.set(drivername="postgresql")
+        # The URL's own settings win.
+        url = url.update_query_dict({k: v for k, v in _LISTEN_CONNECTION.items() if k not in url.query})
+        conninfo = url.render_as_string(hide_password=False)
         while True:
             try:
-                conn = await psycopg.AsyncConnection.connect(conninfo, autocommit=True, connect_timeout=5)
+                conn = await psycopg.AsyncConnection.connect(conninfo, autocommit=True)
                 async with conn:
                     await conn.execute(f"LISTEN {events.CHANNEL}")
                     self._wake.set()  # whatever was committed before the LISTEN took effect

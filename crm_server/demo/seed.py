@@ -31,7 +31,7 @@ from crm_server.services.accounts import add_operator
 from crm_server.services.directory import AgencyInfo, Directory
 from crm_server.statuses import Status
 from crm_server.storage import fts, tallies, trigram
-from crm_server.storage.engine import Database
+from crm_server.storage.engine import Database, unwatched
 from crm_server.storage.schema import (
     daily_sequence,
     follow_ups,
@@ -469,7 +469,8 @@ def _analyze(db: Database) -> None:
         conn = conn.execution_options(isolation_level="AUTOCOMMIT")
         conn.exec_driver_sql("SET statement_timeout = 0")  # a million reports take longer than a request may
         try:
-            conn.exec_driver_sql("VACUUM ANALYZE")
+            with unwatched(conn):
+                conn.exec_driver_sql("VACUUM ANALYZE")
         finally:
             conn.exec_driver_sql("RESET statement_timeout")
 

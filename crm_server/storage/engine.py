@@ -15,10 +15,11 @@ from sqlalchemy.pool import QueuePool
 
 BUSY_TIMEOUT_MS = 30_000
 # PostgreSQL: no request waits on the database without end. A statement the server runs longer
-# is cancelled; a connection not made in time, or none free in the pool in time, fails. Each
-# becomes a 503 (storage/failures.py). A server that stops answering mid-statement (frozen) is
-# not bounded by these: it cannot cancel anything.
-STATEMENT_TIMEOUT_MS = 15_000
+# is cancelled; a connection not made in time, or none free in the pool in time, fails; a server
+# that stops answering (frozen: it cancels nothing) has the connection cut, a margin after the
+# statement timeout (storage/deadline.py). Each becomes a 503 (storage/failures.py).
+STATEMENT_TIMEOUT_S = 15.0
+DEADLINE_MARGIN_S = 2.0  # a cancelled statement's answer comes in milliseconds; this is for a loaded host
 CONNECT_TIMEOUT_S = 5
 POOL_TIMEOUT_S = 10.0
 # Connections a process may hold: POOL_SIZE kept open, up to MAX_OVERFLOW more under a burst.
@@ -58,7 +59,10 @@ class Database:
             _configure_sqlite(engine)
 
     @classmethod
-    def open(cls, url_or_path: str | Path) -> Database:
+    def open(cls, url_or_path: str | Path, *, statement_timeout_s: float = STATEMENT_TIMEOUT_S) -> Database:
+        """`statement_timeout_s`: PostgreSQL, how long a statement may run; a connection is made
+        within it too (at most CONNECT_TIMEOUT_S), and one that has not answered a margin after
+        it is cut."""
         url = str(url_or_path)
         if "://" not in url:
             url = f"sqlite:///{Path(url).resolve()}"
@@ -66,21 +70,22 @@ class Database:
             connect_args: dict[str, Any] = {"check_same_thread": False}
         else:
             connect_args = {
-                "connect_timeout": CONNECT_TIMEOUT_S,
-                "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+                "connect_timeout": min(CONNECT_TIMEOUT_S, max(2, round(statement_timeout_s))),  # libpq's least: 2
+                "options": f"-c statement_timeout={round(statement_timeout_s * 1000)}",
             }
         # pool_pre_ping: a connection the server dropped (a restart) is replaced before use, so the
         # first request after the database is back succeeds.
-        return cls(
-            create_engine(
-                url,
-                connect_args=connect_args,
-                pool_size=POOL_SIZE,
-                max_overflow=MAX_OVERFLOW,
-                pool_timeout=POOL_TIMEOUT_S,
-                pool_pre_ping=not url.startswith("sqlite"),
-            )
+        engine = create_engine(
+            url,
+            connect_args=connect_args,
+            pool_size=POOL_SIZE,
+            max_overflow=MAX_OVERFLOW,
+            pool_timeout=POOL_TIMEOUT_S,
+            pool_pre_ping=not url.startswith("sqlite"),
         )
+        if engine.dialect.driver == "psycopg":
+            _watch_connections(engine, statement_timeout_s + DEADLINE_MARGIN_S)
+        return cls(engine)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -139,7 +144,7 @@ class Database:
                     raw.execute(f"PRAGMA {pragma}={value}")
             try:
                 conn.execution_options(**{_WRITE: True})
-                with conn.begin():
+                with unwatched(conn), conn.begin():
                     self._take_write_lock(conn)
                     if not self.is_sqlite:
                         for setting, setting_value in _BULK_SETTINGS.items():
@@ -160,6 +165,34 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _watch_connections(engine: Engine, answer_within: float) -> None:
+    """Every PostgreSQL connection of `engine` has its waits for the server cut at
+    `answer_within` seconds (storage/deadline.py)."""
+    from crm_server.storage.deadline import WatchedConnection
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(_dialect, _record, cargs, cparams) -> WatchedConnection:  # noqa: ANN001
+        conn = WatchedConnection.connect(*cargs, **cparams)
+        conn.answer_within = answer_within
+        return conn
+
+
+@contextmanager
+def unwatched(conn: Connection) -> Iterator[None]:
+    """For maintenance that turns the statement timeout off (a bulk load, VACUUM): its waits
+    are not cut either, until the block ends."""
+    raw = conn.connection.dbapi_connection
+    limit = getattr(raw, "answer_within", None)
+    if raw is None or limit is None:  # SQLite, or not watched
+        yield
+        return
+    raw.answer_within = None
+    try:
+        yield
+    finally:
+        raw.answer_within = limit
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -4,16 +4,19 @@ database is back. `/healthz/live` answers while the database does not.
 
 The faults are planted by pointing the running application at a database that fails that way
 (app.state.db), then back: one uvicorn in this process for the module (it swaps its database,
-which the shared servers must not do). The PostgreSQL faults need no cluster: a port nothing
-listens on, and a listener that accepts and never answers (a frozen server)."""
+which the shared servers must not do). Most PostgreSQL faults need no cluster: a port nothing
+listens on, and a listener that accepts and never answers (a frozen server). A server frozen in
+the middle of a statement is the run's cluster behind a relay that stops passing bytes."""
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,9 +29,11 @@ from sqlalchemy import event
 from crm_server import schemas
 from crm_server.api.app import create_app
 from crm_server.services import accounts, audit, intake
-from crm_server.storage import engine
+from crm_server.storage import deadline, engine
 from crm_server.storage.engine import Database
-from tests.support.server import free_port
+from tests.support import postgres
+from tests.support.relay import Relay
+from tests.support.server import DEMO_PASSWORD_SUFFIX, ServerProcess, demo_template, free_port
 
 USERNAME = "nobody-in-particular"  # a failed sign-in writes (the throttle's record)
 
@@ -165,3 +170,71 @@ def test_a_postgresql_that_never_answers_is_a_503_within_the_connect_timeout(ser
             assert_fault(httpx.get(f"{base_url}/healthz/ready", timeout=30), "database_unavailable")
             assert time.monotonic() - started < 10
     assert_recovered(base_url)
+
+
+# The frozen server's test: a statement may take 2 s, so a wait is cut 2 s later
+# (engine.DEADLINE_MARGIN_S), and a new connection is given up after 2 s (libpq's least).
+FROZEN_STATEMENT_TIMEOUT_S = 2.0
+NEW_CONNECTION_S = 2.0
+SLACK_S = 3.0  # a loaded machine
+
+
+@pytest.fixture
+def relayed_postgresql(tmp_path) -> Iterator[tuple[Relay, str]]:
+    """A database of demo data on the run's PostgreSQL, and its URL through a relay the test
+    freezes: the session's cluster, which other tests use, is never stopped. Runs on PostgreSQL
+    only (tests/conftest.py POSTGRESQL_FIXTURES)."""
+    cluster = postgres.cluster()
+    name = "crm_" + hashlib.sha1(str(tmp_path).encode()).hexdigest()[:16]
+    # A copy of the session's seeded database, as the test servers' own are.
+    seeded = demo_template(ServerProcess.reports, ServerProcess.random_seed)
+    cluster.url(name, template=lambda: seeded.rsplit("/", 1)[1])
+    relay = Relay(cluster.port)
+    yield relay, f"postgresql+psycopg://{postgres.USER}@127.0.0.1:{relay.port}/{name}"
+    relay.close()
+
+
+def test_a_frozen_postgresql_is_a_503_within_the_deadline_and_loses_nothing(served, relayed_postgresql):
+    app, base_url, _ = served
+    relay, url = relayed_postgresql
+    with (
+        failing(app, Database.open(url, statement_timeout_s=FROZEN_STATEMENT_TIMEOUT_S)),
+        httpx.Client(base_url=f"{base_url}/api/v1", timeout=30) as http,
+    ):
+        login = {"username": "supervisor", "password": "supervisor" + DEMO_PASSWORD_SUFFIX}
+        http.headers["Authorization"] = "Bearer " + http.post("/auth/login", json=login).json()["token"]
+        number = http.get("/reports", params={"limit": 1}).json()["items"][0]["number"]
+
+        def note(text: str) -> tuple[httpx.Response, float]:
+            started = time.monotonic()
+            return http.post(f"/reports/{number}/notes", json={"text": text}), time.monotonic() - started
+
+        def view() -> tuple[httpx.Response, float]:
+            started = time.monotonic()
+            return http.get(f"/reports/{number}"), time.monotonic() - started
+
+        assert note("Sebelum beku.")[0].status_code == 201
+        cut = deadline.WATCHDOG.cut
+        # Frozen as the note's INSERT reaches it: inside the write's transaction, which holds the
+        # write lock; then a view comes, while it is frozen.
+        relay.freeze_at(b"Selama beku.")
+        with ThreadPoolExecutor(2) as requests:
+            write = requests.submit(note, "Selama beku.")
+            assert relay.frozen.wait(timeout=10)
+            read = requests.submit(view)
+            answers = {"write": write.result(), "read": read.result()}
+        for answer, _ in answers.values():
+            assert_fault(answer, "database_unavailable")
+            assert "beku" not in answer.text
+        assert deadline.WATCHDOG.cut > cut  # the write's wait was cut: a frozen server answers nothing
+        cut_at = FROZEN_STATEMENT_TIMEOUT_S + engine.DEADLINE_MARGIN_S
+        assert answers["write"][1] < cut_at + SLACK_S, answers
+        # The view checks a pooled connection first (a wait cut at the deadline) or opens a new one
+        # (given up after its timeout), or both.
+        assert answers["read"][1] < cut_at + NEW_CONNECTION_S + SLACK_S, answers
+        relay.thaw()
+        # The frozen transaction ends as its server learns the connection went: its lock with it.
+        assert note("Setelah beku.")[0].status_code == 201
+        notes = [item["text"] for item in view()[0].json()["notes"]]
+    # What was acknowledged is there; the note answered 503 was never committed.
+    assert notes[-2:] == ["Sebelum beku.", "Setelah beku."] and "Selama beku." not in notes

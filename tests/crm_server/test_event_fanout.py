@@ -9,6 +9,7 @@ from __future__ import annotations
 import signal
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import anyio
@@ -24,6 +25,7 @@ from crm_server.storage.bootstrap import initialise
 from crm_server.storage.engine import Database
 from tests.crm_server.helpers import Api, EventStream, marker
 from tests.crm_server.test_scope import SCOPE, new_report
+from tests.crm_server.write_in_flight import until_a_write_waits, write_lock_held
 from tests.support.server import ServerProcess
 
 CIDENG = "DKI/JP/JP.GAMBIR/JP.GAMBIR.CIDENG/"
@@ -234,17 +236,27 @@ def test_streams_beyond_the_caps_are_refused_with_503_and_retry_after(sibling: A
         assert later.response.status_code == 200
 
 
-def test_sigterm_ends_streams_with_a_retry_hint_and_a_restart_replays_what_was_missed(api: Api, sibling: Api):
+def test_sigterm_ends_streams_with_a_retry_hint_finishes_a_write_and_a_restart_replays_what_was_missed(
+    api: Api, sibling: Api
+):
     server = sibling.server
-    with _open(sibling, "dispatcher") as stream:
+    assert server.process is not None
+    noted = api.submit()
+    sibling.token("dispatcher")  # signed in before the write lock is taken: a sign-in writes too
+    with _open(sibling, "dispatcher") as stream, ThreadPoolExecutor(1) as requests:
         stream.started()
         seen = stream.until(about(api.submit(), "created"))
-        assert server.process is not None
-        server.process.send_signal(signal.SIGTERM)
-        with pytest.raises(StopIteration):  # ended by the server, not cut
-            stream.until(lambda frame: False, deadline=5.0)
-        assert stream.seen[-1].kind == "retry"  # told to come back
-        server.process.wait(timeout=5)  # at once, though a stream was open
+        with write_lock_held(server.db):  # a write is in flight, waiting inside the server, as it is told to stop
+            note = requests.submit(sibling.note, "dispatcher", noted, "Dicatat saat server berhenti.")
+            until_a_write_waits(sibling)
+            server.process.send_signal(signal.SIGTERM)
+            with pytest.raises(StopIteration):  # ended by the server, not cut
+                stream.until(lambda frame: False, deadline=5.0)
+            assert stream.seen[-1].kind == "retry"  # told to come back
+            assert server.process.poll() is None  # the write is let finish
+        assert note.result().status_code == 201
+        # At once, though a stream was open; in order: uvicorn then ends by the signal it was sent.
+        assert server.process.wait(timeout=5) == -signal.SIGTERM
     missed = [api.submit() for _ in range(2)]  # through the other process while this one is down
     server.start()  # the same port, a fresh process: nothing of the old one's reading is left
     with EventStream(sibling, "dispatcher", last_event_id=str(seen.id)) as resumed:
@@ -258,3 +270,6 @@ def test_sigterm_ends_streams_with_a_retry_hint_and_a_restart_replays_what_was_m
     assert ids == sorted(set(ids)) and ids[0] > seen.id, ids
     numbers = [f.json["report"]["number"] for f in events]
     assert [n for n in numbers if n in {*missed, later}] == [*missed, later]
+    assert [item["text"] for item in sibling.detail("dispatcher", noted)[0]["notes"]] == [
+        "Dicatat saat server berhenti."
+    ]

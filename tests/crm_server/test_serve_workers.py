@@ -1,5 +1,6 @@
 """`crm-server serve --workers N`: N processes accept on one port, events cross between them,
-and they stop together: on SIGTERM gracefully, and all of them when one dies."""
+and they stop together: on SIGTERM gracefully (a write in flight finishes), and all of them when
+one dies."""
 
 from __future__ import annotations
 
@@ -7,14 +8,17 @@ import os
 import signal
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from tests.crm_server.helpers import Api, EventStream
-from tests.support.server import ServerProcess
+from tests.crm_server.write_in_flight import until_a_write_waits, write_lock_held
+from tests.support.server import ServerProcess, query
 
 STREAMS = 6  # enough that both processes hold some (the kernel hands connections to either)
+NOTE = "Dicatat saat server berhenti."
 
 
 @pytest.fixture
@@ -56,16 +60,24 @@ def test_every_stream_hears_every_write_whichever_process_serves_it_and_sigterm_
         for stream in streams:
             for number in numbers:
                 stream.until(_created(number))
-        parent.send_signal(signal.SIGTERM)
-        for stream in streams:
-            with pytest.raises(StopIteration):  # ended by the server, not cut
-                stream.until(lambda frame: False, deadline=10.0)
-            assert stream.seen[-1].kind == "retry"  # told to come back
+        workers.token("dispatcher")  # signed in before the write lock is taken: a sign-in writes too
+        with ThreadPoolExecutor(1) as requests:
+            with write_lock_held(workers.server.db):  # a write waits inside a process as they are told to stop
+                note = requests.submit(workers.note, "dispatcher", numbers[0], NOTE)
+                until_a_write_waits(workers)
+                parent.send_signal(signal.SIGTERM)
+                for stream in streams:
+                    with pytest.raises(StopIteration):  # ended by the server, not cut
+                        stream.until(lambda frame: False, deadline=10.0)
+                    assert stream.seen[-1].kind == "retry"  # told to come back
+                assert parent.poll() is None  # the write is let finish
+            assert note.result().status_code == 201
     finally:
         for stream in streams:
             stream.close()
     assert parent.wait(timeout=15) == 0
     assert all(_gone(child) for child in children)
+    assert query(workers.server.db, f"SELECT count(*) FROM notes WHERE text = '{NOTE}'") == [(1,)]  # kept
 
 
 def test_a_process_that_dies_takes_the_others_down_and_the_status_says_so(workers: Api):
