@@ -29,6 +29,7 @@ from api_client.query import ReportQuery
 from crm_tui.api_calls import ApiCalls, ConnectionState
 from crm_tui.config import Config
 from crm_tui.crash import EXIT_CRASH, Incident, loop_error_handler, record_crash
+from crm_tui.garbage_collection import START_SECONDS, pause_for_start
 from crm_tui.idle import IdleClock, check_interval
 from crm_tui.photo_mode import cell_pixels, in_tmux, photo_mode
 from crm_tui.report_window import PAGE_SIZE
@@ -135,6 +136,7 @@ class CrmApp(HookedApp[None]):
         """Every screen's calls to the server go through it (signing in again, the connection)."""
         self._sign_in: asyncio.Future[bool] | None = None
         self._asked_sign_in: asyncio.Future[Session] | None = None  # see `first_sign_in`
+        self._resume_collection: Callable[[], None] = lambda: None  # see `on_load`
         self.now = clock
         self.lock_glyph = lock_glyph
         self.demo = demo  # the idle lock opens with any key
@@ -154,6 +156,7 @@ class CrmApp(HookedApp[None]):
             self.theme = config.theme
 
     def on_load(self) -> None:
+        self._resume_collection = pause_for_start()  # resumed by a timer (on_mount), or on unmount
         # Signing in is what the console waits for first, and the server takes its time over it
         # (it hashes the password): asked for before the first screen is built and drawn, so
         # that the server checks the password meanwhile. The connect screen takes the answer.
@@ -166,6 +169,7 @@ class CrmApp(HookedApp[None]):
         return asked
 
     def on_mount(self) -> None:
+        self.set_timer(START_SECONDS, self._resume_collection, name="collector paused for the start")
         self._running_loop = asyncio.get_running_loop()
         self._running_loop.set_exception_handler(loop_error_handler(self.config.log_dir))
         if self.config.keymap:
@@ -188,6 +192,7 @@ class CrmApp(HookedApp[None]):
         return True
 
     async def on_unmount(self) -> None:
+        self._resume_collection()
         # The token dies with the console rather than at the end of the shift; a server that
         # does not answer at once is not waited for (the token then lapses at its expiry).
         try:
