@@ -16,8 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Annotated, Any, Literal, TypeVar
 
-import pydantic
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, TypeAdapter
+import msgspec
 
 from api_client.errors import ResponseParseError
 
@@ -38,20 +37,24 @@ def showable_everywhere(moment: datetime) -> bool:
     return True
 
 
-def _showable(moment: datetime) -> datetime:
-    if not showable_everywhere(moment):
-        raise ValueError("a time too close to the ends of the calendar to show in every timezone")
-    return moment
+Moment = Annotated[datetime, msgspec.Meta(tz=True)]
+"""The type of every datetime the models hold: aware (a naive one fails the parse), and
+showable in every timezone (checked as each model is made)."""
+
+_UNSHOWABLE = "value_error"  # how a field holding a time no timezone can show is reported
 
 
-Moment = Annotated[AwareDatetime, AfterValidator(_showable)]
-"""The type of every datetime the models hold: aware, and showable in every timezone."""
+class _Model(msgspec.Struct, frozen=True):
+    # msgspec rather than pydantic: the models, their parsers and the library load in a few
+    # milliseconds, where pydantic's cost the console ~170 ms of its start (import, model
+    # classes, and its plugin lookup through importlib.metadata at the first parser built).
+    # Unknown fields are dropped (msgspec's default).
 
-
-class _Model(BaseModel):
-    # Each model's validator is built on its first use, not at import (building them all costs
-    # tens of milliseconds at start); `prepare()` builds chosen ones ahead.
-    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
+    def __post_init__(self) -> None:
+        for name in self.__struct_fields__:
+            value = getattr(self, name)
+            if isinstance(value, datetime) and not showable_everywhere(value):
+                raise ValueError(f"{name}: {_UNSHOWABLE}")
 
 
 class ReportStatus(StrEnum):
@@ -98,19 +101,19 @@ Action = Literal["assign", "claim", "coordinate", "dispose", "close", "follow-up
 Decision = Literal["accept", "reject"]
 
 
-class AgencyRef(_Model):
+class AgencyRef(_Model, frozen=True):
     code: str
     name: str
 
 
-class OperatorRef(_Model):
+class OperatorRef(_Model, frozen=True):
     """Who did something (an assignee, a history actor, a note's author)."""
 
     username: str
     display_name: str
 
 
-class Operator(_Model):
+class Operator(_Model, frozen=True):
     """The signed-in operator (`GET /me`)."""
 
     username: str
@@ -122,34 +125,34 @@ class Operator(_Model):
 Me = Operator
 
 
-class Session(_Model):
+class Session(_Model, frozen=True):
     """What a sign-in gives the caller. The token stays inside the client."""
 
     operator: Operator
     expires_at: Moment
 
 
-class Agency(_Model):
+class Agency(_Model, frozen=True):
     code: str
     name: str
     kind: str
     parent_code: str | None
 
 
-class Category(_Model):
+class Category(_Model, frozen=True):
     code: str
     name: str
     dinas_code: str | None  # None: the report goes to its kelurahan
 
 
-class Officer(_Model):
+class Officer(_Model, frozen=True):
     username: str
     display_name: str
     agency: AgencyRef
     open_workload: int
 
 
-class ResponseTemplate(_Model):
+class ResponseTemplate(_Model, frozen=True):
     """A text an operator may start from (`GET /templates`), for one action: `close` (a close's
     note), `follow_up` (a follow-up's response), `reject` (a validation's reason)."""
 
@@ -166,12 +169,12 @@ class ResponseTemplate(_Model):
         return _PLACEHOLDER.sub(lambda match: values[match.group(1)], self.text)
 
 
-class Health(_Model):
+class Health(_Model, frozen=True):
     status: str
     schema_version: int
 
 
-class ReportSummary(_Model):
+class ReportSummary(_Model, frozen=True):
     """One row of the report list; also the report inside an event."""
 
     number: str
@@ -197,7 +200,7 @@ class ReportSummary(_Model):
     routed_at: Moment | None = None
 
 
-class ReportPage(_Model):
+class ReportPage(_Model, frozen=True):
     items: tuple[ReportSummary, ...]
     total: int  # reports matching the query, all pages together
     next_cursor: str | None  # None on the last page
@@ -206,7 +209,7 @@ class ReportPage(_Model):
     total_is_lower_bound: bool = False
 
 
-class Location(_Model):
+class Location(_Model, frozen=True):
     address: str
     kelurahan: str
     kecamatan: str
@@ -216,7 +219,7 @@ class Location(_Model):
     lon: float | None
 
 
-class PhotoInfo(_Model):
+class PhotoInfo(_Model, frozen=True):
     state: PhotoState
     content_type: str | None = None
     width: int | None = None
@@ -225,7 +228,7 @@ class PhotoInfo(_Model):
     # cannot point the operator's token at another host.
 
 
-class HistoryEntry(_Model):
+class HistoryEntry(_Model, frozen=True):
     at: Moment
     actor: OperatorRef | None  # None: the intake channel
     action: str
@@ -235,14 +238,14 @@ class HistoryEntry(_Model):
     note: str | None
 
 
-class Note(_Model):
+class Note(_Model, frozen=True):
     id: int
     at: Moment
     author: OperatorRef
     text: str
 
 
-class Handoff(_Model):
+class Handoff(_Model, frozen=True):
     """A coordination (to the responsible agency) or disposition (a Dinas to its Suku Dinas)."""
 
     at: Moment
@@ -253,7 +256,7 @@ class Handoff(_Model):
     note: str | None
 
 
-class Evidence(_Model):
+class Evidence(_Model, frozen=True):
     """One evidence photo of a follow-up (metadata stripped on the server). Fetch its bytes with
     `CrmClient.get_evidence`: served for private reports too (they are the officer's photos)."""
 
@@ -270,14 +273,14 @@ class Evidence(_Model):
     # The server's `url` is not kept, as for the citizen's photo: the client builds the path.
 
 
-class Validation(_Model):
+class Validation(_Model, frozen=True):
     decision: Decision
     at: Moment
     validator: OperatorRef
     reason: str | None
 
 
-class FollowUp(_Model):
+class FollowUp(_Model, frozen=True):
     """One follow-up round (tindak lanjut): the public response, the internal note, the evidence
     and, once decided, the validation."""
 
@@ -290,7 +293,7 @@ class FollowUp(_Model):
     validation: Validation | None
 
 
-class Report(ReportSummary):
+class Report(ReportSummary, frozen=True, kw_only=True):  # its fields follow the summary's defaults
     """A report in full, with the ETag it was served with: the version writes act on."""
 
     description: str
@@ -308,7 +311,7 @@ class Report(ReportSummary):
     etag: str | None = None  # from the response's ETag header, not from the JSON
 
 
-class Event(_Model):
+class Event(_Model, frozen=True):
     """A change to a report the operator can see."""
 
     id: int
@@ -319,14 +322,14 @@ class Event(_Model):
     actor: OperatorRef | None = None
 
 
-class Resync(_Model):
+class Resync(_Model, frozen=True):
     """The stream could not replay what was missed: reload, then carry on from `latest_id`."""
 
     latest_id: int
     reason: str = "cannot_replay"
 
 
-class StreamStatus(_Model):
+class StreamStatus(_Model, frozen=True):
     """The event stream's connection changed state. `retry_in`: seconds until the next try;
     `reason`: a message safe to show (why the connection was lost)."""
 
@@ -341,7 +344,7 @@ StreamItem = Event | Resync | StreamStatus
 # --- the dashboard (`GET /stats`) ----------------------------------------------------------
 
 
-class StatsFigures(_Model):
+class StatsFigures(_Model, frozen=True):
     open: int
     red: int  # open, from the sixth day on or past the due date
     overdue: int  # open, past the due date
@@ -355,21 +358,21 @@ class StatsFigures(_Model):
         return None if self.median_close_seconds is None else timedelta(seconds=self.median_close_seconds)
 
 
-class OfficerStats(StatsFigures):
+class OfficerStats(StatsFigures, frozen=True):
     officer: OperatorRef | None  # None: the reports assigned to nobody
 
 
-class AgencyStats(StatsFigures):
+class AgencyStats(StatsFigures, frozen=True):
     agency: AgencyRef  # its figures include its whole subtree, as the list's agency filter
 
 
-class DayCount(_Model):
+class DayCount(_Model, frozen=True):
     day: date  # a Jakarta (WIB) calendar day
     arrivals: int
     closures: int
 
 
-class Stats(_Model):
+class Stats(_Model, frozen=True):
     generated_at: Moment
     window_start: Moment
     total: StatsFigures
@@ -383,31 +386,47 @@ class Stats(_Model):
 T = TypeVar("T")
 MAX_PROBLEMS = 5
 
+_DECODERS: dict[object, msgspec.json.Decoder[Any]] = {}
 
-def prepare(*models: type[BaseModel]) -> None:
-    """Build the validators of `models` now rather than at their first use: for an
-    application that knows which payloads come first and has a moment to spare before."""
+
+def _decoder(tp: type[T]) -> msgspec.json.Decoder[T]:
+    """One decoder per type, built on first use."""
+    decoder = _DECODERS.get(tp)
+    if decoder is None:
+        decoder = _DECODERS[tp] = msgspec.json.Decoder(tp)
+    return decoder
+
+
+def prepare(*models: type[_Model]) -> None:
+    """Build the parsers of `models` now rather than at their first use: for an application
+    that knows which payloads come first and has a moment to spare before."""
     for model in models:
-        model.model_rebuild()
+        _decoder(model)
 
 
-_ADAPTERS: dict[object, TypeAdapter[Any]] = {}
+_AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+_MISSING = re.compile(r"^Object missing required field `(?P<field>\w+)`$")
+_UNSHOWABLE_FIELD = re.compile(rf"^(?P<field>\w+): {_UNSHOWABLE}$")
 
 
-def _adapter(tp: type[T]) -> TypeAdapter[T]:
-    """One adapter per type, built on first use (building one is the costly part)."""
-    adapter = _ADAPTERS.get(tp)
-    if adapter is None:
-        adapter = _ADAPTERS[tp] = TypeAdapter(tp)
-    return adapter
-
-
-def _problems(exc: pydantic.ValidationError) -> tuple[str, ...]:
-    """Where and how the payload failed: field paths and error types, never input values."""
-    return tuple(
-        f"{'.'.join(str(part) for part in err['loc']) or '<root>'}: {err['type']}"
-        for err in exc.errors(include_url=False, include_input=False, include_context=False)[:MAX_PROBLEMS]
-    )
+def _problems(exc: msgspec.ValidationError) -> tuple[str, ...]:
+    """Where and how the payload failed: the field path and a kind of error, never the input
+    (msgspec's message can quote it, as in "Invalid enum value 'x'"). One problem: msgspec
+    stops at the first."""
+    found = _AT.match(str(exc))
+    message, where = (found["message"], found["path"] or "") if found else ("", "")
+    path = [part for part in re.split(r"[.\[\]]+", where) if part]
+    if (field := _MISSING.match(message) or _UNSHOWABLE_FIELD.match(message)) is not None:
+        path.append(field["field"])
+    if message.startswith("Object missing required field"):
+        kind = "missing"
+    elif message.startswith("Invalid enum value"):
+        kind = "enum"
+    elif message.startswith("Expected `"):
+        kind = "type_error"
+    else:  # a value of the right type that is not valid (a malformed or unshowable time, ...)
+        kind = "value_error"
+    return (f"{'.'.join(path) or '<root>'}: {kind}",)
 
 
 def parse_json(
@@ -420,21 +439,23 @@ def parse_json(
     update: dict[str, Any] | None = None,
 ) -> T:
     """Validate a JSON payload as `tp`, or raise ResponseParseError without echoing the payload
-    (pydantic's own error repeats the input, so it is not chained)."""
+    (msgspec's own error can quote it, so it is not chained)."""
     try:
-        value = _adapter(tp).validate_json(payload)
-    except pydantic.ValidationError as exc:
+        value = _decoder(tp).decode(payload)
+    except msgspec.ValidationError as exc:
         problems = _problems(exc)
+    except msgspec.DecodeError:
+        problems = ("<root>: json_invalid",)
     else:
-        if update and isinstance(value, BaseModel):
-            value = value.model_copy(update=update)
+        if update and isinstance(value, msgspec.Struct):
+            value = msgspec.structs.replace(value, **update)
         return value
     raise ResponseParseError(what=what, status_code=status_code, request_id=request_id, problems=problems)
 
 
 def parse_python(tp: type[T], data: Any, *, what: str) -> T:
     try:
-        return _adapter(tp).validate_python(data)
-    except pydantic.ValidationError as exc:
+        return msgspec.convert(data, tp)
+    except msgspec.ValidationError as exc:
         problems = _problems(exc)
     raise ResponseParseError(what=what, problems=problems)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import anyio
 from rich.console import Console, RenderableType
@@ -29,6 +29,7 @@ from api_client.query import ReportQuery
 from crm_tui.api_calls import ApiCalls, ConnectionState
 from crm_tui.config import Config
 from crm_tui.crash import EXIT_CRASH, Incident, loop_error_handler, record_crash
+from crm_tui.garbage_collection import START_SECONDS, pause_for_start
 from crm_tui.idle import IdleClock, check_interval
 from crm_tui.photo_mode import cell_pixels, in_tmux, photo_mode
 from crm_tui.report_window import PAGE_SIZE
@@ -56,6 +57,8 @@ TEXTS = Texts(
     },
 )
 
+T = TypeVar("T")
+
 SIGN_OUT_SECONDS = 1.0  # the most quitting waits for the server to revoke the token
 PROBE_FIRST_SECONDS = 1.0  # offline: the first health probe, then backing off
 PROBE_MAX_SECONDS = 15.0
@@ -72,6 +75,15 @@ def private_report_shown(screens: Iterable[Screen]) -> bool:
             if isinstance(report, ReportSummary) and report.private:
                 return True
     return False
+
+
+def asked_now(call: Coroutine[Any, Any, T]) -> asyncio.Future[T]:
+    """A call to the server started now, for a screen to take its answer later."""
+    answer = asyncio.ensure_future(call)
+    # Retrieved even if no screen takes it (the console quit meanwhile): else asyncio would
+    # report an error nobody awaited.
+    answer.add_done_callback(lambda done: done.cancelled() or done.exception())
+    return answer
 
 
 def utc_now() -> datetime:
@@ -123,6 +135,8 @@ class CrmApp(HookedApp[None]):
         )
         """Every screen's calls to the server go through it (signing in again, the connection)."""
         self._sign_in: asyncio.Future[bool] | None = None
+        self._asked_sign_in: asyncio.Future[Session] | None = None  # see `first_sign_in`
+        self._resume_collection: Callable[[], None] = lambda: None  # see `on_load`
         self.now = clock
         self.lock_glyph = lock_glyph
         self.demo = demo  # the idle lock opens with any key
@@ -141,7 +155,21 @@ class CrmApp(HookedApp[None]):
         if config.theme in self.available_themes:
             self.theme = config.theme
 
+    def on_load(self) -> None:
+        self._resume_collection = pause_for_start()  # resumed by a timer (on_mount), or on unmount
+        # Signing in is what the console waits for first, and the server takes its time over it
+        # (it hashes the password): asked for before the first screen is built and drawn, so
+        # that the server checks the password meanwhile. The connect screen takes the answer.
+        if self.credentials is not None:
+            self._asked_sign_in = asked_now(self.client.login(*self.credentials))
+
+    def first_sign_in(self) -> Awaitable[Session] | None:
+        """The sign-in asked for as the console started (once; None after, or without credentials)."""
+        asked, self._asked_sign_in = self._asked_sign_in, None
+        return asked
+
     def on_mount(self) -> None:
+        self.set_timer(START_SECONDS, self._resume_collection, name="collector paused for the start")
         self._running_loop = asyncio.get_running_loop()
         self._running_loop.set_exception_handler(loop_error_handler(self.config.log_dir))
         if self.config.keymap:
@@ -164,6 +192,7 @@ class CrmApp(HookedApp[None]):
         return True
 
     async def on_unmount(self) -> None:
+        self._resume_collection()
         # The token dies with the console rather than at the end of the shift; a server that
         # does not answer at once is not waited for (the token then lapses at its expiry).
         try:
@@ -247,11 +276,7 @@ class CrmApp(HookedApp[None]):
     def _first_page(self, query: ReportQuery) -> asyncio.Future[ReportPage]:
         """The first page of the list as the main screen opens (the view it starts on), asked
         for now; the main screen's first fetch takes it (through `api`, as any of its calls)."""
-        page = asyncio.ensure_future(self.client.list_reports(query, limit=PAGE_SIZE))
-        # Retrieved even if the screen never takes it (the console quit meanwhile): else asyncio
-        # would report an error nobody awaited.
-        page.add_done_callback(lambda done: done.cancelled() or done.exception())
-        return page
+        return asked_now(self.client.list_reports(query, limit=PAGE_SIZE))
 
     # --- the session and the connection ---------------------------------------------------------
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, cast
 
@@ -35,6 +35,8 @@ class ConsoleHost(Protocol):
     def photo_renderer(self) -> PhotoRenderer: ...
 
     async def reference_categories(self) -> list[Category]: ...
+
+    def first_sign_in(self) -> Awaitable[Session] | None: ...
 
     def show_login(self, *, error: str | None = None, username: str | None = None) -> None: ...
 

@@ -96,7 +96,8 @@ class ConnectScreen(Screen[None]):
                 username, password = credentials
                 if not self.has_class("-unreachable"):
                     self._say(TEXTS("signing_in", user=line(username)))
-                session = await host.client.login(username, password)
+                asked = host.first_sign_in()  # the first try, asked for as the console started
+                session = await (asked if asked is not None else host.client.login(username, password))
                 break
             except (Unauthorized, RateLimited) as exc:  # from the sign-in, or a throttled health check
                 host.show_login(error=sign_in_error(exc), username=credentials[0] if credentials else None)

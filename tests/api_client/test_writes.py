@@ -4,6 +4,7 @@ errors each refusal maps to. Every test claims reports of its own on this module
 from __future__ import annotations
 
 import httpx
+import msgspec
 import pytest
 
 from api_client import (
@@ -117,7 +118,7 @@ async def test_unassignable_officer_is_a_validation_error(dispatcher, claims):
 async def test_an_etag_the_server_cannot_read_is_precondition_required(dispatcher, claims):
     (report,) = await _claim(dispatcher, claims, IN_PROGRESS)
     with pytest.raises(PreconditionRequired) as caught:
-        await dispatcher.assign(report.model_copy(update={"etag": "W/garbage"}), "officer2")
+        await dispatcher.assign(msgspec.structs.replace(report, etag="W/garbage"), "officer2")
     assert caught.value.status_code == 428
     assert isinstance(caught.value, ValidationError)
 

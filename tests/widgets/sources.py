@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Container, Sequence
 
+import msgspec
+
 from api_client.models import ReportSummary
 
 
@@ -37,4 +39,4 @@ class SyntheticSource:
         self.reads += 1
         if not 0 <= index < (self.total or 0):
             return None
-        return self.template.model_copy(update={"number": f"JK{2611280000 + index:010d}"[:13]})
+        return msgspec.structs.replace(self.template, number=f"JK{2611280000 + index:010d}"[:13])

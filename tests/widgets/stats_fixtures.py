@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from api_client.models import AgencyStats, DayCount, OfficerStats, Stats, StatsFigures
+from api_client.models import AgencyRef, AgencyStats, DayCount, OfficerStats, OperatorRef, Stats, StatsFigures
 from tests.widgets import fixtures
 
 FIRST_DAY = date(2026, 11, 5)
@@ -25,13 +25,13 @@ def figures(open_: int, red: int, overdue: int, waiting: int, closed: int, media
 
 OFFICERS = (
     OfficerStats(officer=None, **figures(41, 12, 9, 7, 30, 20.5)),
-    OfficerStats(officer=fixtures.BUDI, **figures(23, 9, 8, 0, 61, 101)),
-    OfficerStats(officer={"username": "officer2", "display_name": "Rina Marlina"}, **figures(17, 3, 2, 0, 58, 76)),
-    OfficerStats(officer={"username": "officer4", "display_name": MARKUP_NAME}, **figures(0, 0, 0, 0, 0, None)),
+    OfficerStats(officer=OperatorRef(**fixtures.BUDI), **figures(23, 9, 8, 0, 61, 101)),
+    OfficerStats(officer=OperatorRef("officer2", "Rina Marlina"), **figures(17, 3, 2, 0, 58, 76)),
+    OfficerStats(officer=OperatorRef("officer4", MARKUP_NAME), **figures(0, 0, 0, 0, 0, None)),
 )
 AGENCIES = (
-    AgencyStats(agency=fixtures.KEL, **figures(81, 24, 19, 7, 149, 80)),
-    AgencyStats(agency={"code": "JP.GAMBIR.GAMBIR", "name": "Kelurahan Gambir"}, **figures(0, 0, 0, 0, 0, None)),
+    AgencyStats(agency=AgencyRef(**fixtures.KEL), **figures(81, 24, 19, 7, 149, 80)),
+    AgencyStats(agency=AgencyRef("JP.GAMBIR.GAMBIR", "Kelurahan Gambir"), **figures(0, 0, 0, 0, 0, None)),
 )
 DAYS = tuple(
     DayCount(day=FIRST_DAY + timedelta(days=n), arrivals=40 + (n * 7) % 23, closures=25 + (n * 11) % 19)

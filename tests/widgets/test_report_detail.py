@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import msgspec
 from rich.cells import cell_len
 
 from tests.widgets import fixtures
@@ -117,8 +118,9 @@ async def test_wib_times_and_fixed_fields() -> None:
 
 
 async def test_a_deadline_with_no_wib_form_does_not_stop_the_pane() -> None:
-    # The client's models refuse such a time; the pane does not depend on it (model_copy skips checks).
-    report = fixtures.private_report().model_copy(update={"due_at": datetime(9999, 12, 31, 23, 30, tzinfo=UTC)})
+    # The client's models refuse such a time; the pane does not depend on it (set past the checks).
+    report = fixtures.private_report()
+    msgspec.structs.force_setattr(report, "due_at", datetime(9999, 12, 31, 23, 30, tzinfo=UTC))
     app = DetailHost()
     async with app.run_test(size=SIZE) as pilot:
         app.detail.show_report(report)
@@ -209,7 +211,7 @@ def hostile_report():
         agency={"code": "X", "name": HOSTILE},
         assignee=actor,
         description=HOSTILE + "\n" + "baris\n" * 10_000 + "a" * 1_000_000,
-        location={**base.location.model_dump(), "address": HOSTILE, "kelurahan": HOSTILE},
+        location={**msgspec.to_builtins(base.location), "address": HOSTILE, "kelurahan": HOSTILE},
         history=[
             {
                 "at": "2026-11-28T06:00:00Z",
@@ -271,7 +273,9 @@ async def test_moving_to_another_report_reuses_the_children_and_starts_at_the_ba
 
 async def test_long_values_wrap_under_themselves() -> None:
     address = "Jl. Balai Pustaka Timur Raya Nomor Tujuh Puluh Empat RT 10 RW 02 dekat masjid besar"
-    report = fixtures.report(0, location={**fixtures.private_report().location.model_dump(), "address": address})
+    report = fixtures.report(
+        0, location={**msgspec.to_builtins(fixtures.private_report().location), "address": address}
+    )
     app = DetailHost()
     async with app.run_test(size=(50, 60)) as pilot:
         app.detail.show_report(report)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import time
 
+import msgspec
 import pytest
 from rich.cells import cell_len
 
@@ -318,12 +319,12 @@ async def test_time_left_turns_red_from_day_six() -> None:
 
 async def test_huge_and_combining_text_stays_bounded_and_aligned() -> None:
     (base,) = fixtures.hostile_summaries()[:1]
-    huge = base.model_copy(
-        update={
-            "category_name": "jalan rusak " * 90_000 + "\n" * 10_000,  # ~1 MB, 10k lines
-            "kelurahan": "Z" + "\u0301\u0302\u0303\u0304" * 5_000,  # a combining flood
-            "assignee": base.assignee.model_copy(update={"display_name": "\u200b\u2066\u202e"}),  # only invisibles
-        }
+    assert base.assignee is not None
+    huge = msgspec.structs.replace(
+        base,
+        category_name="jalan rusak " * 90_000 + "\n" * 10_000,  # ~1 MB, 10k lines
+        kelurahan="Z" + "\u0301\u0302\u0303\u0304" * 5_000,  # a combining flood
+        assignee=msgspec.structs.replace(base.assignee, display_name="\u200b\u2066\u202e"),  # only invisibles
     )
     app = TableHost(ListSource([huge, base]))
     async with app.run_test(size=(80, 24)) as pilot:
